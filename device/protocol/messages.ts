@@ -1,0 +1,66 @@
+// The message layer shared by both links (docs/protocol.md §4–§6): a request is a
+// command byte followed by a CBOR map with integer keys; a response is a status
+// byte (shared/errors/device-error-code.ts) followed by an optional CBOR map; an
+// event is an event byte followed by a CBOR map. These are the decoded forms; the
+// codec (message-codec.ts) maps them to and from bytes.
+import type { DeviceErrorCode } from '../../shared/errors/device-error-code';
+import type { KeyInfo } from '../../shared/key/key-info';
+
+export const Command = {
+  GetInfo: 0x01,
+  UnlockWithCode: 0x02,
+  EnterPin: 0x03,
+  SetPin: 0x04,
+  WaitButton: 0x05,
+  RemoteCommand: 0x06,
+} as const;
+export type Command = (typeof Command)[keyof typeof Command];
+
+export const KeyEvent = {
+  ButtonPressed: 0x01,
+  /** A long press: the user cancels what the key is doing. */
+  LongPress: 0x02,
+  Battery: 0x03,
+  AccessChanged: 0x04,
+} as const;
+export type KeyEvent = (typeof KeyEvent)[keyof typeof KeyEvent];
+
+export type Request =
+  | { readonly command: typeof Command.GetInfo }
+  /** code: the activation code's digits as ASCII bytes (6–8 bytes). */
+  | { readonly command: typeof Command.UnlockWithCode; readonly code: Uint8Array }
+  | { readonly command: typeof Command.EnterPin; readonly pin: Uint8Array }
+  /** Without oldPin: set the first PIN (newPinRequired). With oldPin: change it. */
+  | { readonly command: typeof Command.SetPin; readonly newPin: Uint8Array; readonly oldPin?: Uint8Array }
+  | { readonly command: typeof Command.WaitButton; readonly timeoutMs: number }
+  /** sealed: an opaque buffer from the server for the remote channel (channel 4). */
+  | { readonly command: typeof Command.RemoteCommand; readonly channel: number; readonly sealed: Uint8Array };
+
+export type Response =
+  | { readonly command: typeof Command.GetInfo; readonly status: typeof DeviceErrorCode.OK; readonly info: KeyInfo }
+  | { readonly command: typeof Command.RemoteCommand; readonly status: typeof DeviceErrorCode.OK; readonly sealed: Uint8Array }
+  | {
+      readonly command: Exclude<Command, typeof Command.GetInfo | typeof Command.RemoteCommand>;
+      readonly status: typeof DeviceErrorCode.OK;
+    }
+  /**
+   * Any command can fail. Wrong codes and PINs carry the attempts left so the
+   * host can say so without another round trip.
+   */
+  | {
+      readonly command: Command;
+      readonly status: Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
+      readonly attemptsRemain?: number;
+    };
+
+export type Event =
+  | { readonly event: typeof KeyEvent.ButtonPressed; readonly presses: number }
+  | { readonly event: typeof KeyEvent.LongPress }
+  | { readonly event: typeof KeyEvent.Battery; readonly battery: number }
+  | {
+      readonly event: typeof KeyEvent.AccessChanged;
+      /** AccessFlagBit bits */
+      readonly accessBits: number;
+      readonly lockedByCode: boolean;
+      readonly lockedByPin: boolean;
+    };
