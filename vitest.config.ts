@@ -6,5 +6,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    reporters: ['default', './build/test/summary-reporter.ts'],
   },
 });
