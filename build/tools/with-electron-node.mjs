@@ -16,7 +16,8 @@ const env = { ...process.env };
 const pathKey = Object.keys(env).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
 const bins = [join(root, 'node_modules', '.bin')];
 
-if (existsSync(join(binDir, process.platform === 'win32' ? 'node.exe' : 'node'))) {
+const bundled = existsSync(join(binDir, process.platform === 'win32' ? 'node.exe' : 'node'));
+if (bundled) {
   bins.unshift(binDir);
 } else if (Number(process.versions.node.split('.')[0]) < REQUIRED_MAJOR) {
   console.error(
@@ -27,9 +28,10 @@ if (existsSync(join(binDir, process.platform === 'win32' ? 'node.exe' : 'node'))
 }
 env[pathKey] = [...bins, env[pathKey] ?? ''].join(delimiter);
 // The machine's npmrc may point node-gyp at the system Node's headers; native
-// addons must build against the runtime that loads them.
-delete env.npm_config_nodedir;
+// addons must build against the runtime that loads them (the package ships its headers).
 delete env.NPM_CONFIG_NODEDIR;
+if (bundled) env.npm_config_nodedir = join(root, 'node_modules', pkgName);
+else delete env.npm_config_nodedir;
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
