@@ -31,14 +31,30 @@ export type Request =
   | { readonly command: typeof Command.UnlockWithCode; readonly code: Uint8Array }
   | { readonly command: typeof Command.EnterPin; readonly pin: Uint8Array }
   /** Without oldPin: set the first PIN (newPinRequired). With oldPin: change it. */
-  | { readonly command: typeof Command.SetPin; readonly newPin: Uint8Array; readonly oldPin?: Uint8Array }
+  | {
+      readonly command: typeof Command.SetPin;
+      readonly newPin: Uint8Array;
+      readonly oldPin?: Uint8Array;
+    }
   | { readonly command: typeof Command.WaitButton; readonly timeoutMs: number }
   /** sealed: an opaque buffer from the server for the remote channel (channel 4). */
-  | { readonly command: typeof Command.RemoteCommand; readonly channel: number; readonly sealed: Uint8Array };
+  | {
+      readonly command: typeof Command.RemoteCommand;
+      readonly channel: number;
+      readonly sealed: Uint8Array;
+    };
 
 export type Response =
-  | { readonly command: typeof Command.GetInfo; readonly status: typeof DeviceErrorCode.OK; readonly info: KeyInfo }
-  | { readonly command: typeof Command.RemoteCommand; readonly status: typeof DeviceErrorCode.OK; readonly sealed: Uint8Array }
+  | {
+      readonly command: typeof Command.GetInfo;
+      readonly status: typeof DeviceErrorCode.OK;
+      readonly info: KeyInfo;
+    }
+  | {
+      readonly command: typeof Command.RemoteCommand;
+      readonly status: typeof DeviceErrorCode.OK;
+      readonly sealed: Uint8Array;
+    }
   | {
       readonly command: Exclude<Command, typeof Command.GetInfo | typeof Command.RemoteCommand>;
       readonly status: typeof DeviceErrorCode.OK;
