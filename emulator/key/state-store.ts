@@ -1,0 +1,121 @@
+// One JSON file per key in a folder, written atomically (a temp file in the same
+// folder, fsync, then rename), so a key that loses power mid-write keeps either
+// the old or the new state, never half of each, and a new VirtualKey over the
+// same file (a replug) sees exactly what the last one persisted.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KeyStateError, KeyStateErrorCode } from './key-state-error';
+import { parseKeyState, type KeyState } from './key-state';
+
+export const STATE_FILE_SUFFIX = '.key.json';
+const TEMP_MARK = '.tmp-';
+
+export const stateFileName = (serialNo: string): string => `${serialNo}${STATE_FILE_SUFFIX}`;
+
+const errnoCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
+    ? e.code
+    : undefined;
+
+export interface StateStoreOptions {
+  /**
+   * Called after the new state is on disk in the temp file and before the rename
+   * that makes it current. Returning false models a power cut at that moment:
+   * the rename never happens. Tests use it to prove nothing is lost or half-written.
+   */
+  readonly beforeCommit?: () => boolean;
+}
+
+export class KeyStateStore {
+  constructor(
+    readonly path: string,
+    private readonly options: StateStoreOptions = {},
+  ) {}
+
+  async load(): Promise<KeyState> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') {
+        throw new KeyStateError(KeyStateErrorCode.NotFound, 'Key state file not found', {
+          path: this.path,
+        });
+      }
+      throw new KeyStateError(KeyStateErrorCode.Io, 'Key state file cannot be read', {
+        path: this.path,
+        errno: errnoCode(e) ?? 'unknown',
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new KeyStateError(KeyStateErrorCode.Corrupt, 'Key state file is not valid JSON', {
+        path: this.path,
+      });
+    }
+    return parseKeyState(json);
+  }
+
+  async save(state: KeyState): Promise<void> {
+    const temp = `${this.path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+    try {
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (this.options.beforeCommit && !this.options.beforeCommit()) {
+        // Power cut: the temp file stays behind, the current state is untouched.
+        throw new KeyStateError(
+          KeyStateErrorCode.PowerLost,
+          'Power lost before the state was committed',
+          {
+            path: this.path,
+          },
+        );
+      }
+      await rename(temp, this.path);
+    } catch (e) {
+      if (e instanceof KeyStateError) throw e;
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new KeyStateError(KeyStateErrorCode.Io, 'Key state file cannot be written', {
+        path: this.path,
+        errno: errnoCode(e) ?? 'unknown',
+      });
+    }
+  }
+}
+
+/** The state files of every key in a folder, sorted by name (leftover temp files are skipped). */
+export async function listStateFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new KeyStateError(
+      errnoCode(e) === 'ENOENT' ? KeyStateErrorCode.NotFound : KeyStateErrorCode.Io,
+      'Key folder cannot be read',
+      { path: dir, errno: errnoCode(e) ?? 'unknown' },
+    );
+  }
+  return names
+    .filter((n) => n.endsWith(STATE_FILE_SUFFIX))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new KeyStateError(KeyStateErrorCode.Io, 'Key folder cannot be created', {
+      path: dir,
+      errno: errnoCode(e) ?? 'unknown',
+    });
+  }
+}
