@@ -1,0 +1,201 @@
+// Every combination of the inputs' meaningful dimensions yields exactly one well-formed
+// view, and the precedence rules hold across all of them.
+import { describe, expect, it } from 'vitest';
+import { HesErrorCode } from '../../../shared/errors/hes-error-code';
+import {
+  accessFlagsFromBits,
+  ACCESS_FLAG_MASK,
+  AccessFlagBit,
+  CodeLockReason,
+  type KeyInfo,
+} from '../../../shared/key/key-info';
+import { VAULT_STATUSES, VaultStatus } from '../../../shared/vault/vault-status';
+import { deriveKeyView, type KeyViewInput } from '../../../shared/view/key-view';
+import {
+  SERVER_CONNECTIONS,
+  SERVER_ERROR_CODES,
+  type ServerAnswer,
+} from '../../../shared/view/server-state';
+import { awaitingCode, keyInfo } from './fixtures';
+import { problemsOf } from './well-formed';
+
+const ATTEMPTS = [0, 1, 3];
+const CODE_LOCK_REASONS = Object.values(CodeLockReason);
+
+/** All 64 access-flag sets × lockedByCode × lockedByPin × canUnlock × attempts × code lock reason. */
+function* allKeys(): Generator<KeyInfo> {
+  const bits = Object.values(AccessFlagBit);
+  for (let subset = 0; subset < 1 << bits.length; subset++) {
+    const mask = bits.reduce((m, bit, i) => (subset & (1 << i) ? m | bit : m), 0);
+    const access = accessFlagsFromBits(mask & ACCESS_FLAG_MASK);
+    for (const lockedByCode of [false, true])
+      for (const lockedByPin of [false, true])
+        for (const canUnlock of [false, true])
+          for (const attempts of ATTEMPTS)
+            for (const codeLockReason of CODE_LOCK_REASONS)
+              yield keyInfo({
+                access,
+                lockedByCode,
+                lockedByPin,
+                canUnlock,
+                unlockAttemptsRemain: attempts,
+                pinAttemptsRemain: attempts,
+                codeLockReason,
+              });
+  }
+}
+const KEYS = [...allKeys()];
+
+const PLAIN_ANSWERS: ServerAnswer[] = [
+  { kind: 'none' },
+  { kind: 'ok', needStateUpdate: false },
+  { kind: 'ok', needStateUpdate: true },
+  ...SERVER_ERROR_CODES.map((code) => ({ kind: 'error' as const, code })),
+];
+
+function checkAll(inputs: Iterable<KeyViewInput>): { count: number; failures: string[] } {
+  let count = 0;
+  const failures: string[] = [];
+  for (const input of inputs) {
+    count++;
+    const problems = problemsOf(input, deriveKeyView(input));
+    if (problems.length && failures.length < 5)
+      failures.push(`${JSON.stringify(input)}: ${problems.join('; ')}`);
+  }
+  return { count, failures };
+}
+
+describe('every input combination yields one well-formed view', () => {
+  expect(KEYS.length).toBe(64 * 2 * 2 * 2 * 3 * 3);
+
+  for (const connection of SERVER_CONNECTIONS) {
+    const label =
+      connection.state === 'offline' ? `offline (${connection.reason})` : connection.state;
+    it(`server ${label}: every key × every answer`, () => {
+      function* inputs(): Generator<KeyViewInput> {
+        for (const answer of PLAIN_ANSWERS) {
+          yield { key: undefined, answer, connection };
+          yield { key: keyInfo({ bootloaderMode: true }), answer, connection };
+          for (const key of KEYS) yield { key, answer, connection };
+        }
+      }
+      const { count, failures } = checkAll(inputs());
+      expect(failures).toEqual([]);
+      expect(count).toBe(PLAIN_ANSWERS.length * (KEYS.length + 2));
+    });
+  }
+
+  it("with the stand-in's optional status, reason and description", () => {
+    const shapes: (KeyInfo | undefined)[] = [
+      undefined,
+      keyInfo(),
+      keyInfo({ bootloaderMode: true }),
+      keyInfo({ access: { linkRequired: true } }),
+      awaitingCode(3),
+      awaitingCode(1),
+      awaitingCode(0),
+      { ...awaitingCode(2), codeLockReason: CodeLockReason.Suspension },
+      { ...awaitingCode(2), codeLockReason: CodeLockReason.None },
+      keyInfo({ lockedByPin: true, access: { locked: true } }),
+      keyInfo({ access: { locked: true } }),
+      keyInfo({ access: { pinRequired: true } }),
+      keyInfo({ access: { pinRequired: true, newPinRequired: true } }),
+      keyInfo({ access: { buttonRequired: true } }),
+    ];
+    const answers: ServerAnswer[] = [];
+    for (const base of PLAIN_ANSWERS.filter((a) => a.kind !== 'none')) {
+      for (const status of VAULT_STATUSES) {
+        answers.push({ ...base, status });
+        answers.push({
+          ...base,
+          status,
+          statusReason: 0,
+          statusDescription: 'on leave',
+        });
+      }
+    }
+    function* inputs(): Generator<KeyViewInput> {
+      for (const connection of SERVER_CONNECTIONS)
+        for (const answer of answers) for (const key of shapes) yield { key, answer, connection };
+    }
+    const { count, failures } = checkAll(inputs());
+    expect(failures).toEqual([]);
+    expect(count).toBe(SERVER_CONNECTIONS.length * answers.length * shapes.length);
+  });
+});
+
+describe('precedence holds across every key', () => {
+  const connected = { state: 'connected' } as const;
+
+  it('614 and a Compromised status beat everything the key says', () => {
+    for (const key of KEYS) {
+      expect(
+        deriveKeyView({ key, answer: { kind: 'error', code: 614 }, connection: connected }).kind,
+      ).toBe('compromised');
+      expect(
+        deriveKeyView({
+          key,
+          answer: { kind: 'ok', needStateUpdate: false, status: VaultStatus.Compromised },
+          connection: connected,
+        }).kind,
+      ).toBe('compromised');
+    }
+  });
+
+  it('each verdict code wins over every key', () => {
+    const verdicts = {
+      1014: 'wiped',
+      620: 'manuallyWiped',
+      616: 'linkedToAnotherServer',
+      611: 'notAssigned',
+      607: 'unknownToServer',
+    } as const;
+    for (const [code, kind] of Object.entries(verdicts)) {
+      for (const key of KEYS) {
+        const answer = { kind: 'error', code: Number(code) as HesErrorCode } as ServerAnswer;
+        expect(deriveKeyView({ key, answer, connection: connected }).kind).toBe(kind);
+      }
+    }
+  });
+
+  it('a PIN-locked key is shown locked by PIN whatever the server says short of a verdict or gate', () => {
+    const answers = PLAIN_ANSWERS.filter(
+      (a) =>
+        a.kind !== 'error' || ![614, 1014, 620, 616, 617, 621, 611, 607, 604, 618].includes(a.code),
+    );
+    for (const key of KEYS.filter((k) => k.lockedByPin)) {
+      for (const answer of answers) {
+        expect(deriveKeyView({ key, answer, connection: connected }).kind).toBe('lockedByPin');
+      }
+    }
+  });
+
+  it('a stale "ok" never makes a locked key look active', () => {
+    for (const key of KEYS.filter((k) => k.lockedByCode || k.lockedByPin || k.access.locked)) {
+      const kind = deriveKeyView({
+        key,
+        answer: { kind: 'ok', needStateUpdate: false },
+        connection: connected,
+      }).kind;
+      expect([
+        'lockedByPin',
+        'lockedByCode',
+        'awaitingActivation',
+        'suspended',
+        'locked',
+      ]).toContain(kind);
+    }
+  });
+
+  it('not configured: old answers are ignored', () => {
+    for (const answer of PLAIN_ANSWERS) {
+      expect(
+        deriveKeyView({ key: keyInfo(), answer, connection: { state: 'notConfigured' } }).kind,
+      ).toBe('noServer');
+    }
+  });
+
+  it('HesErrorCode.Ok is never an error answer', () => {
+    expect(SERVER_ERROR_CODES).not.toContain(HesErrorCode.Ok);
+  });
+});
