@@ -24,8 +24,19 @@ const into = (folders, message) => ({
 
 /** Globals a pure module must not touch (DOM, Node, Electron environments). */
 const IMPURE_GLOBALS = [
-  'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location',
-  'process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global',
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'location',
+  'process',
+  'Buffer',
+  'require',
+  'module',
+  '__dirname',
+  '__filename',
+  'global',
   'setImmediate',
 ].map((name) => ({ name, message: 'shared/ is pure: no DOM, Node or Electron globals.' }));
 
@@ -39,7 +50,10 @@ export const layers = [
       ELECTRON,
       NATIVE_DEVICE_LIBS,
       { group: ['react', 'react-dom', 'react-dom/*', 'zustand'], message: 'shared/ has no UI.' },
-      into(['device', 'main', 'renderer', 'emulator', 'build', 'test'], 'shared/ imports only shared/.'),
+      into(
+        ['device', 'main', 'renderer', 'emulator', 'build', 'test'],
+        'shared/ imports only shared/.',
+      ),
     ],
     globals: IMPURE_GLOBALS,
   },
@@ -64,7 +78,12 @@ export const layers = [
   {
     name: 'main shell (electron-main, preload)',
     files: ['main/shell/**/*.ts'],
-    patterns: [into(['renderer', 'emulator', 'test'], 'The shell wires services; it never imports the renderer or the emulator.')],
+    patterns: [
+      into(
+        ['renderer', 'emulator', 'test'],
+        'The shell wires services; it never imports the renderer or the emulator.',
+      ),
+    ],
   },
   {
     name: 'renderer (browser)',
@@ -73,12 +92,18 @@ export const layers = [
       NODE,
       ELECTRON,
       NATIVE_DEVICE_LIBS,
-      into(['device', 'main', 'emulator', 'build', 'test'], 'The renderer imports only shared/ (and reaches main through the preload API).'),
+      into(
+        ['device', 'main', 'emulator', 'build', 'test'],
+        'The renderer imports only shared/ (and reaches main through the preload API).',
+      ),
     ],
   },
   {
     name: 'emulator (node, never packaged)',
     files: ['emulator/**/*.ts'],
-    patterns: [ELECTRON, into(['renderer', 'test'], 'The emulator does not import the renderer or tests.')],
+    patterns: [
+      ELECTRON,
+      into(['renderer', 'test'], 'The emulator does not import the renderer or tests.'),
+    ],
   },
 ];

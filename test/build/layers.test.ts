@@ -23,33 +23,89 @@ async function layerViolations(filePath: string, code: string): Promise<string[]
 
 const cases: { file: string; code: string; allowed: boolean }[] = [
   // shared/ is pure
-  { file: 'shared/x/probe.ts', code: "import { readFile } from 'node:fs'; void readFile;", allowed: false },
+  {
+    file: 'shared/x/probe.ts',
+    code: "import { readFile } from 'node:fs'; void readFile;",
+    allowed: false,
+  },
   { file: 'shared/x/probe.ts', code: "import { join } from 'path'; void join;", allowed: false },
   { file: 'shared/x/probe.ts', code: "import { app } from 'electron'; void app;", allowed: false },
-  { file: 'shared/x/probe.ts', code: "import { x } from '../../device/protocol/x'; void x;", allowed: false },
+  {
+    file: 'shared/x/probe.ts',
+    code: "import { x } from '../../device/protocol/x'; void x;",
+    allowed: false,
+  },
   { file: 'shared/x/probe.ts', code: 'export const w = window.innerWidth;', allowed: false },
   { file: 'shared/x/probe.ts', code: 'export const e = process.env;', allowed: false },
   { file: 'shared/x/probe.ts', code: "import { y } from '../vault/y'; void y;", allowed: true },
   // device/ is Node without Electron
-  { file: 'device/x/probe.ts', code: "import { readFile } from 'node:fs'; void readFile;", allowed: true },
+  {
+    file: 'device/x/probe.ts',
+    code: "import { readFile } from 'node:fs'; void readFile;",
+    allowed: true,
+  },
   { file: 'device/x/probe.ts', code: "import { app } from 'electron'; void app;", allowed: false },
-  { file: 'device/x/probe.ts', code: "import { s } from '../../main/hes/s'; void s;", allowed: false },
-  { file: 'device/x/probe.ts', code: "import { k } from '../../emulator/key/k'; void k;", allowed: false },
+  {
+    file: 'device/x/probe.ts',
+    code: "import { s } from '../../main/hes/s'; void s;",
+    allowed: false,
+  },
+  {
+    file: 'device/x/probe.ts',
+    code: "import { k } from '../../emulator/key/k'; void k;",
+    allowed: false,
+  },
   // main/ services are plain Node; only main/shell imports electron
   { file: 'main/hes/probe.ts', code: "import { app } from 'electron'; void app;", allowed: false },
   { file: 'main/hes/probe.ts', code: "import { w } from '../shell/w'; void w;", allowed: false },
-  { file: 'main/hes/probe.ts', code: "import { t } from '../../device/transport/t'; void t;", allowed: true },
-  { file: 'main/hes/probe.ts', code: "import { k } from '../../emulator/key/k'; void k;", allowed: false },
+  {
+    file: 'main/hes/probe.ts',
+    code: "import { t } from '../../device/transport/t'; void t;",
+    allowed: true,
+  },
+  {
+    file: 'main/hes/probe.ts',
+    code: "import { k } from '../../emulator/key/k'; void k;",
+    allowed: false,
+  },
   { file: 'main/shell/probe.ts', code: "import { app } from 'electron'; void app;", allowed: true },
-  { file: 'main/shell/probe.ts', code: "import { r } from '../../renderer/r'; void r;", allowed: false },
+  {
+    file: 'main/shell/probe.ts',
+    code: "import { r } from '../../renderer/r'; void r;",
+    allowed: false,
+  },
   // renderer/ sees only shared/
-  { file: 'renderer/x/probe.tsx', code: "import { readFile } from 'node:fs'; void readFile;", allowed: false },
-  { file: 'renderer/x/probe.tsx', code: "import { ipcRenderer } from 'electron'; void ipcRenderer;", allowed: false },
-  { file: 'renderer/x/probe.tsx', code: "import { m } from '../../main/hes/m'; void m;", allowed: false },
-  { file: 'renderer/x/probe.tsx', code: "import { v } from '../../shared/view/v'; void v;", allowed: true },
+  {
+    file: 'renderer/x/probe.tsx',
+    code: "import { readFile } from 'node:fs'; void readFile;",
+    allowed: false,
+  },
+  {
+    file: 'renderer/x/probe.tsx',
+    code: "import { ipcRenderer } from 'electron'; void ipcRenderer;",
+    allowed: false,
+  },
+  {
+    file: 'renderer/x/probe.tsx',
+    code: "import { m } from '../../main/hes/m'; void m;",
+    allowed: false,
+  },
+  {
+    file: 'renderer/x/probe.tsx',
+    code: "import { v } from '../../shared/view/v'; void v;",
+    allowed: true,
+  },
   // the emulator never reaches into the Electron shell
-  { file: 'emulator/key/probe.ts', code: "import { app } from 'electron'; void app;", allowed: false },
-  { file: 'emulator/key/probe.ts', code: "import { c } from '../../device/protocol/c'; void c;", allowed: true },
+  {
+    file: 'emulator/key/probe.ts',
+    code: "import { app } from 'electron'; void app;",
+    allowed: false,
+  },
+  {
+    file: 'emulator/key/probe.ts',
+    code: "import { c } from '../../device/protocol/c'; void c;",
+    allowed: true,
+  },
 ];
 
 describe('the layer rule', () => {
