@@ -85,7 +85,8 @@ export type LinkAvailability =
   | { readonly link: LinkKind; readonly state: 'ready' }
   | {
       readonly link: LinkKind;
-      readonly state: 'unavailable' | 'unsupported' | 'unauthorized' | 'poweredOff' | 'resetting' | 'unknown';
+      readonly state:
+        'unavailable' | 'unsupported' | 'unauthorized' | 'poweredOff' | 'resetting' | 'unknown';
       /** A short, non-secret explanation for the UI and logs. */
       readonly detail?: string;
     };

@@ -26,12 +26,20 @@ import type { KeyFirmware } from './firmware';
 import { REASSEMBLY_TIMEOUT_MS, startKeepalive } from './keepalive';
 import { exchangeMessage } from './message-exchange';
 
-/** pid.codes test VID/PID used by the project's udev rule (build/linux/70-hideez-key.rules). */
-export const HIDEEZ_USB_VENDOR_ID = 0x1209;
-export const HIDEEZ_USB_PRODUCT_ID = 0x4845;
-/** A vendor-defined usage page, so OS FIDO stacks leave the key to us. */
-export const HIDEEZ_HID_USAGE_PAGE = 0xff00;
-export const HIDEEZ_HID_USAGE = 0x01;
+import {
+  HIDEEZ_HID_USAGE,
+  HIDEEZ_HID_USAGE_PAGE,
+  HIDEEZ_USB_PRODUCT_ID,
+  HIDEEZ_USB_VENDOR_ID,
+} from '../../device/protocol/usb-ids';
+
+// Re-exported for existing importers; the ids live with the protocol now.
+export {
+  HIDEEZ_HID_USAGE,
+  HIDEEZ_HID_USAGE_PAGE,
+  HIDEEZ_USB_PRODUCT_ID,
+  HIDEEZ_USB_VENDOR_ID,
+} from '../../device/protocol/usb-ids';
 
 /** A node-hid `devices()` row. */
 export interface HidDeviceRow {

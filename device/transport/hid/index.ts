@@ -1,0 +1,6 @@
+// The USB HID transport's public surface.
+export { createHidDiscovery, type HidDiscovery, type HidDiscoveryOptions } from './hid-discovery';
+export { openHidTransport, type HidTransport, type HidTransportOptions } from './hid-transport';
+export type { HidDeviceInfo, HidDeviceLike, NodeHidLike, UsbEventsLike } from './hid-device-like';
+export { enumerateHidKeys, isHideezKeyInterface } from './hid-enumeration';
+export type { HotPlugMode } from './hot-plug-watcher';

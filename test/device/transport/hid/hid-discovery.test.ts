@@ -1,0 +1,299 @@
+// USB discovery: the real node-hid on this machine (it loads and enumerates;
+// an empty list is fine), and hot-plug over a virtual USB bus whose keys are
+// real virtual keys: node-hid's and usb's third-party surfaces are the only
+// stand-ins, injected narrowly. Arrivals and removals are found by diffing
+// enumerations, after a usb event or by the fallback poll while it is enabled.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeRequest, decodeResponse } from '../../../../device/protocol/message-codec';
+import { Command } from '../../../../device/protocol/messages';
+import {
+  HIDEEZ_HID_USAGE_PAGE,
+  HIDEEZ_USB_PRODUCT_ID,
+  HIDEEZ_USB_VENDOR_ID,
+} from '../../../../device/protocol/usb-ids';
+import { DeviceErrorKind, isDeviceError } from '../../../../device/errors/device-error';
+import {
+  createHidDiscovery,
+  enumerateHidKeys,
+  type HidDeviceInfo,
+  type HidDiscovery,
+  type HotPlugMode,
+} from '../../../../device/transport/hid';
+import type {
+  DiscoveryObserver,
+  LinkAvailability,
+  TransportDescriptor,
+} from '../../../../device/transport/transport';
+import { VirtualKey } from '../../../../emulator/key/virtual-key';
+import { VirtualUsbBus } from '../../../../emulator/link/virtual-usb-bus';
+import { keyFolder, TEST_HASH_COST } from '../../../emulator/key/key-hosts';
+import { EXCHANGE_MS } from './hid-fixtures';
+
+/** Records what discovery says and lets the test wait for it. */
+class Recorder implements DiscoveryObserver {
+  readonly log: string[] = [];
+  readonly present = new Map<string, TransportDescriptor>();
+  availabilityState: LinkAvailability | undefined;
+  #waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  added(descriptor: TransportDescriptor): void {
+    this.present.set(descriptor.id, descriptor);
+    this.log.push(`+${descriptor.serialHint ?? descriptor.id}`);
+    this.#wake();
+  }
+
+  removed(id: string): void {
+    const d = this.present.get(id);
+    this.present.delete(id);
+    this.log.push(`-${d?.serialHint ?? id}`);
+    this.#wake();
+  }
+
+  availability(state: LinkAvailability): void {
+    this.availabilityState = state;
+    this.#wake();
+  }
+
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ check, resolve }));
+  }
+
+  serials(): string[] {
+    return [...this.present.values()].map((d) => d.serialHint ?? '').sort();
+  }
+
+  #wake(): void {
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!w.check()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
+
+/** Waits (polling, no deadline but the test's) until the hot-plug watcher has started. */
+const settled = (discovery: HidDiscovery, mode?: HotPlugMode): Promise<void> =>
+  new Promise((resolve) => {
+    const tick = setInterval(() => {
+      if (discovery.hotPlugMode === 'starting' || (mode && discovery.hotPlugMode !== mode)) return;
+      clearInterval(tick);
+      resolve();
+    }, 5);
+  });
+
+describe('node-hid on this machine', () => {
+  it('loads and enumerates (an empty list is a pass)', async () => {
+    const hid = await import('node-hid');
+    const rows: HidDeviceInfo[] = await hid.devicesAsync();
+    expect(Array.isArray(rows)).toBe(true);
+    const keys = await enumerateHidKeys(hid);
+    expect(keys.every((d) => d.link === 'usb' && d.id !== '')).toBe(true);
+  });
+
+  it('createHidDiscovery with the real node-hid and usb starts, reports USB ready, and stops cleanly', async () => {
+    const discovery = createHidDiscovery();
+    const recorder = new Recorder();
+    const stop = discovery.watch(recorder);
+    await recorder.until(() => recorder.availabilityState !== undefined);
+    expect(recorder.availabilityState).toEqual({ link: 'usb', state: 'ready' });
+    await discovery.rescan();
+    // Whatever this machine's hot-plug support, the watcher settles in a mode.
+    await settled(discovery);
+    expect(['usb-events', 'polling-fallback']).toContain(discovery.hotPlugMode);
+    discovery.setFallbackPolling(true);
+    discovery.setFallbackPolling(false);
+    stop();
+    expect(discovery.hotPlugMode).toBe('stopped');
+  });
+
+  it('a node-hid that fails to load is USB "unavailable", not a crash', async () => {
+    const discovery = createHidDiscovery({
+      hid: async () => {
+        // A real failing dynamic import, as a missing native addon gives.
+        const missing = 'node-hid-not-installed';
+        return (await import(/* @vite-ignore */ missing)) as never;
+      },
+    });
+    const recorder = new Recorder();
+    const stop = discovery.watch(recorder);
+    await recorder.until(() => recorder.availabilityState !== undefined);
+    expect(recorder.availabilityState).toMatchObject({ link: 'usb', state: 'unavailable' });
+    expect(discovery.availability?.state).toBe('unavailable');
+    await expect(discovery.open({ id: 'any', link: 'usb', name: 'Hideez Key' })).rejects.toSatisfy(
+      (e) => isDeviceError(e, DeviceErrorKind.OpenFailed),
+    );
+    stop();
+  });
+});
+
+describe('enumeration filter', () => {
+  const row = (over: Partial<HidDeviceInfo>): HidDeviceInfo => ({
+    vendorId: HIDEEZ_USB_VENDOR_ID,
+    productId: HIDEEZ_USB_PRODUCT_ID,
+    path: '/dev/hidraw0',
+    serialNumber: 'HK0001',
+    product: 'Hideez Key',
+    release: 0x100,
+    interface: 0,
+    usagePage: HIDEEZ_HID_USAGE_PAGE,
+    usage: 1,
+    ...over,
+  });
+
+  it('keeps our vendor interface only, one descriptor per path', async () => {
+    const rows = [
+      row({}),
+      row({}), // hidapi can list an interface twice (one row per top-level collection)
+      row({ path: '/dev/hidraw1', usagePage: 0xf1d0 }), // a FIDO interface on the same key
+      row({ path: '/dev/hidraw2', vendorId: 0x2c97 }), // someone else's device
+      row({ path: undefined }), // cannot be opened
+      row({ path: '/dev/hidraw3', usagePage: undefined, interface: 0, serialNumber: '' }), // libusb backend
+    ];
+    const keys = await enumerateHidKeys({
+      devicesAsync: () => Promise.resolve(rows),
+      HIDAsync: { open: () => Promise.reject(new Error('not used')) },
+    });
+    expect(keys).toEqual([
+      { id: '/dev/hidraw0', link: 'usb', name: 'Hideez Key', serialHint: 'HK0001' },
+      { id: '/dev/hidraw3', link: 'usb', name: 'Hideez Key' },
+    ]);
+  });
+});
+
+describe('hot-plug over a virtual USB bus', () => {
+  let keys: VirtualKey[];
+  let bus: VirtualUsbBus;
+  let cleanup: () => Promise<void>;
+  const stops: (() => void)[] = [];
+
+  beforeEach(async () => {
+    const folder = await keyFolder(2);
+    keys = await VirtualKey.openFolder(folder.dir, { hashCost: TEST_HASH_COST });
+    // Start with only the first key plugged in.
+    keys[1]!.unplug();
+    bus = new VirtualUsbBus(keys);
+    cleanup = folder.cleanup;
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
+    for (const key of keys) key.unplug();
+    await cleanup();
+  });
+
+  const watch = (discovery: HidDiscovery): Recorder => {
+    const recorder = new Recorder();
+    stops.push(discovery.watch(recorder));
+    return recorder;
+  };
+
+  it('usb events: keys present at start, then arrivals and removals, by diffing', async () => {
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const recorder = watch(discovery);
+    const [first, second] = [keys[0]!, keys[1]!];
+    const firstSerial = first.serialNo;
+    await recorder.until(() => recorder.present.size === 1);
+    expect(recorder.availabilityState).toEqual({ link: 'usb', state: 'ready' });
+    await settled(discovery, 'usb-events');
+
+    await bus.plug(second);
+    await recorder.until(() => recorder.present.size === 2);
+    expect(recorder.serials()).toEqual([firstSerial, second.serialNo].sort());
+
+    bus.unplug(first);
+    await recorder.until(() => recorder.present.size === 1);
+    expect(recorder.serials()).toEqual([second.serialNo]);
+    expect(recorder.log).toEqual([`+${firstSerial}`, `+${second.serialNo}`, `-${firstSerial}`]);
+  });
+
+  it('a burst of usb events gives no duplicate added/removed', async () => {
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const recorder = watch(discovery);
+    await recorder.until(() => recorder.present.size === 1);
+    await settled(discovery, 'usb-events');
+    for (let i = 0; i < 5; i++) bus.usb.fire('connect');
+    await bus.plug(keys[1]!);
+    await recorder.until(() => recorder.present.size === 2);
+    await discovery.rescan();
+    expect(recorder.log).toHaveLength(2);
+  });
+
+  it('usb that cannot see the bus (as in a container) falls back to polling', async () => {
+    const blind = {
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+      getDevices: () =>
+        Promise.reject(new Error('getDevices error: /sys/bus/usb/devices/ not found')),
+    };
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: blind, pollMs: 20 });
+    const recorder = watch(discovery);
+    await settled(discovery);
+    expect(discovery.hotPlugMode).toBe('polling-fallback');
+    discovery.setFallbackPolling(true);
+    await bus.plug(keys[1]!);
+    await recorder.until(() => recorder.present.size === 2);
+  });
+
+  it('without usb events, the fallback poll finds arrivals only while it is enabled', async () => {
+    let enumerations = 0;
+    const counted = {
+      devicesAsync: () => {
+        enumerations++;
+        return bus.nodeHid.devicesAsync();
+      },
+      HIDAsync: bus.nodeHid.HIDAsync,
+    };
+    const discovery = createHidDiscovery({ hid: counted, usb: null, pollMs: 20 });
+    const recorder = watch(discovery);
+    await recorder.until(() => recorder.present.size === 1);
+    await settled(discovery, 'polling-fallback');
+    // Polling off (no window open): nobody walks the bus, so the arrival goes unseen.
+    const before = enumerations;
+    await keys[1]!.plug();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(recorder.present.size).toBe(1);
+    expect(enumerations).toBe(before);
+    // A window opens: the slow poll finds the key; it closes: polling stops.
+    discovery.setFallbackPolling(true);
+    await recorder.until(() => recorder.present.size === 2);
+    discovery.setFallbackPolling(false);
+    keys[0]!.unplug();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(recorder.present.size).toBe(2);
+    // An explicit rescan (the UI's refresh) still works.
+    await discovery.rescan();
+    expect(recorder.serials()).toEqual([keys[1]!.serialNo]);
+  });
+
+  it('opens a discovered key and talks to it; unplugging it ends the link and removes it', async () => {
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const recorder = watch(discovery);
+    await recorder.until(() => recorder.present.size === 1);
+    const [descriptor] = [...recorder.present.values()];
+    const transport = await discovery.open(descriptor!);
+    const answer = await transport.exchange(encodeRequest({ command: Command.GetInfo }), {
+      timeoutMs: EXCHANGE_MS,
+    });
+    const response = decodeResponse(Command.GetInfo, answer);
+    expect('info' in response && response.info.serialNo).toBe(descriptor!.serialHint);
+
+    const gone = new Promise<string>((resolve) => transport.onDisconnect((r) => resolve(r.code)));
+    bus.unplug(keys[0]!);
+    expect(await gone).toBe(DeviceErrorKind.Disconnected);
+    await recorder.until(() => recorder.present.size === 0);
+    await expect(discovery.open(descriptor!)).rejects.toSatisfy((e) =>
+      isDeviceError(e, DeviceErrorKind.OpenFailed),
+    );
+  });
+
+  it('a late watcher is told what is present; stopping the last watcher stops hot-plug', async () => {
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const first = watch(discovery);
+    await first.until(() => first.present.size === 1);
+    const late = watch(discovery);
+    expect(late.present.size).toBe(1);
+    expect(late.availabilityState).toEqual({ link: 'usb', state: 'ready' });
+    for (const stop of stops.splice(0)) stop();
+    expect(discovery.hotPlugMode).toBe('stopped');
+  });
+});
