@@ -1,0 +1,234 @@
+// Opens the GATT side of one key: connect with a time limit and one retry, as
+// the Hideez Client does (8 s, then 4 s: hideez-client-behaviour.md §1.2),
+// find our service and its three characteristics, read the control point
+// length (the key's fragment size), and subscribe to status notifications.
+// What comes out is a small session the transport frames messages over.
+import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
+import {
+  CONTROL_POINT_LENGTH_UUID,
+  CONTROL_POINT_UUID,
+  decodeControlPointLength,
+  fragmentSizeForMtu,
+  HIDEEZ_SERVICE_UUID,
+  STATUS_UUID,
+} from '../../protocol/gatt';
+import { callbackError, disconnectedError, nobleCall } from './noble-call';
+import type { CharacteristicLike, PeripheralLike, ServiceLike } from './noble-like';
+
+export const DEFAULT_CONNECT_TIMEOUTS_MS: readonly number[] = [8000, 4000];
+/** How long a disconnect may take before we stop waiting for noble to confirm it. */
+export const DISCONNECT_WAIT_MS = 2000;
+
+export interface GattSession {
+  /** What the key sends and accepts per fragment: its control point length. */
+  readonly keyFragmentSize: number;
+  /** What we write per fragment: the key's size, never past our ATT MTU − 3. */
+  readonly writeFragmentSize: number;
+  readonly connected: boolean;
+  /** Write with response; writes run one after another. Rejects Disconnected on link loss. */
+  write(fragment: Uint8Array): Promise<void>;
+  onFragment(listener: (fragment: Uint8Array) => void): () => void;
+  /** Fires once when the link goes away (also after disconnect()). */
+  onLinkLoss(listener: () => void): () => void;
+  disconnect(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** One entry per attempt. */
+  readonly timeoutsMs?: readonly number[];
+  /** Told before each retry (the UI can say "Retrying…"). */
+  readonly onRetry?: (attempt: number, cause: Error) => void;
+}
+
+export async function connectGatt(
+  peripheral: PeripheralLike,
+  options: ConnectOptions = {},
+): Promise<GattSession> {
+  const timeouts = options.timeoutsMs ?? DEFAULT_CONNECT_TIMEOUTS_MS;
+  let lastError: Error = new Error('no connect attempt');
+  for (const [index, timeoutMs] of timeouts.entries()) {
+    if (index > 0) options.onRetry?.(index + 1, lastError);
+    try {
+      return await attempt(peripheral, timeoutMs);
+    } catch (error) {
+      lastError = error instanceof Error ? error : new Error(String(error));
+      await settleLink(peripheral);
+    }
+  }
+  throw new DeviceError(
+    DeviceErrorKind.OpenFailed,
+    'Could not connect to the key over Bluetooth',
+    {
+      attempts: timeouts.length,
+      reason: lastError instanceof DeviceError ? lastError.code : lastError.message,
+    },
+    { cause: lastError },
+  );
+}
+
+async function attempt(peripheral: PeripheralLike, timeoutMs: number): Promise<GattSession> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => {
+    abort.abort(
+      new DeviceError(DeviceErrorKind.Timeout, 'The key did not connect in time', { timeoutMs }),
+    );
+  }, timeoutMs);
+  try {
+    await connectOnce(peripheral, abort.signal);
+    const [service] = await nobleCall<ServiceLike[]>(
+      peripheral,
+      (done) => peripheral.discoverServices([HIDEEZ_SERVICE_UUID], done),
+      abort.signal,
+    );
+    if (!service || service.uuid !== HIDEEZ_SERVICE_UUID) throw missing('service');
+    const characteristics = await nobleCall<CharacteristicLike[]>(
+      peripheral,
+      (done) =>
+        service.discoverCharacteristics(
+          [CONTROL_POINT_UUID, STATUS_UUID, CONTROL_POINT_LENGTH_UUID],
+          done,
+        ),
+      abort.signal,
+    );
+    const find = (uuid: string): CharacteristicLike => {
+      const found = characteristics.find((c) => c.uuid === uuid);
+      if (!found) throw missing('characteristic');
+      return found;
+    };
+    const controlPoint = find(CONTROL_POINT_UUID);
+    const status = find(STATUS_UUID);
+    const lengthBytes = await nobleCall<Uint8Array>(
+      peripheral,
+      (done) => find(CONTROL_POINT_LENGTH_UUID).read(done),
+      abort.signal,
+    );
+    const keyFragmentSize = decodeControlPointLength(Uint8Array.from(lengthBytes));
+    const session = new NobleGattSession(peripheral, controlPoint, status, keyFragmentSize);
+    await nobleCall<undefined>(
+      peripheral,
+      (done) => status.subscribe((e) => done(e, undefined)),
+      abort.signal,
+    );
+    return session;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function connectOnce(peripheral: PeripheralLike, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      // noble's cancelConnect answers the pending connect callback with an error; ignore it.
+      if (peripheral.state === 'connecting') peripheral.cancelConnect();
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    peripheral.connect((error) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) return;
+      const failure = callbackError(error);
+      if (failure) reject(failure);
+      else resolve();
+    });
+  });
+}
+
+/** After a failed attempt, leave the peripheral disconnected before the next one. */
+async function settleLink(peripheral: PeripheralLike): Promise<void> {
+  if (peripheral.state !== 'connected' && peripheral.state !== 'disconnecting') return;
+  await disconnectBounded(peripheral);
+}
+
+export function disconnectBounded(peripheral: PeripheralLike): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, DISCONNECT_WAIT_MS);
+    function finish(): void {
+      clearTimeout(timer);
+      peripheral.removeListener('disconnect', finish);
+      resolve();
+    }
+    peripheral.on('disconnect', finish);
+    peripheral.disconnect();
+  });
+}
+
+const missing = (what: string): DeviceError =>
+  new DeviceError(DeviceErrorKind.OpenFailed, 'This Bluetooth device is not a Hideez key', {
+    missing: what,
+  });
+
+class NobleGattSession implements GattSession {
+  readonly writeFragmentSize: number;
+  #connected = true;
+  #chain: Promise<void> = Promise.resolve();
+  readonly #fragmentListeners = new Set<(fragment: Uint8Array) => void>();
+  readonly #lossListeners = new Set<() => void>();
+
+  constructor(
+    private readonly peripheral: PeripheralLike,
+    private readonly controlPoint: CharacteristicLike,
+    private readonly status: CharacteristicLike,
+    readonly keyFragmentSize: number,
+  ) {
+    const mtu = peripheral.mtu;
+    this.writeFragmentSize =
+      mtu === null ? keyFragmentSize : Math.min(keyFragmentSize, fragmentSizeForMtu(mtu));
+    status.on('data', this.#onData);
+    peripheral.on('disconnect', this.#onDisconnect);
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  write(fragment: Uint8Array): Promise<void> {
+    const run = (): Promise<void> => {
+      if (!this.#connected) return Promise.reject(disconnectedError('link lost'));
+      return nobleCall<undefined>(this.peripheral, (done) =>
+        this.controlPoint.write(fragment, false, (e) => done(e, undefined)),
+      );
+    };
+    const result = this.#chain.then(run, run);
+    this.#chain = result.catch(() => undefined);
+    return result;
+  }
+
+  onFragment(listener: (fragment: Uint8Array) => void): () => void {
+    this.#fragmentListeners.add(listener);
+    return () => this.#fragmentListeners.delete(listener);
+  }
+
+  onLinkLoss(listener: () => void): () => void {
+    if (!this.#connected) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    this.#lossListeners.add(listener);
+    return () => this.#lossListeners.delete(listener);
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.#connected) return;
+    const confirmed = disconnectBounded(this.peripheral);
+    // Do not wait for noble: the caller asked for the link to be gone.
+    this.#onDisconnect();
+    await confirmed;
+  }
+
+  readonly #onData = (data: Uint8Array, isNotification: boolean): void => {
+    if (!isNotification || !this.#connected) return;
+    const fragment = Uint8Array.from(data);
+    for (const listener of [...this.#fragmentListeners]) listener(fragment);
+  };
+
+  readonly #onDisconnect = (): void => {
+    if (!this.#connected) return;
+    this.#connected = false;
+    this.status.removeListener('data', this.#onData);
+    this.peripheral.removeListener('disconnect', this.#onDisconnect);
+    const listeners = [...this.#lossListeners];
+    this.#lossListeners.clear();
+    this.#fragmentListeners.clear();
+    for (const listener of listeners) listener();
+  };
+}
