@@ -1,0 +1,268 @@
+// One key as the manager sees it: its open links (USB and BLE merged by serial
+// number), the job queue every exchange goes through, and the last KeyInfo.
+// Exchanges use USB while it is up (faster, no radio) and BLE otherwise, so a
+// key that loses one link keeps working on the other.
+import type { KeyInfo } from '../../shared/key/key-info';
+import { DeviceError, DeviceErrorKind, type DeviceErrorData } from '../errors/device-error';
+import { Command, type Event, type Request, type Response } from '../protocol/messages';
+import type { KeepaliveStatus } from '../transport/transport';
+import { JobQueue } from './job-queue';
+import { infoAfterEvent, needsInfoRefresh } from './key-info-events';
+import type { KeyConnectionState, KeyLinkRecord, KeyRecord } from './key-record';
+import type { OpenedLink } from './link-opener';
+
+export interface KeyRequestOptions {
+  /** Time limit for the key's answer; every keepalive restarts it (the transport's rule). */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** For diagnostics only (never message contents). Defaults to the command's name. */
+  readonly label?: string;
+  readonly onKeepalive?: (status: KeepaliveStatus) => void;
+  /**
+   * Absolute limit for the whole job, keepalives included: a safety net against
+   * a link that keeps saying "processing" forever. Default: timeoutMs plus the
+   * longest button wait the protocol allows.
+   */
+  readonly maxDurationMs?: number;
+}
+
+export interface ManagedKeyOptions {
+  readonly infoTimeoutMs: number;
+  readonly graceMs?: number;
+  /** The record changed (state, links, info). */
+  readonly changed: () => void;
+  /** An event from the key's active link (one copy even when both links are up). */
+  readonly event: (event: Event) => void;
+}
+
+interface AttachedLink {
+  readonly opened: OpenedLink;
+  rssi: number | undefined;
+  readonly stopEvents: () => void;
+}
+
+const LONGEST_BUTTON_WAIT_MS = 600_000;
+const DEFAULT_GRACE_MS = 2_000;
+
+/** Waits for `work` to settle, but no longer than `ms`. */
+function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!work) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+const commandName = (command: number): string =>
+  Object.entries(Command).find(([, value]) => value === command)?.[0] ?? 'request';
+
+export class ManagedKey {
+  readonly #links = new Map<string, AttachedLink>();
+  /** Link ids being opened (or reopened after a loss) for this key. */
+  readonly #connecting = new Set<string>();
+  readonly #queue: JobQueue;
+  #info: KeyInfo | undefined;
+  #openError: DeviceErrorData | undefined;
+  #refreshQueued = false;
+  /** The link the running job uses, so a stuck job can have its link reset. */
+  #busyLink: AttachedLink | undefined;
+  /** The running exchange, settled once the transport has finished with it. */
+  #busyWork: Promise<unknown> | undefined;
+
+  constructor(
+    readonly serialNo: string,
+    private readonly options: ManagedKeyOptions,
+  ) {
+    this.#queue = new JobQueue({
+      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+      // A job that ignores its abort holds the link: closing the transport ends
+      // its I/O; the link supervisor then reopens the link.
+      onStuck: () => void this.#busyLink?.opened.transport.close(),
+    });
+    // No link yet: requests fail at once with Disconnected until one attaches.
+    this.#queue.close(this.disconnectedError());
+  }
+
+  get state(): KeyConnectionState {
+    if (this.#links.size > 0) return 'connected';
+    return this.#connecting.size > 0 ? 'connecting' : 'disconnected';
+  }
+
+  hasLink(id: string): boolean {
+    return this.#links.has(id) || this.#connecting.has(id);
+  }
+
+  record(): KeyRecord {
+    const links: KeyLinkRecord[] = this.#ordered().map(({ opened, rssi }) => ({
+      id: opened.descriptor.id,
+      link: opened.descriptor.link,
+      name: opened.descriptor.name,
+      ...(rssi !== undefined ? { rssi } : {}),
+    }));
+    const active = this.#active();
+    const rssi = links.find((l) => l.rssi !== undefined)?.rssi;
+    return {
+      serialNo: this.serialNo,
+      state: this.state,
+      links,
+      ...(active ? { activeLink: active.opened.descriptor.link } : {}),
+      ...(rssi !== undefined ? { rssi } : {}),
+      ...(this.#info ? { info: this.#info } : {}),
+      ...(this.#openError && this.state === 'disconnected' ? { openError: this.#openError } : {}),
+    };
+  }
+
+  connecting(id: string, on: boolean): void {
+    if (on === this.#connecting.has(id)) return;
+    if (on) this.#connecting.add(id);
+    else this.#connecting.delete(id);
+    this.options.changed();
+  }
+
+  /** A link failed to open; kept for the UI while the key has no link (e.g. no permission). */
+  openFailed(id: string, error: DeviceError): void {
+    this.#openError = error.toJSON();
+    this.#connecting.delete(id);
+    this.options.changed();
+  }
+
+  attach(opened: OpenedLink): void {
+    const id = opened.descriptor.id;
+    this.#links.get(id)?.stopEvents();
+    const link: AttachedLink = {
+      opened,
+      rssi: opened.descriptor.rssi,
+      stopEvents: opened.client.onEvent((event) => this.#onEvent(link, event)),
+    };
+    this.#links.set(id, link);
+    this.#connecting.delete(id);
+    this.#info = opened.info;
+    this.#openError = undefined;
+    this.#queue.reopen();
+    this.options.changed();
+  }
+
+  /** The link went away; without links the queue fails everything with Disconnected. */
+  detach(id: string, reason?: DeviceError): void {
+    const link = this.#links.get(id);
+    if (!link) return;
+    link.stopEvents();
+    this.#links.delete(id);
+    if (this.#links.size === 0) this.#queue.close(reason ?? this.disconnectedError());
+    this.options.changed();
+  }
+
+  setRssi(id: string, rssi: number | undefined): void {
+    const link = this.#links.get(id);
+    if (!link || link.rssi === rssi) return;
+    link.rssi = rssi;
+    this.options.changed();
+  }
+
+  request(request: Request, options: KeyRequestOptions): Promise<Response> {
+    const label = options.label ?? commandName(request.command);
+    const maxDurationMs = options.maxDurationMs ?? options.timeoutMs + LONGEST_BUTTON_WAIT_MS;
+    return this.#queue.run((signal) => this.#exchange(request, options, signal), {
+      timeoutMs: maxDurationMs,
+      label,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /**
+   * Fails every job, lets the running one cancel on the key (bounded by the
+   * grace period), then closes every link. The key is not usable afterwards.
+   */
+  async close(reason: DeviceError): Promise<void> {
+    this.#queue.close(reason);
+    await settledWithin(this.#busyWork, this.options.graceMs ?? DEFAULT_GRACE_MS);
+    const links = [...this.#links.values()];
+    this.#links.clear();
+    this.#connecting.clear();
+    for (const link of links) link.stopEvents();
+    await Promise.all(links.map((l) => l.opened.transport.close().catch(() => undefined)));
+  }
+
+  async #exchange(
+    request: Request,
+    options: KeyRequestOptions,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    // Chosen when the job starts, not when it was queued: the link may have changed.
+    const link = this.#active();
+    if (!link) throw this.disconnectedError();
+    this.#busyLink = link;
+    const { transport, client } = link.opened;
+    let stopWatching = (): void => undefined;
+    // The transport rejects its exchange on disconnect itself; this makes sure
+    // the job ends even if the link vanishes between two of its steps.
+    const gone = new Promise<never>((_, reject) => {
+      stopWatching = transport.onDisconnect((reason) => reject(reason));
+    });
+    const work = client.request(request, {
+      timeoutMs: options.timeoutMs,
+      signal,
+      ...(options.onKeepalive ? { onKeepalive: options.onKeepalive } : {}),
+    });
+    gone.catch(() => undefined);
+    this.#busyWork = work.catch(() => undefined);
+    try {
+      return await Promise.race([work, gone]);
+    } finally {
+      stopWatching();
+      work.catch(() => undefined);
+      if (this.#busyLink === link) {
+        this.#busyLink = undefined;
+        this.#busyWork = undefined;
+      }
+    }
+  }
+
+  #onEvent(link: AttachedLink, event: Event): void {
+    const updated = this.#info && infoAfterEvent(this.#info, event);
+    if (updated) {
+      this.#info = updated;
+      this.options.changed();
+    }
+    if (needsInfoRefresh(event)) this.#refreshInfo();
+    if (link === this.#active()) this.options.event(event);
+  }
+
+  /** One queued GetInfo at a time, however many events arrive (both links send them). */
+  #refreshInfo(): void {
+    if (this.#refreshQueued || this.#links.size === 0) return;
+    this.#refreshQueued = true;
+    this.request(
+      { command: Command.GetInfo },
+      { timeoutMs: this.options.infoTimeoutMs, label: 'refreshInfo' },
+    )
+      .then((response) => {
+        if ('info' in response && response.info.serialNo === this.serialNo) {
+          this.#info = response.info;
+          this.options.changed();
+        }
+      })
+      .catch(() => undefined) // a failed refresh keeps the patched info; the next event retries
+      .finally(() => (this.#refreshQueued = false));
+  }
+
+  #ordered(): AttachedLink[] {
+    return [...this.#links.values()].sort(
+      (a, b) => rank(a.opened.descriptor.link) - rank(b.opened.descriptor.link),
+    );
+  }
+
+  #active(): AttachedLink | undefined {
+    return this.#ordered().find((l) => l.opened.transport.isOpen);
+  }
+
+  disconnectedError(): DeviceError {
+    return new DeviceError(DeviceErrorKind.Disconnected, 'The key is not connected', {
+      serialNo: this.serialNo,
+    });
+  }
+}
+
+const rank = (link: string): number => (link === 'usb' ? 0 : 1);
