@@ -2,6 +2,7 @@
 // adapter states (unsupported, unauthorized, poweredOff → back on), a noble
 // that fails to load, and the REAL @abandonware/noble on this machine (here
 // there is no adapter: 'unavailable', never a crash; elsewhere any typed state).
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceErrorKind } from '../../../../device/errors/device-error';
 import { availabilityOf } from '../../../../device/transport/ble/adapter-state';
@@ -120,11 +121,32 @@ describe('noble that cannot be loaded', () => {
 });
 
 describe('the real @abandonware/noble on this machine', () => {
-  it('importing it for real gives noble or a typed unavailable, never a throw', async () => {
-    // preflight null: really import it (here: EAFNOSUPPORT from its HCI socket).
-    const load = await loadNoble({ preflight: null });
+  it('importing it for real gives noble or a typed unavailable, never a throw', () => {
+    // preflight null: really import it (here: EAFNOSUPPORT from its HCI socket). In a
+    // child process of its own, because after a failed load noble's HCI addon aborts
+    // the process at exit (the reason the app's preflight exists): what counts is the
+    // typed answer printed before that, not how the child ends.
+    const probe = [
+      "import { loadNoble } from './device/transport/ble/noble-loader.ts';",
+      'const load = await loadNoble({ preflight: null });',
+      "process.stdout.write('RESULT ' + JSON.stringify(load.ok ? { ok: true, scan: typeof load.noble.startScanning } : load) + '\\n');",
+      'process.exit(0);',
+    ].join('\n');
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', probe],
+      {
+        cwd: process.cwd(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(line, child.stderr).toBeDefined();
+    const load = JSON.parse((line ?? '').slice('RESULT '.length)) as
+      { ok: true; scan: string } | { ok: false; availability: LinkAvailability };
     if (load.ok) {
-      expect(typeof load.noble.startScanning).toBe('function');
+      expect(load.scan).toBe('function');
     } else {
       expect(load.availability.state).toBe('unavailable');
       expect(load.availability.state !== 'ready' && load.availability.detail).toBeTruthy();
