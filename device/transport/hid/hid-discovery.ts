@@ -147,8 +147,11 @@ class NodeHidDiscovery implements HidDiscovery {
     });
     this.#watcher = watcher;
     watcher.setFallbackPolling(this.#pollingWanted);
-    await this.rescan();
+    // Listen before the first enumeration: a key plugged in between the two would
+    // otherwise fire an event nobody hears, and in usb-events mode nothing polls.
     await watcher.start();
+    if (generation !== this.#generation) return;
+    await this.rescan();
   }
 
   #stop(): void {

@@ -1,6 +1,7 @@
 // The same key over USB and Bluetooth at once: one key with two links, USB
 // used while it is up, BLE keeping the key connected when the cable comes out.
-// Real HID transport and real noble classes (over the virtual adapter).
+// Real HID discovery and transport (over the emulator's USB bus) and real noble
+// classes (over the virtual adapter).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceErrorKind } from '../../../device/errors/device-error';
 import type { DeviceManager } from '../../../device/manager/device-manager';
@@ -19,7 +20,7 @@ import {
   startManager,
   waitButton,
 } from '../manager/manager-harness';
-import { VirtualUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
+import { TappedUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
 
 const linksOf = (manager: DeviceManager, serialNo: string): string[] =>
   manager.key(serialNo)?.links.map((l) => l.link) ?? [];
@@ -27,7 +28,7 @@ const linksOf = (manager: DeviceManager, serialNo: string): string[] =>
 describe('the same key on USB and BLE', () => {
   let key: VirtualKey;
   let serialNo: string;
-  let bus: VirtualUsbBus;
+  let bus: TappedUsbBus;
   let adapter: VirtualBleBindings;
   let bleId: string;
   let manager: DeviceManager;
@@ -38,13 +39,14 @@ describe('the same key on USB and BLE', () => {
     cleanup = folder.cleanup;
     key = folder.keys[0]!;
     serialNo = key.serialNo;
-    bus = new VirtualUsbBus(folder.keys);
+    bus = new TappedUsbBus(folder.keys);
     const virtual = createVirtualNoble({ advertisingIntervalMs: 5 });
     adapter = virtual.adapter;
     bleId = adapter.addPeripheral(key);
     const ble = createBleDiscovery({ noble: virtual.noble, connectTimeoutsMs: [2_000, 1_000] });
-    manager = startManager([bus, ble]);
+    manager = startManager([bus.discovery, ble]);
     await keyWhere(manager, serialNo, (k) => k.links.length === 2);
+    await bus.hotPlugReady();
   });
 
   afterEach(async () => {

@@ -9,7 +9,7 @@ import { Command } from '../../../device/protocol/messages';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import { connected, getInfo, startManager, waitButton } from '../manager/manager-harness';
-import { type TappedCable, VirtualUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
+import { type TappedCable, TappedUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
 
 /** One turn of the event loop: reports already sent are delivered (no timing involved). */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -17,7 +17,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 describe('a key that stops answering or sends garbage', () => {
   let keys: VirtualKey[];
   let serials: string[];
-  let bus: VirtualUsbBus;
+  let bus: TappedUsbBus;
   let manager: DeviceManager;
   let cleanup: () => Promise<void>;
   let cable: TappedCable;
@@ -25,9 +25,10 @@ describe('a key that stops answering or sends garbage', () => {
   beforeEach(async () => {
     ({ keys, cleanup } = await virtualKeys(2));
     serials = keys.map((k) => k.serialNo);
-    bus = new VirtualUsbBus(keys);
-    manager = startManager([bus]);
+    bus = new TappedUsbBus(keys);
+    manager = startManager([bus.discovery]);
     await Promise.all(serials.map((s) => connected(manager, s)));
+    await bus.hotPlugReady();
     cable = bus.cable(keys[0]!);
   });
 

@@ -9,7 +9,7 @@ import { Command, type Request } from '../../../device/protocol/messages';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import { OPTS, connected, getInfo, gone, startManager } from '../manager/manager-harness';
-import { type CableTaps, VirtualUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
+import { type CableTaps, TappedUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
 
 interface Step {
   readonly name: string;
@@ -71,7 +71,7 @@ const STEPS: readonly Step[] = [
 describe('unplugging the key during an exchange', () => {
   let key: VirtualKey;
   let serialNo: string;
-  let bus: VirtualUsbBus;
+  let bus: TappedUsbBus;
   let manager: DeviceManager;
   let cleanup: () => Promise<void>;
 
@@ -80,9 +80,10 @@ describe('unplugging the key during an exchange', () => {
     cleanup = folder.cleanup;
     key = folder.keys[0]!;
     serialNo = key.serialNo;
-    bus = new VirtualUsbBus(folder.keys);
-    manager = startManager([bus]);
+    bus = new TappedUsbBus(folder.keys);
+    manager = startManager([bus.discovery]);
     await connected(manager, serialNo);
+    await bus.hotPlugReady();
   });
 
   afterEach(async () => {

@@ -9,7 +9,7 @@ import { ProtocolErrorCode, type ProtocolError } from '../../../device/protocol/
 import type { Transport } from '../../../device/transport/transport';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
-import { type TappedCable, VirtualUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
+import { type TappedCable, TappedUsbBus, initCommand, virtualKeys } from '../manager/virtual-usb';
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 const OPTS = { timeoutMs: 2_000 };
@@ -51,7 +51,7 @@ describe('KeyClient: typed messages over one transport', () => {
     const folder = await virtualKeys(1);
     cleanup = folder.cleanup;
     key = folder.keys[0]!;
-    const bus = new VirtualUsbBus(folder.keys);
+    const bus = new TappedUsbBus(folder.keys);
     transport = await bus.open(bus.descriptor(key));
     cable = bus.cable(key);
     malformed = [];

@@ -2,21 +2,28 @@
 // unavailable (noble fails to load, as on this machine) next to working USB,
 // and a key seen on USB that cannot be opened.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeviceError, DeviceErrorKind } from '../../../device/errors/device-error';
+import { DeviceErrorKind } from '../../../device/errors/device-error';
 import type { DeviceManager } from '../../../device/manager/device-manager';
 import { createBleDiscovery } from '../../../device/transport/ble/ble-discovery';
-import type { Transport } from '../../../device/transport/transport';
+import { createHidDiscovery } from '../../../device/transport/hid';
+import type { VirtualKey } from '../../../emulator/key/virtual-key';
+import { VirtualUsbBus } from '../../../emulator/link/virtual-usb-bus';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import { connected, getInfo, keyWhere, linkState, startManager } from './manager-harness';
-import { VirtualUsbBus, virtualKeys } from './virtual-usb';
+import { TappedUsbBus, virtualKeys } from './virtual-usb';
 
-/** A bus whose links cannot be opened, as with a missing udev rule. */
-class NoPermissionBus extends VirtualUsbBus {
-  override open(): Promise<Transport> {
-    return Promise.reject(
-      new DeviceError(DeviceErrorKind.OpenFailed, 'Permission denied opening the HID device'),
-    );
-  }
+/** The real HID discovery on a bus whose keys are listed but cannot be opened (no udev rule). */
+function noPermissionDiscovery(keys: readonly VirtualKey[]): ReturnType<typeof createHidDiscovery> {
+  const bus = new VirtualUsbBus(keys);
+  return createHidDiscovery({
+    hid: {
+      devicesAsync: () => bus.nodeHid.devicesAsync(),
+      HIDAsync: {
+        open: (path) => Promise.reject(new Error(`cannot open device with path ${path}`)),
+      },
+    },
+    usb: bus.usb,
+  });
 }
 
 describe('DeviceManager: availability and keys that cannot be opened', () => {
@@ -35,7 +42,7 @@ describe('DeviceManager: availability and keys that cannot be opened', () => {
     const ble = createBleDiscovery({
       noble: () => Promise.reject(new Error('socket: EAFNOSUPPORT')),
     });
-    manager = startManager([new VirtualUsbBus(folder.keys), ble]);
+    manager = startManager([new TappedUsbBus(folder.keys).discovery, ble]);
     await connected(manager, serialNo);
     await linkState(manager, 'ble', 'unavailable');
     expect(manager.availability()).toEqual(
@@ -51,7 +58,7 @@ describe('DeviceManager: availability and keys that cannot be opened', () => {
     const folder = await virtualKeys(1);
     cleanup = folder.cleanup;
     const serialNo = folder.keys[0]!.serialNo;
-    manager = startManager([new NoPermissionBus(folder.keys)], { openAttempts: 2 });
+    manager = startManager([noPermissionDiscovery(folder.keys)], { openAttempts: 2 });
     await keyWhere(manager, serialNo, (k) => k.state === 'disconnected');
     expect(manager.key(serialNo)).toMatchObject({
       state: 'disconnected',

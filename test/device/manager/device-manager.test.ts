@@ -1,6 +1,6 @@
-// The device manager over virtual keys on a USB bus, through the real HID
-// transport: discovery, one queue per key, keys in parallel, unplug and
-// replug, cancel, events, stop.
+// The device manager over virtual keys on the emulator's USB bus, through the
+// real HID discovery (hot-plug events, enumeration) and transport: discovery,
+// one queue per key, keys in parallel, unplug and replug, cancel, events, stop.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceErrorKind } from '../../../device/errors/device-error';
 import type { DeviceManager } from '../../../device/manager/device-manager';
@@ -21,12 +21,12 @@ import {
   startManager,
   waitButton,
 } from './manager-harness';
-import { VirtualUsbBus, virtualKeys } from './virtual-usb';
+import { TappedUsbBus, virtualKeys } from './virtual-usb';
 
 describe('DeviceManager over USB', () => {
   let keys: VirtualKey[];
   let records: ProvisioningRecord[];
-  let bus: VirtualUsbBus;
+  let bus: TappedUsbBus;
   let manager: DeviceManager;
   let cleanup: () => Promise<void>;
   let serials: string[];
@@ -36,9 +36,10 @@ describe('DeviceManager over USB', () => {
   beforeEach(async () => {
     ({ keys, records, cleanup } = await virtualKeys(2));
     serials = keys.map((k) => k.serialNo);
-    bus = new VirtualUsbBus(keys);
-    manager = startManager([bus]);
+    bus = new TappedUsbBus(keys);
+    manager = startManager([bus.discovery]);
     await Promise.all(keys.map((k) => connected(manager, k.serialNo)));
+    await bus.hotPlugReady();
   });
 
   afterEach(async () => {

@@ -1,22 +1,27 @@
-// Test wiring: virtual keys on a USB bus, reached through the REAL HID transport
-// (device/transport/hid). The cable between transport and key is node-hid
-// shaped and can be tampered with at any report, which is how the fault tests
-// pull the plug at an exact step of an exchange or send garbage.
+// Test wiring: virtual keys on the emulator's USB bus (emulator/link), found
+// and opened by the REAL HID discovery (device/transport/hid: hot-plug watcher,
+// enumeration, CTAPHID transport). Two thin additions, both on the node-hid
+// side the host code talks to: every opened device is wrapped in a TappedCable
+// so a fault test can act on an exact report (pull the plug, drop, garble,
+// inject), and a key's USB cable can come out on its own while the key keeps
+// its power and its BLE link (VirtualUsbBus.unplug powers the whole key off).
 import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeviceError, DeviceErrorKind } from '../../../device/errors/device-error';
-import { openHidTransport } from '../../../device/transport/hid/hid-transport';
-import type {
-  DiscoveryObserver,
-  Transport,
-  TransportDescriptor,
-  TransportDiscovery,
-} from '../../../device/transport/transport';
-import type { VirtualHidDevice } from '../../../emulator/key/hid-device';
+import {
+  type HidDeviceLike,
+  type HidDiscovery,
+  type HidDiscoveryOptions,
+  type NodeHidLike,
+  type UsbEventsLike,
+  createHidDiscovery,
+} from '../../../device/transport/hid';
+import { hidDescriptor } from '../../../device/transport/hid/hid-enumeration';
+import type { Transport, TransportDescriptor } from '../../../device/transport/transport';
 import { type ProvisioningRecord, provisionKeys } from '../../../emulator/key/provision';
 import { VirtualKey } from '../../../emulator/key/virtual-key';
+import { VirtualUsbBus as EmulatorUsbBus } from '../../../emulator/link/virtual-usb-bus';
 
 export const TEST_HASH_COST = 16;
 
@@ -34,19 +39,21 @@ export interface CableTaps {
   read?(report: Uint8Array): Uint8Array | undefined;
 }
 
-/** A node-hid HIDAsync look-alike between the transport and the virtual key's HID device. */
-export class TappedCable extends EventEmitter {
+/** Wraps one opened node-hid device (the bus's HidLink): the transport talks through it. */
+export class TappedCable extends EventEmitter implements HidDeviceLike {
   taps: CableTaps = {};
   #pulled = false;
+  readonly #onData = (report: Buffer): void => {
+    if (this.#pulled) return;
+    const out = this.taps.read ? this.taps.read(new Uint8Array(report)) : report;
+    if (out) this.emit('data', Buffer.from(out));
+  };
+  readonly #onError = (error: Error): void => this.#pull(error);
 
-  constructor(readonly device: VirtualHidDevice) {
+  constructor(readonly device: HidDeviceLike) {
     super();
-    device.on('data', (report: Buffer) => {
-      if (this.#pulled) return;
-      const out = this.taps.read ? this.taps.read(new Uint8Array(report)) : report;
-      if (out) this.emit('data', Buffer.from(out));
-    });
-    device.on('error', (error: Error) => this.#pull(error));
+    device.on('data', this.#onData);
+    device.on('error', this.#onError);
   }
 
   async write(data: Buffer): Promise<number> {
@@ -58,19 +65,23 @@ export class TappedCable extends EventEmitter {
 
   close(): Promise<void> {
     this.#pulled = true;
-    return Promise.resolve();
-  }
-
-  /** Only the USB cable is pulled: the key keeps its power (and its BLE link). */
-  pull(): void {
-    this.#pull(new Error('could not read from HID device'));
+    this.device.off('data', this.#onData);
+    this.device.off('error', this.#onError);
+    return this.device.close();
   }
 
   /** Delivers a report to the host as if the key had sent it. */
   inject(report: Uint8Array): void {
     const padded = new Uint8Array(64);
     padded.set(report.subarray(0, 64));
-    setImmediate(() => this.emit('data', Buffer.from(padded)));
+    setImmediate(() => {
+      if (!this.#pulled) this.emit('data', Buffer.from(padded));
+    });
+  }
+
+  /** node-hid's view of a pulled cable: a read error, then nothing. */
+  pull(): void {
+    this.#pull(new Error('could not read from HID device'));
   }
 
   #pull(error: Error): void {
@@ -80,42 +91,93 @@ export class TappedCable extends EventEmitter {
   }
 }
 
-/**
- * A TransportDiscovery over virtual keys, handing out the real HID transport.
- * plug/unplug act on the key's power and tell the observer, as the `usb`
- * hot-plug watcher would.
- */
-export class VirtualUsbBus implements TransportDiscovery {
-  readonly link = 'usb' as const;
-  readonly cables = new Map<string, TappedCable>();
-  /** Applied to every new cable (e.g. faults for the next connection). */
-  taps: CableTaps = {};
-  #observer: DiscoveryObserver | undefined;
+/** The bus's `usb` events, telling the test when the hot-plug watcher listens. */
+class ObservedUsbEvents implements UsbEventsLike {
+  #listeners = 0;
+  #waiting: (() => void)[] = [];
 
-  constructor(readonly keys: readonly VirtualKey[]) {}
+  constructor(private readonly usb: UsbEventsLike) {}
+
+  addEventListener(type: 'connect' | 'disconnect', listener: () => void): void {
+    this.usb.addEventListener(type, listener);
+    if (type !== 'disconnect') return;
+    this.#listeners += 1;
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+
+  removeEventListener(type: 'connect' | 'disconnect', listener: () => void): void {
+    this.usb.removeEventListener(type, listener);
+    if (type === 'disconnect') this.#listeners -= 1;
+  }
+
+  getDevices(): Promise<readonly unknown[]> {
+    return this.usb.getDevices();
+  }
+
+  listening(): Promise<void> {
+    if (this.#listeners > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+}
+
+/**
+ * The keys on a VirtualUsbBus, the real HID discovery over it (`discovery`),
+ * and the test's hands on the cables.
+ */
+export class TappedUsbBus {
+  readonly bus: EmulatorUsbBus;
+  readonly discovery: HidDiscovery;
+  /** The last cable opened to each key, by serial number. */
+  readonly cables = new Map<string, TappedCable>();
+  /** Taps every cable opened from now on starts with (e.g. to watch a reopened link). */
+  taps: CableTaps = {};
+  readonly #usb: ObservedUsbEvents;
+  /** HID paths whose cable is out (the key itself stays powered). */
+  readonly #pulled = new Set<string>();
+
+  constructor(
+    readonly keys: readonly VirtualKey[],
+    options: Omit<HidDiscoveryOptions, 'hid' | 'usb'> = {},
+  ) {
+    this.bus = new EmulatorUsbBus(keys);
+    this.#usb = new ObservedUsbEvents(this.bus.usb);
+    this.discovery = createHidDiscovery({
+      hid: this.nodeHid,
+      usb: this.#usb,
+      debounceMs: 1,
+      transport: { cancelGraceMs: 200 },
+      ...options,
+    });
+  }
+
+  /** The bus's node-hid, with the cables tapped and pulled cables hidden. */
+  readonly nodeHid: NodeHidLike = {
+    devicesAsync: async () =>
+      (await this.bus.nodeHid.devicesAsync()).filter((row) => !this.#pulled.has(row.path ?? '')),
+    HIDAsync: {
+      open: async (path: string) => {
+        if (this.#pulled.has(path)) throw new Error(`could not open HID device ${path}`);
+        const cable = new TappedCable(await this.bus.nodeHid.HIDAsync.open(path));
+        cable.taps = this.taps;
+        const key = this.keys.find((k) => k.plugged && k.hid.path === path);
+        if (key) this.cables.set(key.serialNo, cable);
+        return cable;
+      },
+    },
+  };
+
+  /** Resolves once the discovery's hot-plug watcher listens to the bus's usb events. */
+  hotPlugReady(): Promise<void> {
+    return this.#usb.listening();
+  }
 
   descriptor(key: VirtualKey): TransportDescriptor {
-    return {
-      id: `virtual-hid:${key.serialNo}`,
-      link: 'usb',
-      name: 'Hideez Key (virtual)',
-      serialHint: key.serialNo,
-    };
+    return hidDescriptor(key.hid.deviceInfo());
   }
 
-  watch(observer: DiscoveryObserver): () => void {
-    this.#observer = observer;
-    for (const key of this.keys) if (key.plugged) observer.added(this.descriptor(key));
-    return () => (this.#observer = undefined);
-  }
-
-  async open(descriptor: TransportDescriptor): Promise<Transport> {
-    const key = this.keys.find((k) => k.plugged && this.descriptor(k).id === descriptor.id);
-    if (!key) throw new DeviceError(DeviceErrorKind.OpenFailed, 'No such device');
-    const cable = new TappedCable(key.hid);
-    cable.taps = this.taps;
-    this.cables.set(key.serialNo, cable);
-    return openHidTransport(cable, descriptor, { cancelGraceMs: 200 });
+  /** Opens a key through the real discovery's open (no watching needed). */
+  open(descriptor: TransportDescriptor): Promise<Transport> {
+    return this.discovery.open(descriptor);
   }
 
   cable(key: VirtualKey): TappedCable {
@@ -124,28 +186,32 @@ export class VirtualUsbBus implements TransportDiscovery {
     return cable;
   }
 
+  /** Cuts the key's power (both its links) and fires the usb 'disconnect' event. */
   unplug(key: VirtualKey): void {
-    const id = this.descriptor(key).id;
-    key.unplug();
-    this.#observer?.removed(id);
+    this.bus.unplug(key);
+  }
+
+  /** Powers the key up and fires the usb 'connect' event. */
+  plug(key: VirtualKey): Promise<void> {
+    return this.bus.plug(key);
   }
 
   /** Only the USB cable comes out: the key keeps its power and its BLE link. */
   pullCable(key: VirtualKey): void {
-    this.cable(key).pull();
-    this.#observer?.removed(this.descriptor(key).id);
+    this.#pulled.add(key.hid.path);
+    this.cables.get(key.serialNo)?.pull();
+    this.bus.usb.fire('disconnect');
   }
 
   /** The cable goes back in (the key was powered all along). */
   pushCable(key: VirtualKey): void {
-    this.#observer?.added(this.descriptor(key));
-  }
-
-  async plug(key: VirtualKey): Promise<void> {
-    await key.plug();
-    this.#observer?.added(this.descriptor(key));
+    this.#pulled.delete(key.hid.path);
+    this.bus.usb.fire('connect');
   }
 }
+
+// The name test/device/key/key-client.test.ts (not ours to edit) still imports;
+// TappedUsbBus keeps the constructor, open, descriptor and cable it uses.
 
 /** `count` provisioned, plugged virtual keys in a temp folder. */
 export async function virtualKeys(count: number): Promise<{

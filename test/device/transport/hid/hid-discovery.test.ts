@@ -206,6 +206,26 @@ describe('hot-plug over a virtual USB bus', () => {
     expect(recorder.log).toEqual([`+${firstSerial}`, `+${second.serialNo}`, `-${firstSerial}`]);
   });
 
+  it('a key plugged in while discovery is still starting up is found', async () => {
+    // usb's device check runs before the watcher subscribes: plug the key right
+    // then, so its connect event reaches no listener. Only an enumeration made
+    // after subscribing can see it (usb-events mode never polls).
+    const second = keys[1]!;
+    const racing = {
+      addEventListener: bus.usb.addEventListener.bind(bus.usb),
+      removeEventListener: bus.usb.removeEventListener.bind(bus.usb),
+      getDevices: async () => {
+        await bus.plug(second);
+        return [];
+      },
+    };
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: racing, debounceMs: 20 });
+    const recorder = watch(discovery);
+    await settled(discovery, 'usb-events');
+    await recorder.until(() => recorder.present.size === 2);
+    expect(recorder.serials()).toEqual([keys[0]!.serialNo, second.serialNo].sort());
+  });
+
   it('a burst of usb events gives no duplicate added/removed', async () => {
     const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
     const recorder = watch(discovery);
