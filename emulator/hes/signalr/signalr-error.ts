@@ -1,0 +1,60 @@
+// The one error the SignalR codecs (records, handshake, hub messages) throw for
+// bad input from a client. A stable `code` lets the connection pick its reaction
+// (always: close with an error, as ASP.NET Core does); `details` carries plain,
+// non-secret data only (lengths, field names, type numbers), never message text.
+
+export const SignalRErrorCode = {
+  /** A frame whose text does not end with the 0x1E record separator. */
+  IncompleteRecord: 'SIGNALR_INCOMPLETE_RECORD',
+  /** A record larger than the server's maximum incoming message size. */
+  MessageTooLarge: 'SIGNALR_MESSAGE_TOO_LARGE',
+  /** A frame that is not valid UTF-8. */
+  BadEncoding: 'SIGNALR_BAD_ENCODING',
+  /** A record that is not a JSON object. */
+  BadJson: 'SIGNALR_BAD_JSON',
+  /** A JSON object with a missing or mistyped field. */
+  BadMessage: 'SIGNALR_BAD_MESSAGE',
+  /** A `type` the server's protocol version does not know. */
+  UnknownMessageType: 'SIGNALR_UNKNOWN_MESSAGE_TYPE',
+  /** A handshake request that is malformed, or for a protocol/version the server does not speak. */
+  BadHandshake: 'SIGNALR_BAD_HANDSHAKE',
+  /** Server side: a hub definition the server cannot serve (bad path, methods differing only in case, bad arity). */
+  BadHubDefinition: 'SIGNALR_BAD_HUB_DEFINITION',
+  /** Server side: arguments passed to `send` that JSON cannot carry (BigInt, cycles). */
+  Unserializable: 'SIGNALR_UNSERIALIZABLE',
+} as const;
+export type SignalRErrorCode = (typeof SignalRErrorCode)[keyof typeof SignalRErrorCode];
+
+/** Plain data only: numbers, strings, booleans. Never the text of a message. */
+export type SignalRErrorDetails = Readonly<Record<string, string | number | boolean>>;
+
+export interface SignalRErrorJson {
+  readonly name: 'SignalRError';
+  readonly code: SignalRErrorCode;
+  readonly message: string;
+  readonly details?: SignalRErrorDetails;
+}
+
+export class SignalRError extends Error {
+  override readonly name = 'SignalRError';
+  readonly code: SignalRErrorCode;
+  readonly details?: SignalRErrorDetails;
+
+  constructor(code: SignalRErrorCode, message: string, details?: SignalRErrorDetails) {
+    super(message);
+    this.code = code;
+    if (details !== undefined) this.details = details;
+  }
+
+  toJSON(): SignalRErrorJson {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.details !== undefined ? { details: { ...this.details } } : {}),
+    };
+  }
+}
+
+export const isSignalRError = (e: unknown, code?: SignalRErrorCode): e is SignalRError =>
+  e instanceof SignalRError && (code === undefined || e.code === code);
