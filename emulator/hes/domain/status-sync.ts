@@ -1,0 +1,123 @@
+// UpdateHwVaultStatus's switch (hes-contract.md §2.2), driven by the shared action table:
+// the key's state is read over the sealed channel (GetState), classified with observeKey,
+// and the table's cell for (DB status × observed state) says which sealed commands to run
+// (Link, Access, LockDeviceCode, Wipe) and where the status goes. Commands run first; the
+// database changes only after the key has accepted them, in one transaction.
+import { HesErrorCode } from '../../../shared/errors/hes-error-code';
+import type { KeyInfo } from '../../../shared/key/key-info';
+import { Effect } from '../../../shared/vault/action-table';
+import type { SyncAction } from '../../../shared/vault/lifecycle-action';
+import { transition } from '../../../shared/vault/lifecycle';
+import { observeKey, type ObservedKeyState } from '../../../shared/vault/observed-key-state';
+import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
+import { RemoteOpCode } from '../../remote-channel/ops';
+import type { HesStore } from '../store/hes-store';
+import type { VaultRecord } from '../store/records';
+import { accessParams } from './access-params';
+import { ACTIVATION_CODE_ATTEMPTS, codeBytes } from './activation-code';
+import { hesError } from './envelope';
+import { HesCodeError } from './ports';
+import type { RemoteVault } from './remote-vault';
+import { fullReset, setActive, writeVault, type Actor } from './vault-writes';
+
+const SYNC_ACTION: Readonly<Record<ObservedKeyState, SyncAction>> = {
+  linkRequired: 'syncLinkRequired',
+  unlocked: 'syncUnlocked',
+  lockedAttemptsLeft: 'syncLockedAttemptsLeft',
+  lockedNoAttempts: 'syncLockedNoAttempts',
+};
+
+/** Beyond HES: why the key is locked, from its own flags (HES records no reason on Locked). */
+export function lockReason(info: KeyInfo, current: VaultStatusReason): VaultStatusReason {
+  if (info.lockedByPin) return VaultStatusReason.LockedByInvalidPin;
+  if (info.lockedByCode) return VaultStatusReason.InvalidActivationCode;
+  return current;
+}
+
+const masterKeyOf = (vault: VaultRecord): Uint8Array => {
+  if (vault.masterPassword === null) throw hesError(HesErrorCode.HesEmptyMasterKey);
+  return new Uint8Array(Buffer.from(vault.masterPassword, 'hex'));
+};
+
+export interface SyncContext {
+  readonly store: HesStore;
+  readonly actor: Actor;
+  readonly now: () => Date;
+}
+
+/** Runs the status sync for one vault over an open remote channel. Throws 1014 after a wipe. */
+export async function syncVaultStatus(ctx: SyncContext, remote: RemoteVault): Promise<void> {
+  const { store } = ctx;
+  const info = await remote.run({ op: RemoteOpCode.GetState });
+  const vault = store.vaults.get(remote.vaultId);
+  if (!vault) throw hesError(HesErrorCode.HesDeviceNotFound);
+  const result = transition(
+    vault.status,
+    { action: SYNC_ACTION[observeKey(info)] },
+    { statusApplied: vault.isStatusApplied, reason: vault.statusReason },
+  );
+  if (!result.ok) {
+    if (result.rejection.source === 'hes') throw hesError(result.rejection.code);
+    throw new HesCodeError(HesErrorCode.HesUnknownError, 'status sync refused');
+  }
+  const code = (): Uint8Array => {
+    const pending = store.activations.pending(vault.id);
+    // HES throws its HESException ActivationCodeNotFound here (→ 1001).
+    if (!pending) throw new Error('ActivationCodeNotFound');
+    return codeBytes(pending.code);
+  };
+  let after = info;
+  for (const effect of result.effects) {
+    switch (effect) {
+      case Effect.Link:
+      case Effect.LockDeviceCode:
+        after = await remote.run({
+          op: effect === Effect.Link ? RemoteOpCode.Link : RemoteOpCode.LockDeviceCode,
+          masterKey: masterKeyOf(vault),
+          code: code(),
+          attempts: ACTIVATION_CODE_ATTEMPTS,
+        });
+        break;
+      case Effect.Access: {
+        const profile = store.profiles.get(vault.profileId);
+        if (!profile) throw hesError(HesErrorCode.HesEmptyDeviceAccessProfile);
+        after = await remote.run({
+          op: RemoteOpCode.Access,
+          time: Math.floor(ctx.now().getTime() / 1000),
+          masterKey: masterKeyOf(vault),
+          profile: accessParams(profile),
+        });
+        break;
+      }
+      case Effect.Wipe:
+        after = await remote.run({ op: RemoteOpCode.Wipe, masterKey: masterKeyOf(vault) });
+        break;
+      default:
+        break;
+    }
+  }
+  const time = ctx.now().toISOString();
+  store.transaction(() => {
+    const current = store.vaults.get(vault.id) ?? vault;
+    if (result.effects.includes(Effect.StatusApplied)) {
+      store.vaults.update(vault.id, { isStatusApplied: true });
+    }
+    if (result.effects.includes(Effect.FullReset)) {
+      fullReset(store, current, ctx.actor, time);
+    } else if (result.to === VaultStatus.Active && current.status !== VaultStatus.Active) {
+      setActive(store, current, ctx.actor, time);
+    } else if (result.to === VaultStatus.Locked && current.status !== VaultStatus.Locked) {
+      // HES SetLocked changes only the status; the reason from the key's flags is beyond HES.
+      writeVault(
+        store,
+        current,
+        { status: VaultStatus.Locked, statusReason: lockReason(after, current.statusReason) },
+        ctx.actor,
+        time,
+      );
+    }
+  });
+  if (result.reply === HesErrorCode.DeviceHasBeenWiped) {
+    throw hesError(HesErrorCode.DeviceHasBeenWiped);
+  }
+}

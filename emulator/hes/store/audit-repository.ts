@@ -1,0 +1,136 @@
+// WorkstationEvents (deduped by the client's id) and WorkstationSessions (hes-contract.md §6).
+import type { DatabaseSync } from 'node:sqlite';
+import { HesStoreError, HesStoreErrorCode } from './hes-store-error';
+import type { WorkstationEventRecord, WorkstationSessionRecord } from './records';
+import { int, text, textOrNull, type SqlRow } from './sql-values';
+
+function toEvent(row: SqlRow): WorkstationEventRecord {
+  return {
+    id: text(row, 'Id'),
+    date: text(row, 'Date'),
+    eventId: int(row, 'EventId'),
+    severityId: int(row, 'SeverityId'),
+    note: textOrNull(row, 'Note'),
+    workstationId: text(row, 'WorkstationId'),
+    userSession: textOrNull(row, 'UserSession'),
+    hardwareVaultId: textOrNull(row, 'HardwareVaultId'),
+    employeeId: textOrNull(row, 'EmployeeId'),
+    departmentId: textOrNull(row, 'DepartmentId'),
+    accountId: textOrNull(row, 'AccountId'),
+  };
+}
+
+function toSession(row: SqlRow): WorkstationSessionRecord {
+  const unlockedBy = int(row, 'UnlockedBy');
+  if (unlockedBy < 0 || unlockedBy > 5) {
+    throw new HesStoreError(HesStoreErrorCode.BadRow, 'session subject out of range', {
+      column: 'UnlockedBy',
+    });
+  }
+  return {
+    id: text(row, 'Id'),
+    startDate: text(row, 'StartDate'),
+    endDate: textOrNull(row, 'EndDate'),
+    unlockedBy: unlockedBy as WorkstationSessionRecord['unlockedBy'],
+    workstationId: text(row, 'WorkstationId'),
+    userSession: textOrNull(row, 'UserSession'),
+    hardwareVaultId: textOrNull(row, 'HardwareVaultId'),
+    employeeId: textOrNull(row, 'EmployeeId'),
+    departmentId: textOrNull(row, 'DepartmentId'),
+    accountId: textOrNull(row, 'AccountId'),
+  };
+}
+
+export class EventRepository {
+  constructor(private readonly db: DatabaseSync) {}
+
+  /** False when an event with this id is already stored (the dedupe of §6.1). */
+  insert(event: WorkstationEventRecord): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT INTO WorkstationEvents (Id, Date, EventId, SeverityId, Note, WorkstationId, UserSession,
+           HardwareVaultId, EmployeeId, DepartmentId, AccountId)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (Id) DO NOTHING`,
+      )
+      .run(
+        event.id,
+        event.date,
+        event.eventId,
+        event.severityId,
+        event.note,
+        event.workstationId,
+        event.userSession,
+        event.hardwareVaultId,
+        event.employeeId,
+        event.departmentId,
+        event.accountId,
+      );
+    return Number(result.changes) === 1;
+  }
+
+  list(workstationId?: string): WorkstationEventRecord[] {
+    const rows =
+      workstationId === undefined
+        ? this.db.prepare('SELECT * FROM WorkstationEvents ORDER BY Date, Id').all()
+        : this.db
+            .prepare('SELECT * FROM WorkstationEvents WHERE WorkstationId = ? ORDER BY Date, Id')
+            .all(workstationId);
+    return rows.map(toEvent);
+  }
+}
+
+export class SessionRepository {
+  constructor(private readonly db: DatabaseSync) {}
+
+  get(id: string): WorkstationSessionRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM WorkstationSessions WHERE Id = ?').get(id);
+    return row ? toSession(row) : undefined;
+  }
+
+  insert(session: WorkstationSessionRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO WorkstationSessions (Id, StartDate, EndDate, UnlockedBy, WorkstationId, UserSession,
+           HardwareVaultId, EmployeeId, DepartmentId, AccountId)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        session.id,
+        session.startDate,
+        session.endDate,
+        session.unlockedBy,
+        session.workstationId,
+        session.userSession,
+        session.hardwareVaultId,
+        session.employeeId,
+        session.departmentId,
+        session.accountId,
+      );
+  }
+
+  reopen(id: string): void {
+    this.db.prepare('UPDATE WorkstationSessions SET EndDate = NULL WHERE Id = ?').run(id);
+  }
+
+  /** Closes every open session of the workstation; returns how many. */
+  closeAllOpen(workstationId: string, endDate: string): number {
+    const result = this.db
+      .prepare(
+        'UPDATE WorkstationSessions SET EndDate = ? WHERE WorkstationId = ? AND EndDate IS NULL',
+      )
+      .run(endDate, workstationId);
+    return Number(result.changes);
+  }
+
+  list(workstationId?: string): WorkstationSessionRecord[] {
+    const rows =
+      workstationId === undefined
+        ? this.db.prepare('SELECT * FROM WorkstationSessions ORDER BY StartDate, Id').all()
+        : this.db
+            .prepare(
+              'SELECT * FROM WorkstationSessions WHERE WorkstationId = ? ORDER BY StartDate, Id',
+            )
+            .all(workstationId);
+    return rows.map(toSession);
+  }
+}
