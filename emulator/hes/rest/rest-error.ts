@@ -1,0 +1,41 @@
+// The admin REST API's typed failure: an HTTP status, a stable code and a plain message, sent
+// as `{"error": code, "message": …}` (HES answers `{error}`; the code is ours).
+
+export const RestErrorCode = {
+  /** The body is not JSON, or a field is missing or of the wrong type. */
+  InvalidRequest: 'InvalidRequest',
+  /** The body is larger than the server accepts. */
+  BodyTooLarge: 'BodyTooLarge',
+  /** No such route. */
+  NotFound: 'NotFound',
+  /** The route exists for another HTTP method. */
+  MethodNotAllowed: 'MethodNotAllowed',
+  /** Something failed inside the stand-in (details are not sent). */
+  InternalError: 'InternalError',
+} as const;
+export type RestErrorCode = (typeof RestErrorCode)[keyof typeof RestErrorCode];
+
+export interface RestErrorBody {
+  readonly error: string;
+  readonly message: string;
+}
+
+export class RestError extends Error {
+  override readonly name = 'RestError';
+
+  constructor(
+    readonly status: number,
+    /** One of RestErrorCode, or a domain code such as 'HardwareVaultCannotReserve'. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toJSON(): RestErrorBody {
+    return { error: this.code, message: this.message };
+  }
+}
+
+export const invalidRequest = (message: string): RestError =>
+  new RestError(400, RestErrorCode.InvalidRequest, message);
