@@ -2,12 +2,12 @@
 // writes it: camelCase, enums as integers, byte arrays as base64 strings,
 // dates as ISO-8601 strings. Shared by the companion's HES client and the HES
 // stand-in, so both sides agree on one definition.
-import type { HesErrorCode } from '../errors/hes-error-code';
 import type { VaultStatus, VaultStatusReason } from '../vault/vault-status';
 
 /** The `{code, message, data}` envelope every hub method returns (§4.3). */
 export interface HesResponse<T = undefined> {
-  readonly code: HesErrorCode | number;
+  /** A HesErrorCode; typed as number because a server may send codes we do not know. */
+  readonly code: number;
   readonly message: string | null;
   readonly data: T | null;
 }
