@@ -3,9 +3,8 @@
 // REST API (docs/hes-stand-in.md). Usage errors exit 2, refusals and failures 1. runCli() is the
 // in-process entry.
 import { readFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { startHesStandIn, type HesStandInServer } from './server';
+import { runAsMain } from '../cli/run-as-main';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -321,27 +320,4 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const isMain = (): boolean => {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-};
-
-if (isMain()) {
-  runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error('hes: unexpected failure', e instanceof Error ? e.message : String(e));
-      process.exitCode = EXIT_FAILURE;
-    },
-  );
-}
+runAsMain(import.meta.url, 'hes', runCli);

@@ -2,12 +2,11 @@
 // and prints their provisioning records (one JSON array, what a server imports).
 // `npm run key -- show --dir <folder>`: prints each key's state without secrets.
 // Usage errors exit with 2, failures with 1. runCli() is the in-process entry.
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { isKeyStateError } from './key-state-error';
 import { keyReport } from './key-report';
 import { MAX_PROVISION_COUNT, provisionKeys } from './provision';
 import { KeyStateStore, listStateFiles } from './state-store';
+import { runAsMain } from '../cli/run-as-main';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -105,27 +104,4 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const isMain = (): boolean => {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-};
-
-if (isMain()) {
-  runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error('key: unexpected failure', e instanceof Error ? e.message : String(e));
-      process.exitCode = EXIT_FAILURE;
-    },
-  );
-}
+runAsMain(import.meta.url, 'key', runCli);
