@@ -1,0 +1,286 @@
+// Every row of hes-contract.md §2.4 end to end: each vault status, reached through the real
+// companion client (@microsoft/signalr) ⇄ the real stand-in ⇄ a real VirtualKey on its HID
+// link, × each admin action (over the admin REST API), and × each key state the status sync
+// can observe (UpdateHwVaultStatus from the client, its sealed commands relayed by the client
+// to the key). One server and one approved workstation per describe; a fresh key per test.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { VaultStatusReport } from '../../../emulator/hes/domain/hes-stand-in';
+import { HesErrorReason } from '../../../main/hes/hes-error';
+import {
+  OBSERVED_KEY_STATES,
+  type ObservedKeyState,
+} from '../../../shared/vault/observed-key-state';
+import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
+import type { HidKey } from './hid-key';
+import { approvedCompanion, rest, startRig, type Companion, type Rig } from './stand-in-rig';
+import { STATUS_OF, STATUS_SETUPS, Workflow, type StatusSetup } from './workflow';
+
+const { Ready, Reserved, Active, Locked, Suspended, Deactivated, Compromised } = VaultStatus;
+
+let rig: Rig;
+let companion: Companion;
+let flow: Workflow;
+
+beforeAll(async () => {
+  rig = await startRig();
+  companion = await approvedCompanion(rig);
+  flow = new Workflow(rig, companion);
+});
+afterEach(() => flow.closeKeys());
+afterAll(async () => {
+  await companion?.stop();
+  await rig?.close();
+});
+
+type AdminAction = 'reserve' | 'remove' | 'suspend' | 'activate' | 'compromise';
+/** A resulting status, or the HES-named rejection. */
+type AdminExpect = VaultStatus | string;
+const CANNOT_RESERVE = 'HardwareVaultCannotReserve';
+const NO_REMOVE = 'HardwareVaultDoesNotAllowToRemove';
+const NOT_ALLOWED = 'StatusNotAllowed';
+const NO_EMPLOYEE = 'VaultHasNoEmployee';
+
+const ADMIN: Record<StatusSetup, Record<AdminAction, AdminExpect>> = {
+  Ready: {
+    reserve: Reserved,
+    remove: NO_REMOVE,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: NO_EMPLOYEE,
+  },
+  Reserved: {
+    reserve: CANNOT_RESERVE,
+    remove: Ready,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: Compromised,
+  },
+  ReservedApplied: {
+    reserve: CANNOT_RESERVE,
+    remove: Deactivated,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: Compromised,
+  },
+  Active: {
+    reserve: CANNOT_RESERVE,
+    remove: Deactivated,
+    suspend: Suspended,
+    activate: NOT_ALLOWED,
+    compromise: Compromised,
+  },
+  Locked: {
+    reserve: CANNOT_RESERVE,
+    remove: Deactivated,
+    suspend: NOT_ALLOWED,
+    activate: Suspended,
+    compromise: Compromised,
+  },
+  Suspended: {
+    reserve: CANNOT_RESERVE,
+    remove: Deactivated,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: Compromised,
+  },
+  SuspendedApplied: {
+    reserve: CANNOT_RESERVE,
+    remove: Deactivated,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: Compromised,
+  },
+  Deactivated: {
+    reserve: CANNOT_RESERVE,
+    remove: NO_REMOVE,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: NO_EMPLOYEE,
+  },
+  Compromised: {
+    reserve: CANNOT_RESERVE,
+    remove: NO_REMOVE,
+    suspend: NOT_ALLOWED,
+    activate: NOT_ALLOWED,
+    compromise: NO_EMPLOYEE,
+  },
+};
+
+const vaultPath = (key: HidKey, action: string): string =>
+  `/api/standin/HardwareVaults/${key.serial}/${action}`;
+
+/** The admin action over REST: HTTP status and body. */
+async function runAdmin(
+  key: HidKey,
+  action: AdminAction,
+): Promise<{ status: number; body: unknown }> {
+  switch (action) {
+    case 'reserve': {
+      const employee = await rest(rig, 'POST', '/api/Employees', {
+        firstName: 'Rest',
+        lastName: `Admin-${key.serial}`,
+      });
+      expect(employee.status).toBe(201);
+      return rest(rig, 'POST', '/api/Employees/AddHardwareVault', {
+        employeeId: (employee.body as { id: string }).id,
+        hardwareVaultId: key.serial,
+      });
+    }
+    case 'remove':
+      return rest(rig, 'DELETE', '/api/Employees/RemoveHardwareVault', {
+        hardwareVaultId: key.serial,
+        reason: 'Broken',
+      });
+    case 'suspend':
+      return rest(rig, 'POST', vaultPath(key, 'Suspend'), { description: 'admin says so' });
+    case 'activate':
+      return rest(rig, 'POST', vaultPath(key, 'Activate'));
+    case 'compromise':
+      return rest(rig, 'POST', vaultPath(key, 'Compromise'), {
+        reason: 'Stolen',
+        description: 'stolen bag',
+      });
+  }
+}
+
+describe('§2.4 status × admin action, over the hubs and the admin REST API', () => {
+  for (const setup of STATUS_SETUPS) {
+    for (const action of Object.keys(ADMIN[setup]) as AdminAction[]) {
+      const expected = ADMIN[setup][action];
+      it(`${setup}: ${action} → ${String(expected)}`, async () => {
+        const key = await flow.reach(setup);
+        const before = flow.standIn.vaultStatus(key.serial);
+        const answer = await runAdmin(key, action);
+        const after = (await rest(rig, 'GET', vaultPath(key, 'Status'))).body as VaultStatusReport;
+        if (typeof expected === 'string') {
+          expect(answer.status).toBe(409);
+          expect((answer.body as { error: string }).error).toBe(expected);
+          expect(after).toEqual(before);
+          return;
+        }
+        expect(answer.status).toBe(204);
+        expect(after.status).toBe(expected);
+        expect(after.history.at(-1)).toMatchObject({
+          from: STATUS_OF[setup],
+          to: expected,
+          actor: 'admin',
+        });
+        if (action === 'reserve' || action === 'suspend' || action === 'activate') {
+          const code = await rest(rig, 'GET', vaultPath(key, 'ActivationCode'));
+          expect((code.body as { activationCode: string }).activationCode).toMatch(/^\d{6}$/);
+        }
+        if (action === 'remove' && expected === Deactivated) {
+          expect(after.statusReason).toBe(VaultStatusReason.Broken);
+        }
+        if (action === 'compromise') {
+          expect(after).toMatchObject({
+            statusReason: VaultStatusReason.Stolen,
+            statusDescription: 'stolen bag',
+          });
+          expect(rig.db.vaults.get(key.serial)?.masterPassword).toBeNull();
+          expect((await rest(rig, 'GET', vaultPath(key, 'ActivationCode'))).status).toBe(409);
+        }
+      });
+    }
+  }
+});
+
+interface SyncExpect {
+  /** The HES code the client gets from UpdateHwVaultStatus (0 = the info). */
+  readonly code: number;
+  readonly status: VaultStatus;
+  /** IsStatusApplied afterwards, where it matters. */
+  readonly applied?: boolean;
+  /** The key's state after the call. */
+  readonly key?: ObservedKeyState;
+}
+const same = (status: VaultStatus, code = 0): SyncExpect => ({ code, status });
+
+const SYNC: Record<StatusSetup, Record<ObservedKeyState, SyncExpect>> = {
+  Ready: {
+    linkRequired: same(Ready, 611),
+    unlocked: same(Ready, 611),
+    lockedAttemptsLeft: same(Ready, 611),
+    lockedNoAttempts: same(Ready, 611),
+  },
+  Reserved: {
+    linkRequired: { code: 0, status: Reserved, applied: true, key: 'lockedAttemptsLeft' },
+    unlocked: { code: 0, status: Active, key: 'unlocked' },
+    lockedAttemptsLeft: same(Reserved),
+    lockedNoAttempts: same(Locked, 615),
+  },
+  ReservedApplied: {
+    linkRequired: { code: 0, status: Reserved, applied: true, key: 'lockedAttemptsLeft' },
+    unlocked: { code: 0, status: Active, key: 'unlocked' },
+    lockedAttemptsLeft: same(Reserved),
+    lockedNoAttempts: same(Locked, 615),
+  },
+  Active: {
+    linkRequired: same(Active, 620),
+    unlocked: same(Active),
+    lockedAttemptsLeft: same(Locked, 615),
+    lockedNoAttempts: same(Locked, 615),
+  },
+  Locked: {
+    linkRequired: same(Locked, 615),
+    unlocked: same(Locked, 615),
+    lockedAttemptsLeft: same(Locked, 615),
+    lockedNoAttempts: same(Locked, 615),
+  },
+  Suspended: {
+    linkRequired: { code: 620, status: Suspended, applied: false, key: 'linkRequired' },
+    unlocked: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
+    lockedAttemptsLeft: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
+    lockedNoAttempts: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
+  },
+  SuspendedApplied: {
+    linkRequired: same(Active, 620),
+    unlocked: same(Active),
+    lockedAttemptsLeft: same(Suspended),
+    lockedNoAttempts: same(Locked, 615),
+  },
+  Deactivated: {
+    linkRequired: { code: 1014, status: Ready, key: 'linkRequired' },
+    unlocked: { code: 1014, status: Ready, key: 'linkRequired' },
+    lockedAttemptsLeft: { code: 1014, status: Ready, key: 'linkRequired' },
+    lockedNoAttempts: { code: 1014, status: Ready, key: 'linkRequired' },
+  },
+  Compromised: {
+    linkRequired: same(Compromised, 614),
+    unlocked: same(Compromised, 614),
+    lockedAttemptsLeft: same(Compromised, 614),
+    lockedNoAttempts: same(Compromised, 614),
+  },
+};
+
+describe('§2.4 status × status-sync observation, UpdateHwVaultStatus from the real client', () => {
+  for (const setup of STATUS_SETUPS) {
+    for (const state of OBSERVED_KEY_STATES) {
+      const expected = SYNC[setup][state];
+      it(`${setup} with the key ${state} → ${expected.code} and status ${expected.status}`, async () => {
+        const key = await flow.reach(setup);
+        await flow.forceKey(key, state);
+        const result = await flow.sync(key);
+        expect(result.code).toBe(expected.code);
+        if (expected.code === 0) {
+          expect(result.info?.status).toBe(expected.status);
+        } else {
+          expect(result.error?.reason).toBe(HesErrorReason.Server);
+          expect(result.info).toBeUndefined();
+        }
+        expect(flow.status(key)).toBe(expected.status);
+        if (expected.applied !== undefined) {
+          expect(rig.db.vaults.get(key.serial)?.isStatusApplied).toBe(expected.applied);
+        }
+        if (expected.key !== undefined) expect(await flow.observed(key)).toBe(expected.key);
+        if (expected.status !== STATUS_OF[setup]) {
+          expect(flow.standIn.vaultStatus(key.serial).history.at(-1)).toMatchObject({
+            from: STATUS_OF[setup],
+            to: expected.status,
+            actor: `sync(${companion.id})`,
+          });
+        }
+      });
+    }
+  }
+});
