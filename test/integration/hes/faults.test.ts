@@ -274,7 +274,12 @@ describe('a slow server', () => {
     expect(companion.client.state.state).toBe('connected');
     release.open();
     // The server finishes the late job first (one remote job at a time per vault), then this one.
-    const next = await flow.sync(key);
+    // On a loaded machine that can itself pass the short limit: a timeout is then the right
+    // answer too, so ask again (each job still runs on the server), up to a few times.
+    let next = await flow.sync(key);
+    for (let i = 0; i < 5 && next.code === HesErrorCode.HesNotConnected; i++) {
+      next = await flow.sync(key);
+    }
     expect(next.code).toBe(0);
     expect(next.info?.status).toBe(VaultStatus.Reserved);
     expect(await flow.observed(key)).toBe('lockedAttemptsLeft');
