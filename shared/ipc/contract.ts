@@ -1,0 +1,133 @@
+// The one typed contract between the renderer and main: every command the renderer
+// may call (name → zod schema of its argument tuple → result value) and every event
+// it receives (events.ts). Main validates each call with these schemas before any
+// service sees it; results cross as plain data, never as a thrown error. Activation
+// codes and PINs travel only renderer → main and are never echoed back.
+import { z } from 'zod';
+import type { Severity } from '../view/view-kind';
+import type { ViewKind } from '../view/view-kind';
+import type { AppSnapshot } from './snapshot';
+import {
+  INPUT_ERROR_MESSAGES,
+  activationCodeSchema,
+  isInputErrorCode,
+  pinSchema,
+  serialNoSchema,
+  serverUrlSchema,
+  type InputErrorCode,
+} from './input-rules';
+
+/** An error as plain data: a stable code and a fixed message (no submitted values). */
+export interface IpcError {
+  code: string | number;
+  message: string;
+}
+
+/** What every command answers: a value, or an error; never a throw. */
+export type CommandResult<T = unknown> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** A small event beside the snapshots: something the user should notice about a key. */
+export interface Notice {
+  serialNo: string;
+  kind: ViewKind;
+  severity: Severity;
+}
+
+/** Codes of the IPC layer itself (the input rules add InputErrorCode). */
+export const IpcErrorCode = {
+  /** Unknown command, wrong number or wrong types of arguments. */
+  BadRequest: 'IPC_BAD_REQUEST',
+  /** The service failed in a way it did not report as a result. */
+  Internal: 'IPC_INTERNAL',
+  /** The transport is gone (browser host: socket closed before the answer). */
+  Disconnected: 'IPC_DISCONNECTED',
+} as const;
+export type IpcErrorCode = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];
+
+export const IPC_ERROR_MESSAGES: Readonly<Record<IpcErrorCode, string>> = {
+  IPC_BAD_REQUEST: 'The request is not one the companion understands.',
+  IPC_INTERNAL: 'The companion could not complete the request.',
+  IPC_DISCONNECTED: 'The connection to the companion was lost.',
+};
+
+const pin = pinSchema;
+/** name → schema of the argument tuple. Tuples are closed: extra arguments are refused. */
+export const COMMANDS = {
+  getSnapshot: z.tuple([]),
+  submitActivationCode: z.tuple([serialNoSchema, activationCodeSchema]),
+  submitNewPin: z.tuple([serialNoSchema, pin, pin]),
+  submitPin: z.tuple([serialNoSchema, pin]),
+  changePin: z.tuple([serialNoSchema, pin, pin, pin]),
+  cancelPrompt: z.tuple([serialNoSchema]),
+  setServerUrl: z.tuple([serverUrlSchema.nullable()]),
+  checkServer: z.tuple([serverUrlSchema]),
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+export const COMMAND_NAMES: readonly CommandName[] = Object.keys(COMMANDS) as CommandName[];
+export const isCommandName = (value: unknown): value is CommandName =>
+  typeof value === 'string' && Object.hasOwn(COMMANDS, value);
+
+export type CommandArgs<N extends CommandName> = z.infer<(typeof COMMANDS)[N]>;
+
+/** What each command's `value` is on success. Actions answer null: nothing flows back. */
+export interface CommandValues {
+  getSnapshot: AppSnapshot;
+  submitActivationCode: null;
+  submitNewPin: null;
+  submitPin: null;
+  changePin: null;
+  cancelPrompt: null;
+  setServerUrl: null;
+  checkServer: null;
+}
+
+/** Arguments that hold secrets: their values must never appear in an answer. */
+export const SECRET_ARGS: Readonly<Record<CommandName, readonly number[]>> = {
+  getSnapshot: [],
+  submitActivationCode: [1],
+  submitNewPin: [1, 2],
+  submitPin: [1],
+  changePin: [1, 2, 3],
+  cancelPrompt: [],
+  setServerUrl: [],
+  checkServer: [],
+};
+
+export const ipcError = (code: IpcErrorCode | InputErrorCode): IpcError => ({
+  code,
+  message: isInputErrorCode(code) ? INPUT_ERROR_MESSAGES[code] : IPC_ERROR_MESSAGES[code],
+});
+export const failure = (code: IpcErrorCode | InputErrorCode): { ok: false; error: IpcError } => ({
+  ok: false,
+  error: ipcError(code),
+});
+
+export type ParsedCommand = {
+  [N in CommandName]: { name: N; args: CommandArgs<N> };
+}[CommandName];
+
+/**
+ * Validate one call. An input rule that fails answers its own code (the renderer can
+ * explain it); anything else malformed is IPC_BAD_REQUEST. Never throws, never echoes.
+ */
+export function parseCommand(
+  name: unknown,
+  args: unknown,
+): { ok: true; command: ParsedCommand } | { ok: false; error: IpcError } {
+  if (!isCommandName(name)) return failure(IpcErrorCode.BadRequest);
+  const result = COMMANDS[name].safeParse(args);
+  if (!result.success) {
+    const issues = result.error.issues;
+    // Only a rule on a well-formed call counts as an input error: a string in the
+    // right place that breaks a rule. Wrong shapes are a bad request.
+    const ruleCodes = issues.map((issue) => issue.message).filter(isInputErrorCode);
+    const code = ruleCodes.length === issues.length ? ruleCodes[0] : undefined;
+    return failure(code ?? IpcErrorCode.BadRequest);
+  }
+  return { ok: true, command: { name, args: result.data } as ParsedCommand };
+}
+
+export * from './input-rules';
+export * from './ipc-events';
+export type * from './snapshot';
