@@ -1,0 +1,147 @@
+// The local per-key history of status changes the companion observed (the key's
+// transition history, as HES keeps one per vault). One JSON file, rewritten
+// atomically (temp file, fsync, rename) after each change, writes serialised.
+// It holds statuses, reasons, times and serial numbers only: never a code or a PIN.
+import { open, readFile, rename } from 'node:fs/promises';
+import type { HistoryEntry } from '../../shared/ipc/snapshot';
+import { isVaultStatus, isVaultStatusReason } from '../../shared/vault/vault-status';
+
+/** Entries kept per key (oldest dropped first). */
+export const MAX_ENTRIES_PER_KEY = 200;
+
+export interface ForgottenPairing {
+  readonly time: string;
+  /** The HideezErrorCode that ended the key for this user (1014, 614, 611, 607). */
+  readonly code: number;
+}
+
+interface HistoryFile {
+  readonly version: 1;
+  readonly keys: Record<string, HistoryEntry[]>;
+  readonly forgotten: Record<string, ForgottenPairing>;
+}
+
+export class KeyHistoryError extends Error {
+  override readonly name = 'KeyHistoryError';
+  constructor(
+    readonly code: 'HISTORY_WRITE_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+  toJSON(): { name: string; code: string; message: string } {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+export interface KeyHistory {
+  /** Newest first. */
+  entries(serialNo: string): readonly HistoryEntry[];
+  /** Appends when `to` differs from the last status recorded for the key; true if appended. */
+  record(serialNo: string, entry: HistoryEntry): boolean;
+  /** The last status recorded for the key. */
+  lastStatus(serialNo: string): HistoryEntry['to'] | null;
+  forget(serialNo: string, pairing: ForgottenPairing): void;
+  forgotten(serialNo: string): ForgottenPairing | undefined;
+  /** Resolves once every change so far is on disk. */
+  flush(): Promise<void>;
+}
+
+const isEntry = (value: unknown): value is HistoryEntry => {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e['time'] === 'string' &&
+    (e['from'] === null || isVaultStatus(e['from'])) &&
+    isVaultStatus(e['to']) &&
+    (e['reason'] === null || isVaultStatusReason(e['reason'])) &&
+    (e['source'] === 'server' || e['source'] === 'key')
+  );
+};
+
+/** Reads what it can: a missing or damaged file starts an empty history (it is informational). */
+function parse(text: string | undefined): HistoryFile {
+  const empty: HistoryFile = { version: 1, keys: {}, forgotten: {} };
+  if (text === undefined) return empty;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return empty;
+  }
+  if (typeof value !== 'object' || value === null) return empty;
+  const raw = value as { keys?: unknown; forgotten?: unknown };
+  const keys: Record<string, HistoryEntry[]> = {};
+  if (typeof raw.keys === 'object' && raw.keys !== null) {
+    for (const [serial, list] of Object.entries(raw.keys)) {
+      if (Array.isArray(list)) keys[serial] = list.filter(isEntry).slice(-MAX_ENTRIES_PER_KEY);
+    }
+  }
+  const forgotten: Record<string, ForgottenPairing> = {};
+  if (typeof raw.forgotten === 'object' && raw.forgotten !== null) {
+    for (const [serial, f] of Object.entries(raw.forgotten as Record<string, unknown>)) {
+      const p = f as { time?: unknown; code?: unknown } | null;
+      if (p && typeof p.time === 'string' && typeof p.code === 'number') {
+        forgotten[serial] = { time: p.time, code: p.code };
+      }
+    }
+  }
+  return { version: 1, keys, forgotten };
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}
+
+export async function openKeyHistory(
+  file: string,
+  onError: (error: KeyHistoryError) => void = () => undefined,
+): Promise<KeyHistory> {
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  const data = parse(text);
+  let writing: Promise<void> = Promise.resolve();
+  const save = (): void => {
+    const snapshot = JSON.stringify(data, null, 2);
+    writing = writing
+      .then(() => writeAtomically(file, snapshot))
+      .catch((e: unknown) => {
+        onError(
+          new KeyHistoryError(
+            'HISTORY_WRITE_FAILED',
+            `could not write the key history (${e instanceof Error && 'code' in e ? String((e as { code: unknown }).code) : 'error'})`,
+          ),
+        );
+      });
+  };
+  return {
+    entries: (serialNo) => [...(data.keys[serialNo] ?? [])].reverse(),
+    lastStatus: (serialNo) => data.keys[serialNo]?.at(-1)?.to ?? null,
+    record(serialNo, entry) {
+      const list = (data.keys[serialNo] ??= []);
+      if (list.at(-1)?.to === entry.to) return false;
+      list.push({ ...entry });
+      if (list.length > MAX_ENTRIES_PER_KEY) list.splice(0, list.length - MAX_ENTRIES_PER_KEY);
+      save();
+      return true;
+    },
+    forget(serialNo, pairing) {
+      data.forgotten[serialNo] = { ...pairing };
+      save();
+    },
+    forgotten: (serialNo) => data.forgotten[serialNo],
+    flush: () => writing,
+  };
+}

@@ -1,0 +1,646 @@
+// The companion's workflow service (plain Node): runs one connection flow per key the
+// device manager reports (key-flow.ts), in parallel and cancellable, keeps a snapshot
+// of every key for the UI, emits notices, records audit events and the local status
+// history, and takes the user's codes and PINs from the IPC commands. Codes and PINs
+// go to the key and are forgotten: they are never in a snapshot, notice, error or file.
+import type { DeviceManager } from '../../device/manager/device-manager';
+import type { KeyRecord } from '../../device/manager/key-record';
+import { Command, KeyEvent, type Event } from '../../device/protocol/messages';
+import type { LinkAvailability } from '../../device/transport/transport';
+import { HesErrorCode } from '../../shared/errors/hes-error-code';
+import {
+  HwVaultConnectionState,
+  WorkstationEventType,
+  WorkstationEventSeverity,
+  type HwVaultInfoFromHesDto,
+} from '../../shared/hes/dto';
+import type { CommandResult, Notice } from '../../shared/ipc/contract';
+import {
+  checkActivationCode,
+  checkPin,
+  checkServerUrl,
+  INPUT_ERROR_MESSAGES,
+  PIN_MAX_LENGTH,
+  pinLengthResult,
+} from '../../shared/ipc/input-rules';
+import type {
+  AppSnapshot,
+  FlowStep,
+  HistoryEntry,
+  KeySnapshot,
+  Prompt,
+} from '../../shared/ipc/snapshot';
+import type { KeyInfo } from '../../shared/key/key-info';
+import { deriveKeyView, SERVER_CODE_VIEWS, type KeyView } from '../../shared/view/key-view';
+import type { ServerAnswer, ServerErrorCode } from '../../shared/view/server-state';
+import {
+  VaultStatus,
+  VaultStatusReason,
+  type VaultStatusReason as Reason,
+} from '../../shared/vault/vault-status';
+import type { AuditQueue } from '../audit/audit-queue';
+import type { HesClient } from '../hes/hes-client';
+import { isHesError, type HesError } from '../hes/hes-error';
+import { openKeyHistory, type KeyHistory } from '../history/key-history';
+import { KEY_TIMEOUT_MS, runKeyFlow, type FlowHost } from './key-flow';
+import { PromptBox } from './prompt-box';
+import { WorkflowError, WorkflowErrorCode, workflowError } from './workflow-error';
+
+export interface CompanionService {
+  snapshot(): AppSnapshot;
+  onSnapshot(listener: (s: AppSnapshot) => void): () => void;
+  onNotice(listener: (n: Notice) => void): () => void;
+  submitActivationCode(serialNo: string, code: string): Promise<CommandResult>;
+  submitNewPin(serialNo: string, pin: string, confirm: string): Promise<CommandResult>;
+  submitPin(serialNo: string, pin: string): Promise<CommandResult>;
+  changePin(
+    serialNo: string,
+    oldPin: string,
+    newPin: string,
+    confirm: string,
+  ): Promise<CommandResult>;
+  cancelPrompt(serialNo: string): Promise<CommandResult>;
+  setServerUrl(url: string | null): Promise<CommandResult>;
+  checkServer(url: string): Promise<CommandResult>;
+  stop(): Promise<void>;
+  /** Resolves once the history file is written (tests, shutdown). */
+  ready(): Promise<void>;
+}
+
+export interface CompanionServiceOptions {
+  readonly devices: DeviceManager;
+  readonly hes: HesClient;
+  readonly audit?: AuditQueue;
+  readonly historyFile: string;
+  readonly now?: () => Date;
+}
+
+/** HideezErrorCodes after which the key is gone for this user: forget its pairing (§1.7). */
+export const GONE_CODES: ReadonlySet<number> = new Set([
+  HesErrorCode.DeviceHasBeenWiped,
+  HesErrorCode.HesDeviceCompromised,
+  HesErrorCode.HesDeviceNotAssignedToAnyUser,
+  HesErrorCode.HesDeviceNotFound,
+]);
+/** Codes that mean "no server right now": the flow goes on locally. */
+const OFFLINE_CODES: ReadonlySet<number> = new Set([
+  HesErrorCode.HesNotConnected,
+  HesErrorCode.HesAppHubDisconnected,
+  HesErrorCode.HesDeviceHubDisconnected,
+]);
+/** View kinds the user is told about with a notice. */
+const NOTICE_KINDS: ReadonlySet<KeyView['kind']> = new Set([
+  'compromised',
+  'wiped',
+  'manuallyWiped',
+  'linkedToAnotherServer',
+  'wipedOnAnotherServer',
+  'notAssigned',
+  'unknownToServer',
+  'notApproved',
+  'alarm',
+  'bootloader',
+  'lockedByPin',
+  'lockedByCode',
+  'suspended',
+  'awaitingActivation',
+  'locked',
+  'serverError',
+  'serverUnreachable',
+  'notInitialized',
+  'active',
+]);
+
+interface KeyEntry {
+  readonly serialNo: string;
+  record: KeyRecord | undefined;
+  info: KeyInfo | undefined;
+  answer: ServerAnswer;
+  step: FlowStep;
+  prompt: Prompt | undefined;
+  readonly prompts: PromptBox;
+  error: { code: string | number; message: string } | undefined;
+  owner: { name: string | null; email: string | null } | undefined;
+  lastSync: string | undefined;
+  flow: { controller: AbortController; done: Promise<void> } | undefined;
+  /** A status change is waiting for the server (offline activation, lock). */
+  reportPending: boolean;
+  connected: boolean;
+  lastViewKind: KeyView['kind'] | undefined;
+  /** The lock picture the last flow saw, to tell a real AccessChanged from our own. */
+  lockPicture: string | undefined;
+}
+
+const isServerErrorCode = (code: number): code is ServerErrorCode =>
+  Object.hasOwn(SERVER_CODE_VIEWS, code);
+const lockPicture = (i: KeyInfo): string =>
+  `${i.lockedByCode}/${i.lockedByPin}/${i.access.locked}/${i.canUnlock}/${i.access.newPinRequired}/${i.access.pinRequired}`;
+
+export function createCompanionService(options: CompanionServiceOptions): CompanionService {
+  const { devices, hes, audit } = options;
+  const now = options.now ?? (() => new Date());
+  const entries = new Map<string, KeyEntry>();
+  const snapshotListeners = new Set<(s: AppSnapshot) => void>();
+  const noticeListeners = new Set<(n: Notice) => void>();
+  const unsubscribe: (() => void)[] = [];
+  let history: KeyHistory | undefined;
+  let stopped = false;
+  const historyReady = openKeyHistory(options.historyFile).then((h) => {
+    history = h;
+  });
+
+  // ---- snapshot ----
+  const viewOf = (e: KeyEntry): KeyView =>
+    deriveKeyView({ key: e.info, answer: e.answer, connection: hes.state });
+  const keySnapshot = (e: KeyEntry): KeySnapshot => {
+    const record = e.record;
+    const link = record?.activeLink;
+    const status =
+      e.answer.kind !== 'none' && e.answer.status !== undefined ? e.answer.status : undefined;
+    return {
+      serialNo: e.serialNo,
+      name: record?.links[0]?.name ?? e.serialNo,
+      ...(link ? { link } : {}),
+      ...(record?.rssi !== undefined ? { rssi: record.rssi } : {}),
+      connection: e.connected
+        ? 'connected'
+        : record?.state === 'connecting'
+          ? 'connecting'
+          : 'disconnected',
+      ...(e.info ? { battery: e.info.battery, firmwareVersion: e.info.firmwareVersion } : {}),
+      ...(e.owner?.name ? { ownerName: e.owner.name } : {}),
+      ...(e.owner?.email ? { ownerEmail: e.owner.email } : {}),
+      ...(e.lastSync ? { lastSync: e.lastSync } : {}),
+      step: e.step,
+      ...(e.prompt ? { prompt: { ...e.prompt } } : {}),
+      view: viewOf(e),
+      ...(status !== undefined && e.answer.kind !== 'none'
+        ? {
+            serverStatus: {
+              status,
+              reason: e.answer.statusReason ?? VaultStatusReason.None,
+              description: e.answer.statusDescription ?? null,
+            },
+          }
+        : {}),
+      history: history?.entries(e.serialNo) ?? [],
+      ...(e.error ? { error: { ...e.error } } : {}),
+    };
+  };
+  const linkState = (kind: 'usb' | 'ble'): LinkAvailability | undefined =>
+    devices.availability().find((a) => a.link === kind);
+  const snapshot = (): AppSnapshot => {
+    const ble = linkState('ble');
+    const url = hes.serverUrl;
+    return {
+      server: { connection: hes.state, ...(url !== undefined ? { url } : {}) },
+      links: {
+        usb: linkState('usb')?.state ?? 'unknown',
+        ble: ble?.state ?? 'unknown',
+        ...(ble && 'detail' in ble && typeof ble.detail === 'string'
+          ? { bleDetail: ble.detail }
+          : {}),
+      },
+      keys: [...entries.values()].map(keySnapshot),
+    };
+  };
+  const publish = (): void => {
+    for (const e of entries.values()) {
+      const view = viewOf(e);
+      if (view.kind !== e.lastViewKind) {
+        e.lastViewKind = view.kind;
+        if (NOTICE_KINDS.has(view.kind)) {
+          const notice: Notice = { serialNo: e.serialNo, kind: view.kind, severity: view.severity };
+          for (const l of [...noticeListeners]) safely(() => l(notice));
+        }
+      }
+    }
+    if (snapshotListeners.size === 0) return;
+    const s = snapshot();
+    for (const l of [...snapshotListeners]) safely(() => l(s));
+  };
+
+  // ---- history & audit ----
+  const observe = (
+    e: KeyEntry,
+    to: VaultStatus,
+    reason: Reason | null,
+    source: 'server' | 'key',
+  ): void => {
+    if (!history) return;
+    const entry: HistoryEntry = {
+      time: now().toISOString(),
+      from: history.lastStatus(e.serialNo),
+      to,
+      reason,
+      source,
+    };
+    history.record(e.serialNo, entry);
+  };
+  const record = (
+    eventId: WorkstationEventType,
+    e: KeyEntry,
+    severity: WorkstationEventSeverity = WorkstationEventSeverity.Info,
+  ): void => {
+    if (!audit) return;
+    try {
+      audit.record({ eventId, severityId: severity, deviceId: e.serialNo, date: now() });
+    } catch {
+      // The audit trail must not stop the key's flow.
+    }
+  };
+
+  // ---- server answers ----
+  const setAnswer = (e: KeyEntry, dto: HwVaultInfoFromHesDto): void => {
+    e.answer = {
+      kind: 'ok',
+      needStateUpdate: dto.needStateUpdate,
+      ...(dto.status !== undefined ? { status: dto.status } : {}),
+      ...(dto.statusReason !== undefined ? { statusReason: dto.statusReason } : {}),
+      ...(dto.statusDescription ? { statusDescription: dto.statusDescription } : {}),
+    };
+    e.owner = { name: dto.ownerName, email: dto.ownerEmail };
+    e.lastSync = now().toISOString();
+    if (dto.status !== undefined) observe(e, dto.status, dto.statusReason ?? null, 'server');
+    e.reportPending = false;
+    publish();
+  };
+  const forget = (e: KeyEntry, code: number): void => {
+    history?.forget(e.serialNo, { time: now().toISOString(), code });
+    if (code === HesErrorCode.DeviceHasBeenWiped) observe(e, VaultStatus.Ready, null, 'server');
+    if (code === HesErrorCode.HesDeviceCompromised)
+      observe(e, VaultStatus.Compromised, null, 'server');
+  };
+  const setError = (e: KeyEntry, error: HesError): 'gone' | 'offline' | 'refused' => {
+    if (OFFLINE_CODES.has(error.code)) return 'offline';
+    if (isServerErrorCode(error.code)) e.answer = { kind: 'error', code: error.code };
+    if (error.code === HesErrorCode.HesDeviceLocked) observe(e, VaultStatus.Locked, null, 'server');
+    if (GONE_CODES.has(error.code)) {
+      forget(e, error.code);
+      publish();
+      return 'gone';
+    }
+    publish();
+    return 'refused';
+  };
+
+  // ---- flows ----
+  const entryOf = (serialNo: string): KeyEntry => {
+    let e = entries.get(serialNo);
+    if (!e) {
+      e = {
+        serialNo,
+        record: undefined,
+        info: undefined,
+        answer: { kind: 'none' },
+        step: 'connecting',
+        prompt: undefined,
+        prompts: new PromptBox(),
+        error: undefined,
+        owner: undefined,
+        lastSync: undefined,
+        flow: undefined,
+        reportPending: false,
+        connected: false,
+        lastViewKind: undefined,
+        lockPicture: undefined,
+      };
+      entries.set(serialNo, e);
+    }
+    return e;
+  };
+
+  const host = (e: KeyEntry): FlowHost => ({
+    serialNo: e.serialNo,
+    request: (request, signal, timeoutMs = KEY_TIMEOUT_MS) =>
+      devices.request(e.serialNo, request, { timeoutMs, signal }),
+    async readInfo(signal) {
+      const response = await devices.request(
+        e.serialNo,
+        { command: Command.GetInfo },
+        { timeoutMs: KEY_TIMEOUT_MS, signal },
+      );
+      if (!('info' in response)) throw new WorkflowError(WorkflowErrorCode.KeyError);
+      e.info = response.info;
+      e.lockPicture = lockPicture(response.info);
+      if (response.info.lockedByCode && !response.info.canUnlock)
+        observe(e, VaultStatus.Locked, VaultStatusReason.InvalidActivationCode, 'key');
+      if (response.info.lockedByPin)
+        observe(e, VaultStatus.Locked, VaultStatusReason.LockedByInvalidPin, 'key');
+      publish();
+      return response.info;
+    },
+    serverReady: () => hes.state.state === 'connected',
+    server: (call, signal) =>
+      new Promise((resolve, reject) => {
+        const onAbort = (): void => reject(abortReason(signal));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        call()
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener('abort', onAbort));
+      }),
+    dto: (info, state) => hes.buildVaultDto(info, state),
+    updateProperties: ((
+      dto: Parameters<HesClient['updateHwVaultStatus']>[0],
+      returnInfo: boolean,
+    ) =>
+      returnInfo
+        ? hes.updateHwVaultProperties(dto, true)
+        : hes.updateHwVaultProperties(dto, false)) as HesClient['updateHwVaultProperties'],
+    updateStatus: (dto) => hes.updateHwVaultStatus(dto),
+    authHwVault: (serialNo) => hes.authHwVault(serialNo),
+    updateAccounts: (serialNo, onlyOs) => hes.updateHwVaultAccounts(serialNo, onlyOs),
+    setStep(step, prompt) {
+      e.step = step;
+      e.prompt = prompt;
+      publish();
+    },
+    setAnswer: (dto) => setAnswer(e, dto),
+    setError: (error) => setError(e, error),
+    reportLater() {
+      e.reportPending = true;
+    },
+    ask: (kind, signal) => e.prompts.ask(kind, signal),
+    lockedByPin() {
+      record(WorkstationEventType.DeviceLocked, e, WorkstationEventSeverity.Warning);
+    },
+    pendingUnlock() {
+      record(WorkstationEventType.DevicePendingUnlock, e);
+    },
+  });
+
+  const startFlow = (e: KeyEntry): void => {
+    if (stopped || e.flow || !e.connected) return;
+    const controller = new AbortController();
+    e.error = undefined;
+    const done = (async () => {
+      await historyReady;
+      const end = await runKeyFlow(host(e), controller.signal);
+      e.flow = undefined;
+      e.prompt = undefined;
+      e.step = end.step;
+      e.error = end.step === 'stopped' ? end.error.toJSON() : undefined;
+      publish();
+    })();
+    e.flow = { controller, done };
+  };
+  const cancelFlow = (e: KeyEntry, reason: WorkflowErrorCode): Promise<void> => {
+    const flow = e.flow;
+    if (!flow) return Promise.resolve();
+    flow.controller.abort(new WorkflowError(reason));
+    return flow.done;
+  };
+
+  /** Reports the key's current state at once (AccessChanged outside a flow, server back). */
+  const resync = (e: KeyEntry): void => {
+    if (e.flow || !e.connected) return;
+    startFlow(e);
+  };
+
+  const connected = (e: KeyEntry): void => {
+    if (e.connected) return;
+    e.connected = true;
+    record(WorkstationEventType.DeviceConnect, e);
+    startFlow(e);
+  };
+  const disconnected = (e: KeyEntry): void => {
+    if (!e.connected) return;
+    e.connected = false;
+    record(WorkstationEventType.DeviceDisconnect, e);
+    const info = e.info;
+    void (async () => {
+      await cancelFlow(e, WorkflowErrorCode.Disconnected);
+      e.step = 'stopped';
+      e.prompt = undefined;
+      e.error = workflowError(WorkflowErrorCode.Disconnected);
+      publish();
+      if (info && hes.state.state === 'connected') {
+        await hes
+          .updateHwVaultProperties(hes.buildVaultDto(info, HwVaultConnectionState.Offline), false)
+          .catch(() => undefined);
+      }
+      await hes.closeVaultChannel(e.serialNo).catch(() => undefined);
+    })();
+  };
+
+  const onRecord = (r: KeyRecord): void => {
+    const e = entryOf(r.serialNo);
+    e.record = r;
+    if (r.state === 'connected') connected(e);
+    else disconnected(e);
+    publish();
+  };
+  const onEvent = (serialNo: string, event: Event): void => {
+    const e = entries.get(serialNo);
+    if (!e) return;
+    if (event.event === KeyEvent.LongPress && e.flow) {
+      void cancelFlow(e, WorkflowErrorCode.CancelledOnKey);
+      return;
+    }
+    if (event.event === KeyEvent.AccessChanged && !e.flow && e.connected) {
+      const info = devices.key(serialNo)?.info;
+      if (info && lockPicture(info) !== e.lockPicture) resync(e);
+    }
+    if (event.event === KeyEvent.Battery) publish();
+  };
+
+  unsubscribe.push(
+    devices.on('added', onRecord),
+    devices.on('changed', onRecord),
+    devices.on('removed', (serialNo) => {
+      const e = entries.get(serialNo);
+      if (e) {
+        e.record = undefined;
+        disconnected(e);
+      }
+      publish();
+    }),
+    devices.on('event', onEvent),
+    devices.on('availability', () => publish()),
+    hes.onState((state) => {
+      if (state.state === 'notApproved' || state.state === 'alarm') {
+        for (const e of entries.values()) {
+          void cancelFlow(
+            e,
+            state.state === 'alarm' ? WorkflowErrorCode.Alarm : WorkflowErrorCode.NotApproved,
+          );
+        }
+      }
+      if (state.state === 'connected') {
+        // Back online: report what changed meanwhile (and every key's Initializing).
+        for (const e of entries.values()) if (e.connected && !e.flow) resync(e);
+      } else {
+        for (const e of entries.values()) if (e.answer.kind !== 'none') e.reportPending = true;
+      }
+      publish();
+    }),
+  );
+  for (const r of devices.keys()) onRecord(r);
+
+  // ---- commands ----
+  const ok: CommandResult = { ok: true, value: null };
+  const fail = (code: string | number, message: string): CommandResult => ({
+    ok: false,
+    error: { code, message },
+  });
+  const failWith = (code: WorkflowErrorCode): CommandResult => ({
+    ok: false,
+    error: workflowError(code),
+  });
+
+  const promptOf = (serialNo: string, kind: Prompt['kind']): KeyEntry | CommandResult => {
+    const e = entries.get(serialNo);
+    if (!e) return failWith(WorkflowErrorCode.UnknownKey);
+    if (e.prompts.kind !== kind || e.prompt?.kind !== kind)
+      return failWith(WorkflowErrorCode.NoPrompt);
+    return e;
+  };
+  const isResult = (v: KeyEntry | CommandResult): v is CommandResult => 'ok' in v;
+  const updatePrompt = (e: KeyEntry, prompt: Prompt): void => {
+    e.prompt = prompt;
+    publish();
+  };
+
+  return {
+    snapshot,
+    onSnapshot(listener) {
+      snapshotListeners.add(listener);
+      return () => snapshotListeners.delete(listener);
+    },
+    onNotice(listener) {
+      noticeListeners.add(listener);
+      return () => noticeListeners.delete(listener);
+    },
+    async submitActivationCode(serialNo, code) {
+      const e = promptOf(serialNo, 'activationCode');
+      if (isResult(e)) return e;
+      const check = checkActivationCode(code);
+      if (!check.ok) {
+        // Length errors never reach the key: no attempt is spent.
+        const prompt = e.prompt;
+        if (prompt?.kind === 'activationCode' && check.code !== 'INPUT_CODE_NOT_DIGITS') {
+          updatePrompt(e, {
+            ...prompt,
+            lastResult: check.code === 'INPUT_CODE_TOO_SHORT' ? 'tooShort' : 'tooLong',
+          });
+        }
+        return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
+      }
+      const handled = e.prompts.answer('activationCode', [code]);
+      if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
+      await handled;
+      return ok;
+    },
+    async submitNewPin(serialNo, pin, confirm) {
+      const e = promptOf(serialNo, 'newPin');
+      if (isResult(e)) return e;
+      const prompt = e.prompt;
+      if (prompt?.kind !== 'newPin') return failWith(WorkflowErrorCode.NoPrompt);
+      const check = checkPin(pin);
+      if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
+      const length = pinLengthResult(pin, prompt.minLength, prompt.maxLength);
+      if (length !== 'ok') {
+        updatePrompt(e, { ...prompt, lastResult: length });
+        return failWith(
+          length === 'tooShort' ? WorkflowErrorCode.PinTooShort : WorkflowErrorCode.PinTooLong,
+        );
+      }
+      if (pin !== confirm) {
+        updatePrompt(e, { ...prompt, lastResult: 'mismatch' });
+        return failWith(WorkflowErrorCode.PinMismatch);
+      }
+      const handled = e.prompts.answer('newPin', [pin]);
+      if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
+      await handled;
+      return ok;
+    },
+    async submitPin(serialNo, pin) {
+      const e = promptOf(serialNo, 'pin');
+      if (isResult(e)) return e;
+      const check = checkPin(pin);
+      if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
+      const handled = e.prompts.answer('pin', [pin]);
+      if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
+      await handled;
+      return ok;
+    },
+    async changePin(serialNo, oldPin, newPin, confirm) {
+      const e = entries.get(serialNo);
+      if (!e || !e.connected) return failWith(WorkflowErrorCode.UnknownKey);
+      if (e.flow) return failWith(WorkflowErrorCode.KeyBusy);
+      for (const p of [oldPin, newPin]) {
+        const check = checkPin(p);
+        if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
+      }
+      const length = pinLengthResult(newPin, e.info?.minPinLength ?? 4, PIN_MAX_LENGTH);
+      if (length !== 'ok')
+        return failWith(
+          length === 'tooShort' ? WorkflowErrorCode.PinTooShort : WorkflowErrorCode.PinTooLong,
+        );
+      if (newPin !== confirm) return failWith(WorkflowErrorCode.PinMismatch);
+      const bytes = (t: string): Uint8Array => new TextEncoder().encode(t);
+      try {
+        const response = await devices.request(
+          serialNo,
+          { command: Command.SetPin, newPin: bytes(newPin), oldPin: bytes(oldPin) },
+          { timeoutMs: KEY_TIMEOUT_MS },
+        );
+        if (response.status === 0) return ok;
+        return failWith(WorkflowErrorCode.PinWrong);
+      } catch {
+        return failWith(WorkflowErrorCode.KeyError);
+      }
+    },
+    async cancelPrompt(serialNo) {
+      const e = entries.get(serialNo);
+      if (!e) return failWith(WorkflowErrorCode.UnknownKey);
+      if (!e.flow) return failWith(WorkflowErrorCode.NoPrompt);
+      await cancelFlow(e, WorkflowErrorCode.CancelledByUser);
+      return ok;
+    },
+    async setServerUrl(url) {
+      try {
+        await hes.setServerUrl(url ?? undefined);
+        publish();
+        return ok;
+      } catch (error) {
+        return fail(
+          isHesError(error) ? error.code : 'SERVER_URL',
+          error instanceof Error ? error.message : 'invalid server address',
+        );
+      }
+    },
+    checkServer(url) {
+      // The client's connectivity check is part of setServerUrl; here the address is validated.
+      const check = checkServerUrl(url);
+      return Promise.resolve(check.ok ? ok : fail(check.code, INPUT_ERROR_MESSAGES[check.code]));
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const u of unsubscribe.splice(0)) u();
+      await Promise.all([...entries.values()].map((e) => cancelFlow(e, WorkflowErrorCode.Stopped)));
+      await history?.flush();
+    },
+    async ready() {
+      await historyReady;
+      await history?.flush();
+    },
+  };
+}
+
+/** The abort reason as an Error (flows abort with WorkflowErrors). */
+export function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new WorkflowError(WorkflowErrorCode.Stopped);
+}
+
+function safely(run: () => void): void {
+  try {
+    run();
+  } catch {
+    // A listener's bug is the listener's.
+  }
+}

@@ -1,0 +1,288 @@
+// One key's connection flow (hideez-client-behaviour.md §1.2, §2, §3, improved):
+// read info (refuse bootloader) → report Initializing → status update when the server
+// asks → activation code while locked by code and attempts remain → new PIN / PIN /
+// button → AuthHwVault → accounts → Online. Every exit is a FlowEnd: 'online', or
+// 'stopped' with a WorkflowError saying why. Codes and PINs are turned into bytes for
+// the key and dropped; they never reach the host's state.
+import type { DeviceManager } from '../../device/manager/device-manager';
+import { Command, type Response } from '../../device/protocol/messages';
+import type { HesClient } from '../hes/hes-client';
+import { DeviceErrorCode } from '../../shared/errors/device-error-code';
+import { HwVaultConnectionState, type HwVaultInfoFromHesDto } from '../../shared/hes/dto';
+import { PIN_MAX_LENGTH } from '../../shared/ipc/input-rules';
+import type { FlowStep, Prompt } from '../../shared/ipc/snapshot';
+import { CodeLockReason, type KeyInfo } from '../../shared/key/key-info';
+import { isHesError, type HesError } from '../hes/hes-error';
+import type { Answer } from './prompt-box';
+import { WorkflowError, WorkflowErrorCode } from './workflow-error';
+
+/** Per exchange with the key; a button wait has its own limit. */
+export const KEY_TIMEOUT_MS = 10_000;
+/** WaitButton's own limit (the key refuses more than 5 minutes). */
+export const BUTTON_WAIT_MS = 120_000;
+
+export type FlowEnd =
+  { readonly step: 'online' } | { readonly step: 'stopped'; readonly error: WorkflowError };
+
+/** What the flow needs from the service: the key, the server, the user, and the snapshot. */
+export interface FlowHost {
+  readonly serialNo: string;
+  request(
+    request: Parameters<DeviceManager['request']>[1],
+    signal: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<Response>;
+  readInfo(signal: AbortSignal): Promise<KeyInfo>;
+  /** Whether server calls can be made now. */
+  serverReady(): boolean;
+  /** Runs a server call, abandoned (not cancelled) when the flow is aborted. */
+  server<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T>;
+  dto(
+    info: KeyInfo,
+    state: HwVaultConnectionState,
+  ): Parameters<HesClient['updateHwVaultStatus']>[0];
+  updateProperties: HesClient['updateHwVaultProperties'];
+  updateStatus: HesClient['updateHwVaultStatus'];
+  authHwVault(serialNo: string): Promise<void>;
+  updateAccounts(serialNo: string, onlyOs: boolean): Promise<void>;
+  setStep(step: FlowStep, prompt?: Prompt): void;
+  setAnswer(answer: HwVaultInfoFromHesDto): void;
+  /** Records a failed call; 'gone' ends the flow with the pairing forgotten, 'offline' lets it go on locally. */
+  setError(error: HesError): 'gone' | 'offline' | 'refused';
+  /** The status could not be reported now: report it when the server is back. */
+  reportLater(): void;
+  ask(kind: Prompt['kind'], signal: AbortSignal): Promise<Answer>;
+  lockedByPin(): void;
+  pendingUnlock(): void;
+}
+
+const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+class Gone extends Error {}
+
+export async function runKeyFlow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
+  try {
+    return await flow(host, signal);
+  } catch (e) {
+    if (signal.aborted && signal.reason instanceof WorkflowError) {
+      return { step: 'stopped', error: signal.reason };
+    }
+    if (e instanceof WorkflowError) return { step: 'stopped', error: e };
+    if (e instanceof Gone) {
+      return { step: 'stopped', error: new WorkflowError(WorkflowErrorCode.PairingForgotten) };
+    }
+    if (isHesError(e)) {
+      return { step: 'stopped', error: new WorkflowError(e.code, e.message) };
+    }
+    const code =
+      (e as { kind?: unknown }).kind === 'disconnected'
+        ? WorkflowErrorCode.Disconnected
+        : WorkflowErrorCode.KeyError;
+    return { step: 'stopped', error: new WorkflowError(code) };
+  }
+}
+
+async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
+  host.setStep('reading');
+  let info = await host.readInfo(signal);
+  if (info.bootloaderMode) throw new WorkflowError(WorkflowErrorCode.Bootloader);
+
+  let answer = await report(host, info, HwVaultConnectionState.Initializing, signal);
+  info = await host.readInfo(signal);
+
+  // Activation: the key checks the code, online or not.
+  if (info.lockedByCode && info.canUnlock) host.pendingUnlock();
+  let lastResult: 'wrong' | 'tooShort' | 'tooLong' | undefined;
+  while (info.lockedByCode && info.canUnlock) {
+    const reason =
+      info.codeLockReason === CodeLockReason.Suspension ? 'suspension' : 'firstActivation';
+    host.setStep('awaitingActivationCode', {
+      kind: 'activationCode',
+      attemptsRemain: info.unlockAttemptsRemain,
+      reason,
+      ...(lastResult ? { lastResult } : {}),
+    });
+    const input = await host.ask('activationCode', signal);
+    try {
+      host.setStep('verifyingCode');
+      const response = await host.request(
+        { command: Command.UnlockWithCode, code: ascii(input.values[0] ?? '') },
+        signal,
+      );
+      lastResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
+      info = await host.readInfo(signal);
+    } finally {
+      input.handled();
+    }
+    if (!info.lockedByCode || !info.canUnlock) {
+      // Success or the last attempt spent: the server moves the key to Active or Locked.
+      answer = await report(host, info, HwVaultConnectionState.Initializing, signal);
+      info = await host.readInfo(signal);
+    }
+  }
+  if (info.lockedByPin) {
+    host.lockedByPin();
+    throw new WorkflowError(WorkflowErrorCode.LockedByPin);
+  }
+  if (info.lockedByCode) throw new WorkflowError(WorkflowErrorCode.LockedByCode);
+  if (info.access.linkRequired) throw new WorkflowError(WorkflowErrorCode.NotLinked);
+
+  info = await userAuthorization(host, info, signal);
+
+  if (host.serverReady() && answer !== undefined) {
+    host.setStep('authorizing');
+    await serverCall(host, () => host.authHwVault(host.serialNo), signal);
+    if (answer.needUpdateOSAccounts || answer.needUpdateNonOSAccounts) {
+      host.setStep('syncingAccounts');
+      if (answer.needUpdateOSAccounts) {
+        await serverCall(host, () => host.updateAccounts(host.serialNo, true), signal);
+      }
+      if (answer.needUpdateNonOSAccounts) {
+        await serverCall(host, () => host.updateAccounts(host.serialNo, false), signal);
+      }
+    }
+    const dto = host.dto(info, HwVaultConnectionState.Online);
+    await serverCall(host, () => host.updateProperties(dto, false), signal);
+  }
+  return { step: 'online' };
+}
+
+/** UpdateHwVaultProperties(returnInfo) then UpdateHwVaultStatus when asked; undefined when offline. */
+async function report(
+  host: FlowHost,
+  info: KeyInfo,
+  state: HwVaultConnectionState,
+  signal: AbortSignal,
+): Promise<HwVaultInfoFromHesDto | undefined> {
+  if (!host.serverReady()) {
+    host.reportLater();
+    return undefined;
+  }
+  host.setStep('reporting');
+  let answer = await serverCall(
+    host,
+    () => host.updateProperties(host.dto(info, state), true),
+    signal,
+  );
+  if (answer === undefined) return undefined;
+  host.setAnswer(answer);
+  if (answer.needStateUpdate) {
+    host.setStep('updatingStatus');
+    const fresh = await host.readInfo(signal);
+    answer = await serverCall(host, () => host.updateStatus(host.dto(fresh, state)), signal);
+    if (answer === undefined) return undefined;
+    host.setAnswer(answer);
+  }
+  return answer;
+}
+
+/** A server call: offline errors give undefined (the flow goes on locally), others end it. */
+async function serverCall<T>(
+  host: FlowHost,
+  call: () => Promise<T>,
+  signal: AbortSignal,
+): Promise<T | undefined> {
+  try {
+    return await host.server(call, signal);
+  } catch (e) {
+    if (signal.aborted || !isHesError(e)) throw e;
+    const verdict = host.setError(e);
+    if (verdict === 'gone') throw new Gone();
+    if (verdict === 'offline') {
+      host.reportLater();
+      return undefined;
+    }
+    throw new WorkflowError(e.code, e.message);
+  }
+}
+
+/** New PIN, PIN, button, as the key asks (re-read after each step). */
+async function userAuthorization(
+  host: FlowHost,
+  first: KeyInfo,
+  signal: AbortSignal,
+): Promise<KeyInfo> {
+  let info = first;
+  let pinResult: 'wrong' | undefined;
+  let newPinResult: 'tooShort' | 'tooLong' | 'mismatch' | undefined;
+  for (;;) {
+    if (info.lockedByPin || info.access.locked) {
+      host.lockedByPin();
+      throw new WorkflowError(
+        info.lockedByPin ? WorkflowErrorCode.LockedByPin : WorkflowErrorCode.LockedByCode,
+      );
+    }
+    if (info.access.newPinRequired) {
+      host.setStep('awaitingNewPin', {
+        kind: 'newPin',
+        minLength: info.minPinLength,
+        maxLength: PIN_MAX_LENGTH,
+        ...(newPinResult ? { lastResult: newPinResult } : {}),
+      });
+      const input = await host.ask('newPin', signal);
+      try {
+        host.setStep('verifyingPin');
+        const response = await host.request(
+          { command: Command.SetPin, newPin: ascii(input.values[0] ?? '') },
+          signal,
+        );
+        newPinResult =
+          response.status === DeviceErrorCode.ERR_PIN_TOO_SHORT
+            ? 'tooShort'
+            : response.status === DeviceErrorCode.ERR_PIN_TOO_LONG
+              ? 'tooLong'
+              : undefined;
+        info = await host.readInfo(signal);
+      } finally {
+        input.handled();
+      }
+      continue;
+    }
+    if (info.access.pinRequired) {
+      host.setStep('awaitingPin', {
+        kind: 'pin',
+        attemptsRemain: info.pinAttemptsRemain,
+        minLength: info.minPinLength,
+        maxLength: PIN_MAX_LENGTH,
+        ...(pinResult ? { lastResult: pinResult } : {}),
+      });
+      const input = await host.ask('pin', signal);
+      try {
+        host.setStep('verifyingPin');
+        const response = await host.request(
+          { command: Command.EnterPin, pin: ascii(input.values[0] ?? '') },
+          signal,
+        );
+        pinResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
+        info = await host.readInfo(signal);
+      } finally {
+        input.handled();
+      }
+      if (info.lockedByPin) {
+        // Locked by PIN: the server hears of it at once (its refusal, 615, is expected).
+        await report(host, info, HwVaultConnectionState.Initializing, signal).catch(
+          (e: unknown) => {
+            if (!(e instanceof WorkflowError) || signal.aborted) throw e;
+          },
+        );
+        host.lockedByPin();
+        throw new WorkflowError(WorkflowErrorCode.LockedByPin);
+      }
+      continue;
+    }
+    if (info.access.buttonRequired) {
+      host.setStep('awaitingButton', { kind: 'button' });
+      const response = await host.request(
+        { command: Command.WaitButton, timeoutMs: BUTTON_WAIT_MS },
+        signal,
+        BUTTON_WAIT_MS + KEY_TIMEOUT_MS,
+      );
+      if (response.status === DeviceErrorCode.ERR_OPERATION_CANCELED) {
+        throw new WorkflowError(WorkflowErrorCode.CancelledOnKey);
+      }
+      info = await host.readInfo(signal);
+      continue;
+    }
+    return info;
+  }
+}

@@ -1,0 +1,66 @@
+// Why a key's flow stopped or a command was refused: stable codes, fixed messages,
+// never a submitted code or PIN.
+export const WorkflowErrorCode = {
+  Bootloader: 'WORKFLOW_BOOTLOADER',
+  Disconnected: 'WORKFLOW_DISCONNECTED',
+  CancelledByUser: 'WORKFLOW_CANCELLED_BY_USER',
+  CancelledOnKey: 'WORKFLOW_CANCELLED_ON_KEY',
+  NotApproved: 'WORKFLOW_NOT_APPROVED',
+  Alarm: 'WORKFLOW_ALARM',
+  Stopped: 'WORKFLOW_SERVICE_STOPPED',
+  LockedByCode: 'WORKFLOW_LOCKED_BY_CODE',
+  LockedByPin: 'WORKFLOW_LOCKED_BY_PIN',
+  NotLinked: 'WORKFLOW_NOT_LINKED',
+  PairingForgotten: 'WORKFLOW_PAIRING_FORGOTTEN',
+  ServerRefused: 'WORKFLOW_SERVER_REFUSED',
+  KeyError: 'WORKFLOW_KEY_ERROR',
+  NoPrompt: 'WORKFLOW_NO_PROMPT',
+  UnknownKey: 'WORKFLOW_UNKNOWN_KEY',
+  PinMismatch: 'WORKFLOW_PIN_MISMATCH',
+  PinTooShort: 'WORKFLOW_PIN_TOO_SHORT',
+  PinTooLong: 'WORKFLOW_PIN_TOO_LONG',
+  PinWrong: 'WORKFLOW_PIN_WRONG',
+  KeyBusy: 'WORKFLOW_KEY_BUSY',
+} as const;
+export type WorkflowErrorCode = (typeof WorkflowErrorCode)[keyof typeof WorkflowErrorCode];
+
+export const WORKFLOW_ERROR_MESSAGES: Readonly<Record<WorkflowErrorCode, string>> = {
+  WORKFLOW_BOOTLOADER: 'The key is in firmware-update mode.',
+  WORKFLOW_DISCONNECTED: 'The key was disconnected.',
+  WORKFLOW_CANCELLED_BY_USER: 'You cancelled. Reconnect the key to try again.',
+  WORKFLOW_CANCELLED_ON_KEY: 'Cancelled with a long press on the key. Reconnect it to try again.',
+  WORKFLOW_NOT_APPROVED: 'This computer is not approved on the server.',
+  WORKFLOW_ALARM: 'The server has stopped all access (alarm).',
+  WORKFLOW_SERVICE_STOPPED: 'The companion stopped.',
+  WORKFLOW_LOCKED_BY_CODE: 'The key is locked after too many wrong activation codes.',
+  WORKFLOW_LOCKED_BY_PIN: 'The key is locked after too many wrong PINs.',
+  WORKFLOW_NOT_LINKED: 'The key has not been set up by the server.',
+  WORKFLOW_PAIRING_FORGOTTEN: 'The key is no longer yours: this computer forgot it.',
+  WORKFLOW_SERVER_REFUSED: 'The server refused the key.',
+  WORKFLOW_KEY_ERROR: 'The key did not answer as expected.',
+  WORKFLOW_NO_PROMPT: 'The key is not waiting for this input.',
+  WORKFLOW_UNKNOWN_KEY: 'No such key.',
+  WORKFLOW_PIN_MISMATCH: 'The new PIN and its confirmation do not match.',
+  WORKFLOW_PIN_TOO_SHORT: 'The PIN is shorter than the key requires.',
+  WORKFLOW_PIN_TOO_LONG: 'The PIN is longer than 8 digits.',
+  WORKFLOW_PIN_WRONG: 'Wrong PIN.',
+  WORKFLOW_KEY_BUSY: 'The key is busy with its connection flow.',
+};
+
+export class WorkflowError extends Error {
+  override readonly name = 'WorkflowError';
+  constructor(
+    readonly code: WorkflowErrorCode | number,
+    message?: string,
+  ) {
+    super(message ?? (typeof code === 'string' ? WORKFLOW_ERROR_MESSAGES[code] : `code ${code}`));
+  }
+  toJSON(): { code: string | number; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const workflowError = (code: WorkflowErrorCode): { code: string; message: string } => ({
+  code,
+  message: WORKFLOW_ERROR_MESSAGES[code],
+});

@@ -1,0 +1,158 @@
+// The real parts wired as in production, as test/integration/hes does: the HES stand-in
+// (temp SQLite, ephemeral port), the real createHesClient whose relay goes through the
+// DeviceManager (deviceRelay), the DeviceManager over the real HID discovery on a
+// VirtualUsbBus with real VirtualKeys, and the companion service. Waits are event-driven.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { DeviceManager } from '../../../device/manager/device-manager';
+import { openAuditQueue, type AuditQueue } from '../../../main/audit/audit-queue';
+import { auditSender } from '../../../main/hes/audit-sender';
+import { createHesClient, type HesClient } from '../../../main/hes/hes-client';
+import {
+  createCompanionService,
+  type CompanionService,
+} from '../../../main/workflow/companion-service';
+import { deviceRelay } from '../../../main/workflow/device-relay';
+import type { Notice } from '../../../shared/ipc/contract';
+import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
+import type { ServerConnection } from '../../../shared/view/server-state';
+import { TappedUsbBus, virtualKeys } from '../../device/manager/virtual-usb';
+import { startRig, workstationInfo, type Rig } from '../../integration/hes/stand-in-rig';
+
+export interface CompanionRig {
+  readonly rig: Rig;
+  readonly usb: TappedUsbBus;
+  readonly devices: DeviceManager;
+  readonly hes: HesClient;
+  readonly service: CompanionService;
+  readonly audit: AuditQueue;
+  readonly serials: string[];
+  readonly snapshots: AppSnapshot[];
+  readonly notices: Notice[];
+  readonly historyFile: string;
+  readonly workstationId: string;
+  /** Every code and PIN the test typed: the secrets scan looks for them. */
+  readonly typed: string[];
+  key(serial: string): KeySnapshot | undefined;
+  until(serial: string, match: (k: KeySnapshot) => boolean): Promise<KeySnapshot>;
+  untilServer(state: ServerConnection['state']): Promise<void>;
+  /** Admin: reserve the key for a new employee; the activation code. */
+  reserve(serial: string): string;
+  /** Sets the stand-in's default profile (PIN on connect, button on connect). */
+  profile(p: { pinConnection?: boolean; buttonConnection?: boolean; pinTryCount?: number }): void;
+  close(): Promise<void>;
+}
+
+let employees = 0;
+
+export async function startCompanionRig(
+  count = 1,
+  options: { approve?: boolean } = {},
+): Promise<CompanionRig> {
+  const rig = await startRig();
+  const { keys, records, cleanup } = await virtualKeys(count);
+  rig.server.standIn.importVaults(records);
+  const usb = new TappedUsbBus(keys);
+  const devices = new DeviceManager({
+    discoveries: [usb.discovery],
+    reconnectDelayMs: 20,
+    infoTimeoutMs: 5000,
+  });
+  const workstationId = randomUUID();
+  const hes = createHesClient({
+    serverUrl: rig.server.url,
+    workstationId,
+    workstationInfo: () => workstationInfo(workstationId),
+    relay: deviceRelay(devices),
+    reconnect: { firstMs: 20, stepMs: 20, maxMs: 100, jitter: 0 },
+    registrationRetryMs: 50,
+  });
+  const audit = await openAuditQueue({
+    file: join(rig.dir, 'audit.sqlite'),
+    workstationId,
+    send: auditSender(hes),
+    durability: 'process',
+  });
+  const historyFile = join(rig.dir, 'history.json');
+  const service = createCompanionService({ devices, hes, audit, historyFile });
+  const snapshots: AppSnapshot[] = [];
+  const notices: Notice[] = [];
+  const waiters = new Set<() => void>();
+  service.onSnapshot((s) => {
+    snapshots.push(s);
+    for (const w of [...waiters]) w();
+  });
+  service.onNotice((n) => notices.push(n));
+  const wait = (test: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      if (test()) return resolve();
+      const w = (): void => {
+        if (!test()) return;
+        waiters.delete(w);
+        resolve();
+      };
+      waiters.add(w);
+    });
+  hes.onState(() => {
+    for (const w of [...waiters]) w();
+  });
+  const key = (serial: string): KeySnapshot | undefined =>
+    service.snapshot().keys.find((k) => k.serialNo === serial);
+  const crig: CompanionRig = {
+    rig,
+    usb,
+    devices,
+    hes,
+    service,
+    audit,
+    serials: records.map((r) => r.serialNo),
+    snapshots,
+    notices,
+    historyFile,
+    workstationId,
+    typed: [],
+    key,
+    async until(serial, match) {
+      await wait(() => {
+        const k = key(serial);
+        return k !== undefined && match(k);
+      });
+      return key(serial) as KeySnapshot;
+    },
+    untilServer: (state) => wait(() => hes.state.state === state),
+    reserve(serial) {
+      employees += 1;
+      const employee = rig.server.standIn.addEmployee({
+        firstName: 'Ann',
+        lastName: `No${employees}`,
+        email: `a${employees}@corp`,
+      });
+      const code = rig.server.standIn.reserve(serial, employee.id).activationCode;
+      crig.typed.push(code);
+      return code;
+    },
+    profile(p) {
+      const db = new DatabaseSync(rig.dbFile);
+      db.prepare(
+        'UPDATE HardwareVaultProfiles SET PinConnection = ?, ButtonConnection = ?, PinTryCount = ?',
+      ).run(p.pinConnection ? 1 : 0, p.buttonConnection ? 1 : 0, p.pinTryCount ?? 10);
+      db.close();
+    },
+    async close() {
+      await service.stop();
+      await devices.stop();
+      await hes.stop();
+      await audit.close();
+      await cleanup();
+      await rig.close();
+    },
+  };
+  hes.start();
+  if (options.approve !== false) {
+    await crig.untilServer('notApproved');
+    rig.server.standIn.approveWorkstation(workstationId);
+    await crig.untilServer('connected');
+  }
+  return crig;
+}
