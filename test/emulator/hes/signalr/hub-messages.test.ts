@@ -20,7 +20,8 @@ const onlySignalRErrors = (parse: (text: string) => unknown) => (text: string) =
   }
 };
 
-const json = fc.jsonValue();
+// What JSON can carry exactly: -0 would come back as 0 and fail a round trip that is fine.
+const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 const invocation = fc.record(
   {
     type: fc.constant(1 as const),
