@@ -14,6 +14,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only 'electron': bundle its dependencies (zod).
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'main/shell/preload.ts') },
         // A sandboxed preload must be CommonJS: Electron loads ESM preloads only unsandboxed.

@@ -1,37 +1,22 @@
-// The Electron shell: the only main-process code that imports `electron`.
-// It creates the window and (from the workflow issue on) wires the plain-Node
-// services to the renderer over the typed IPC contract.
-import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+// The Electron shell's entry: the only main-process code that imports `electron`
+// (with the other modules of main/shell). It takes the single-instance lock, then
+// starts the hardened shell. Main's services are attached to it with
+// shell.attach(createIpcRouter(service)) once they are wired here.
+import { app, type BrowserWindow } from 'electron';
+import { claimSingleInstance } from './single-instance';
+import { startShell, type Shell } from './shell';
+import { guardWebContents } from './window-security';
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 960,
-    height: 680,
-    show: false,
-    title: 'Hideez Companion',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+let shell: Shell | null = null;
+const currentWindow = (): BrowserWindow | null => shell?.window() ?? null;
+
+if (!claimSingleInstance(currentWindow)) {
+  app.quit();
+} else {
+  // Whatever webContents appears (window, frame, devtools), it cannot navigate or open windows.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+  void app.whenReady().then(async () => {
+    shell = await startShell();
   });
-  window.once('ready-to-show', () => window.show());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) void window.loadURL(devUrl);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return window;
+  app.on('activate', () => currentWindow()?.show());
 }
-
-void app.whenReady().then(() => {
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-});
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});

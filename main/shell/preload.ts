@@ -1,5 +1,21 @@
-// The sandboxed preload bridge. It exposes named functions of the typed IPC
-// contract only (never a generic invoke); the contract arrives with the workflow.
-import { contextBridge } from 'electron';
+// The sandboxed preload bridge: exposes shared/ipc's CompanionApi (one named
+// function per command, plus onSnapshot/onNotice) through contextBridge. The page
+// never gets ipcRenderer, and there is no generic invoke: each function has its
+// own fixed channel (ipc-channels.ts). Answers and events are validated by the bridge.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { createCompanionApi } from '../../shared/ipc/bridge';
+import { commandChannel, eventChannel } from './ipc-channels';
 
-contextBridge.exposeInMainWorld('companion', Object.freeze({ version: 1 }));
+const api = createCompanionApi({
+  call: (name, args) => ipcRenderer.invoke(commandChannel(name), ...args),
+  subscribe: (event, listener) => {
+    const channel = eventChannel(event);
+    const handler = (_event: IpcRendererEvent, payload: unknown): void => listener(payload);
+    ipcRenderer.on(channel, handler);
+    return () => {
+      ipcRenderer.removeListener(channel, handler);
+    };
+  },
+});
+
+contextBridge.exposeInMainWorld('companion', api);
