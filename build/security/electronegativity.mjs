@@ -81,7 +81,13 @@ const run = require('@doyensec/electronegativity');
 const allowlist = readAllowlist();
 const result = await run({ input: root, isRelative: true, excludeFromScan: SKIPPED_CHECKS });
 
-const unparsed = result.errors.filter((error) => !error.tolerable);
+// The built main bundle is main/, device/ and shared/ (scanned above as sources)
+// plus dependencies; the tool's parser cannot read its class private fields. Any
+// other file it cannot parse still fails the run.
+const BUNDLES_OF_SCANNED_SOURCES = ['out/main/index.js'];
+const isScannedBundle = (file) =>
+  BUNDLES_OF_SCANNED_SOURCES.some((bundle) => file.split('\\').join('/').endsWith(bundle));
+const unparsed = result.errors.filter((error) => !error.tolerable && !isScannedBundle(error.file));
 const above = result.issues.filter((issue) => issue.severity.value > 0);
 const used = new Set();
 const findings = above.filter((issue) => {

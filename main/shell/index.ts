@@ -1,14 +1,58 @@
 // The Electron shell's entry: the only main-process code that imports `electron`
-// (with the other modules of main/shell). It takes the single-instance lock, then
-// starts the hardened shell. Main's services are attached to it with
-// shell.attach(createIpcRouter(service)) once they are wired here.
+// (with the other modules of main/shell). It takes the single-instance lock, starts
+// the hardened shell, then main's services (main/app) with the stored server address,
+// and attaches their IPC router. USB's fallback poll runs only while the window shows.
+// Development only (never in a packaged build): HIDEEZ_SERVER_URL overrides the stored
+// server address (the demo's `npm start` passes its HES stand-in this way).
 import { app, type BrowserWindow } from 'electron';
+import { defaultDiscoveries, startCompanionApp, type CompanionApp } from '../app/companion-app';
 import { claimSingleInstance } from './single-instance';
 import { startShell, type Shell } from './shell';
 import { guardWebContents } from './window-security';
 
 let shell: Shell | null = null;
+let companion: CompanionApp | null = null;
 const currentWindow = (): BrowserWindow | null => shell?.window() ?? null;
+
+function serverUrlFor(started: Shell): string | undefined {
+  const override = app.isPackaged ? undefined : process.env['HIDEEZ_SERVER_URL'];
+  return override || (started.settings.get().serverUrl ?? undefined);
+}
+
+/** USB's fallback poll follows the window: on while it shows, off when hidden or gone. */
+function followWindow(window: BrowserWindow | null, setPolling: (on: boolean) => void): void {
+  if (!window) return setPolling(false);
+  const visible = (): void => setPolling(window.isVisible() && !window.isMinimized());
+  window.on('show', visible);
+  window.on('restore', visible);
+  window.on('hide', () => setPolling(false));
+  window.on('minimize', () => setPolling(false));
+  window.on('closed', () => setPolling(false));
+  visible();
+}
+
+async function startServices(started: Shell): Promise<void> {
+  const discoveries = defaultDiscoveries();
+  companion = await startCompanionApp({
+    dataDir: app.getPath('userData'),
+    serverUrl: serverUrlFor(started),
+    discoveries: discoveries.all,
+    appVersion: app.getVersion(),
+    onWarning: (w) => console.warn('companion:', w),
+  });
+  const { router } = companion;
+  started.attach(router);
+  // The address the user sets in the app is kept for the next start.
+  router.onEvent((event) => {
+    if (event.name !== 'snapshot') return;
+    const url = event.payload.server.url ?? null;
+    if (url === started.settings.get().serverUrl) return;
+    started.settings
+      .update({ serverUrl: url })
+      .catch((e: unknown) => console.warn('server address not saved:', e));
+  });
+  followWindow(started.window(), (on) => discoveries.hid.setFallbackPolling(on));
+}
 
 if (!claimSingleInstance(currentWindow)) {
   app.quit();
@@ -17,6 +61,22 @@ if (!claimSingleInstance(currentWindow)) {
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   void app.whenReady().then(async () => {
     shell = await startShell();
+    await startServices(shell);
   });
   app.on('activate', () => currentWindow()?.show());
+  // Stop the services (links closed, audit file closed) before the process ends.
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped || !companion) return;
+    event.preventDefault();
+    const running = companion;
+    companion = null;
+    void running
+      .stop()
+      .catch((e: unknown) => console.warn('companion stop failed:', e))
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
+  });
 }

@@ -1,0 +1,86 @@
+// The arguments of `npm start` (emulator/demo/start.ts):
+//   (none)                      the demo: HES stand-in, one virtual key reserved for "Demo User"
+//   --browser                   the browser host even when Electron is present
+//   --no-open                   do not open a browser (browser host only)
+//   --link usb|ble              how the virtual keys reach the companion (default usb)
+//   --server <url> --virtual-keys <folder>
+//                               use that server and attach the keys stored in that folder
+export class DemoUsageError extends Error {
+  override readonly name = 'DemoUsageError';
+  readonly code = 'DEMO_USAGE';
+  toJSON(): { name: string; code: string; message: string } {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+export interface DemoArgs {
+  readonly browser: boolean;
+  readonly open: boolean;
+  readonly link: 'usb' | 'ble';
+  /** Both set (attach mode) or both undefined (the demo set). */
+  readonly server?: string;
+  readonly virtualKeys?: string;
+}
+
+export const DEMO_USAGE = `Usage: npm start -- [--browser] [--no-open] [--link usb|ble]
+                 [--server <url> --virtual-keys <folder>]`;
+
+export function parseDemoArgs(argv: readonly string[]): DemoArgs {
+  let browser = false;
+  let open = true;
+  let link: 'usb' | 'ble' = 'usb';
+  let server: string | undefined;
+  let virtualKeys: string | undefined;
+  const value = (i: number, name: string): string => {
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--'))
+      throw new DemoUsageError(`${name} needs a value`);
+    return next;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    switch (arg) {
+      case '--browser':
+        browser = true;
+        break;
+      case '--no-open':
+        open = false;
+        break;
+      case '--link': {
+        const given = value(i++, arg);
+        if (given !== 'usb' && given !== 'ble') throw new DemoUsageError('--link is usb or ble');
+        link = given;
+        break;
+      }
+      case '--server':
+        server = value(i++, arg);
+        break;
+      case '--virtual-keys':
+        virtualKeys = value(i++, arg);
+        break;
+      default:
+        throw new DemoUsageError(`unknown argument: ${String(arg)}`);
+    }
+  }
+  if ((server === undefined) !== (virtualKeys === undefined)) {
+    throw new DemoUsageError('--server and --virtual-keys go together');
+  }
+  if (server !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(server);
+    } catch {
+      throw new DemoUsageError('--server is not an address');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new DemoUsageError('--server must be an http or https address');
+    }
+  }
+  return {
+    browser,
+    open,
+    link,
+    ...(server !== undefined ? { server } : {}),
+    ...(virtualKeys !== undefined ? { virtualKeys } : {}),
+  };
+}

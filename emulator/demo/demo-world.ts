@@ -1,0 +1,64 @@
+// The demo's world: the HES stand-in on its own SQLite file (ephemeral port), and
+// one virtual key provisioned, imported and reserved for the demo employee, with the
+// activation code an administrator would send. Everything lives in one temp folder.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHesStandIn, type HesStandInServer } from '../hes/server';
+import { provisionKeys } from '../key/provision';
+import { VirtualKey } from '../key/virtual-key';
+
+export const DEMO_EMPLOYEE = {
+  firstName: 'Demo',
+  lastName: 'User',
+  email: 'demo.user@example.com',
+};
+
+export interface DemoCode {
+  readonly serialNo: string;
+  readonly code: string;
+}
+
+export interface DemoWorld {
+  readonly dir: string;
+  readonly server: HesStandInServer;
+  readonly keys: readonly VirtualKey[];
+  readonly codes: readonly DemoCode[];
+  close(): Promise<void>;
+}
+
+export async function startDemoWorld(count = 1): Promise<DemoWorld> {
+  const dir = await mkdtemp(join(tmpdir(), 'hideez-demo-'));
+  const server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
+  let keys: VirtualKey[] = [];
+  try {
+    const keyDir = join(dir, 'keys');
+    const records = await provisionKeys(keyDir, count);
+    server.standIn.importVaults(records);
+    const codes: DemoCode[] = records.map((record, i) => {
+      const employee = server.standIn.addEmployee({
+        ...DEMO_EMPLOYEE,
+        lastName: i === 0 ? DEMO_EMPLOYEE.lastName : `${DEMO_EMPLOYEE.lastName} ${i + 1}`,
+      });
+      const { activationCode } = server.standIn.reserve(record.serialNo, employee.id);
+      return { serialNo: record.serialNo, code: activationCode };
+    });
+    keys = await VirtualKey.openFolder(keyDir);
+    return {
+      dir,
+      server,
+      keys,
+      codes,
+      async close() {
+        for (const key of keys) key.unplug();
+        await server.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    for (const key of keys) key.unplug();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,117 @@
+// The companion's services composed as in production (plain Node, no electron):
+// the workstation id, the device manager over the given discoveries, the HES client
+// (its relay through the device manager), the audit queue, the workflow service and
+// the IPC router. The Electron shell and the demo's browser host both start it.
+import { join } from 'node:path';
+import { DeviceManager } from '../../device/manager/device-manager';
+import { createBleDiscovery } from '../../device/transport/ble/ble-discovery';
+import { createHidDiscovery, type HidDiscovery } from '../../device/transport/hid';
+import type { TransportDiscovery } from '../../device/transport/transport';
+import { openAuditQueue, type AuditQueue } from '../audit/audit-queue';
+import { auditSender } from '../hes/audit-sender';
+import { createHesClient, type HesClient } from '../hes/hes-client';
+import { loadWorkstationId, type WorkstationIdWarning } from '../hes/workstation-id';
+import { createIpcRouter, type IpcRouter } from '../ipc/ipc-router';
+import { createCompanionService, type CompanionService } from '../workflow/companion-service';
+import { deviceRelay } from '../workflow/device-relay';
+import { workstationInfo } from './workstation-info';
+
+export const AUDIT_FILE = 'audit.sqlite';
+export const HISTORY_FILE = 'history.json';
+
+export interface CompanionAppOptions {
+  /** Where the workstation id, the audit queue and the history live. */
+  readonly dataDir: string;
+  /** The HES base address; undefined: not configured. */
+  readonly serverUrl?: string | undefined;
+  /** How keys are found (defaultDiscoveries() for the real USB and Bluetooth). */
+  readonly discoveries: readonly TransportDiscovery[];
+  readonly appVersion: string;
+  /** Warnings worth logging (codes and messages only, never secrets). */
+  readonly onWarning?: (warning: { code: string; message: string }) => void;
+}
+
+export interface CompanionApp {
+  readonly router: IpcRouter;
+  readonly service: CompanionService;
+  readonly devices: DeviceManager;
+  readonly hes: HesClient;
+  readonly audit: AuditQueue;
+  readonly workstationId: string;
+  /** Stops everything in order (router, service, devices, server, audit); idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The machine's real transports: USB HID (node-hid) and Bluetooth LE (noble). */
+export function defaultDiscoveries(): { hid: HidDiscovery; all: TransportDiscovery[] } {
+  const hid = createHidDiscovery();
+  return { hid, all: [hid, createBleDiscovery()] };
+}
+
+const warningOf = (w: WorkstationIdWarning): { code: string; message: string } => ({
+  code: w.code,
+  message: w.message,
+});
+
+export async function startCompanionApp(options: CompanionAppOptions): Promise<CompanionApp> {
+  const warn = options.onWarning ?? (() => undefined);
+  const loaded = await loadWorkstationId(options.dataDir);
+  if (loaded.warning) warn(warningOf(loaded.warning));
+  const workstationId = loaded.id;
+
+  const devices = new DeviceManager({ discoveries: options.discoveries });
+  const hes = createHesClient({
+    serverUrl: options.serverUrl,
+    workstationId,
+    workstationInfo: () => workstationInfo(workstationId, options.appVersion),
+    relay: deviceRelay(devices),
+  });
+  let audit: AuditQueue;
+  try {
+    audit = await openAuditQueue({
+      file: join(options.dataDir, AUDIT_FILE),
+      workstationId,
+      send: auditSender(hes),
+      onCorrupt: 'rename',
+      onError: (e: unknown) => {
+        const code = (e as { code?: unknown } | null)?.code;
+        warn({
+          code: typeof code === 'string' ? code : 'AUDIT_FLUSH_FAILED',
+          message: 'audit flush failed',
+        });
+      },
+    });
+  } catch (e) {
+    await hes.stop();
+    throw e;
+  }
+  const service = createCompanionService({
+    devices,
+    hes,
+    audit,
+    historyFile: join(options.dataDir, HISTORY_FILE),
+  });
+  const router = createIpcRouter(service);
+  devices.start();
+  hes.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    router,
+    service,
+    devices,
+    hes,
+    audit,
+    workstationId,
+    stop() {
+      stopping ??= (async () => {
+        router.dispose();
+        await service.stop();
+        await devices.stop();
+        await hes.stop();
+        await audit.close();
+      })();
+      return stopping;
+    },
+  };
+}

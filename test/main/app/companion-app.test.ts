@@ -1,0 +1,106 @@
+// startCompanionApp over the real parts: the HES stand-in (temp SQLite, ephemeral port),
+// a virtual key on the emulator's USB bus found by the REAL HID discovery, and the router.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHidDiscovery } from '../../../device/transport/hid';
+import { startHesStandIn, type HesStandInServer } from '../../../emulator/hes/server';
+import { provisionKeys } from '../../../emulator/key/provision';
+import { VirtualKey } from '../../../emulator/key/virtual-key';
+import { VirtualUsbBus } from '../../../emulator/link/virtual-usb-bus';
+import { startCompanionApp, type CompanionApp } from '../../../main/app/companion-app';
+import type { AppSnapshot } from '../../../shared/ipc/snapshot';
+import type { ServerConnection } from '../../../shared/view/server-state';
+
+const HANDLE_TYPES = new Set(['TCPSocketWrap', 'TCPServerWrap', 'Timeout', 'FSReqPromise']);
+const handles = (): number =>
+  process.getActiveResourcesInfo().filter((type) => HANDLE_TYPES.has(type)).length;
+
+function untilServer(app: CompanionApp, state: ServerConnection['state']): Promise<void> {
+  return new Promise((resolve) => {
+    if (app.hes.state.state === state) return resolve();
+    const off = app.hes.onState((s) => {
+      if (s.state !== state) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+function untilSnapshot(app: CompanionApp, match: (s: AppSnapshot) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (match(app.service.snapshot())) return resolve();
+    const off = app.router.onEvent((e) => {
+      if (e.name !== 'snapshot' || !match(e.payload)) return;
+      off();
+      resolve();
+    });
+  });
+}
+
+describe('startCompanionApp', () => {
+  let dir = '';
+  let server: HesStandInServer | undefined;
+  let keys: VirtualKey[] = [];
+  let app: CompanionApp | undefined;
+
+  afterEach(async () => {
+    await app?.stop();
+    for (const key of keys) key.unplug();
+    await server?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('composes the services: the key shows through the router, and stop() leaves no handles', async () => {
+    const before = handles();
+    dir = await mkdtemp(join(tmpdir(), 'companion-app-'));
+    server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
+    const records = await provisionKeys(join(dir, 'keys'), 1);
+    server.standIn.importVaults(records);
+    keys = await VirtualKey.openFolder(join(dir, 'keys'), { hashCost: 16 });
+    const bus = new VirtualUsbBus(keys);
+    const serial = records[0]!.serialNo;
+
+    app = await startCompanionApp({
+      dataDir: join(dir, 'app'),
+      serverUrl: server.url,
+      discoveries: [createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 1 })],
+      appVersion: '0.0.0-test',
+    });
+    expect(app.workstationId).toMatch(/^[0-9a-f-]{36}$/);
+    await untilServer(app, 'notApproved');
+    server.standIn.approveWorkstation(app.workstationId);
+    await untilServer(app, 'connected');
+    await untilSnapshot(app, (s) => s.keys.some((k) => k.serialNo === serial));
+
+    const answer = await app.router.handle('getSnapshot', []);
+    expect(answer.ok).toBe(true);
+    const snapshot = (answer as { ok: true; value: AppSnapshot }).value;
+    expect(snapshot.server.connection.state).toBe('connected');
+    expect(snapshot.keys.map((k) => k.serialNo)).toContain(serial);
+    expect(await app.router.handle('noSuchCommand', [])).toMatchObject({ ok: false });
+
+    // The same data dir keeps the same workstation id.
+    const id = app.workstationId;
+    await app.stop();
+    await app.stop(); // idempotent
+    app = await startCompanionApp({
+      dataDir: join(dir, 'app'),
+      serverUrl: undefined,
+      discoveries: [],
+      appVersion: '0.0.0-test',
+    });
+    expect(app.workstationId).toBe(id);
+    await app.stop();
+    app = undefined;
+
+    for (const key of keys) key.unplug();
+    keys = [];
+    await server.close();
+    server = undefined;
+    // Handles being closed go away within a turn of the event loop.
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(handles()).toBeLessThanOrEqual(before);
+  });
+});
