@@ -40,11 +40,39 @@ export interface CompanionRig {
   /** Admin: reserve the key for a new employee; the activation code. */
   reserve(serial: string): string;
   /** Sets the stand-in's default profile (PIN on connect, button on connect). */
-  profile(p: { pinConnection?: boolean; buttonConnection?: boolean; pinTryCount?: number }): void;
+  profile(p: ProfileChange): void;
   close(): Promise<void>;
 }
 
+export type ProfileChange = {
+  pinConnection?: boolean;
+  buttonConnection?: boolean;
+  pinTryCount?: number;
+};
+
 let employees = 0;
+
+/** Admin: a new employee, the key reserved for them; the activation code (remembered as typed). */
+export function reserveForNewEmployee(rig: Rig, serial: string, typed: string[]): string {
+  employees += 1;
+  const employee = rig.server.standIn.addEmployee({
+    firstName: 'Ann',
+    lastName: `No${employees}`,
+    email: `a${employees}@corp`,
+  });
+  const code = rig.server.standIn.reserve(serial, employee.id).activationCode;
+  typed.push(code);
+  return code;
+}
+
+/** Sets the stand-in's default profile straight in its database (HES edits it in its UI). */
+export function setDefaultProfile(rig: Rig, p: ProfileChange): void {
+  const db = new DatabaseSync(rig.dbFile);
+  db.prepare(
+    'UPDATE HardwareVaultProfiles SET PinConnection = ?, ButtonConnection = ?, PinTryCount = ?',
+  ).run(p.pinConnection ? 1 : 0, p.buttonConnection ? 1 : 0, p.pinTryCount ?? 10);
+  db.close();
+}
 
 export async function startCompanionRig(
   count = 1,
@@ -121,24 +149,8 @@ export async function startCompanionRig(
       return key(serial) as KeySnapshot;
     },
     untilServer: (state) => wait(() => hes.state.state === state),
-    reserve(serial) {
-      employees += 1;
-      const employee = rig.server.standIn.addEmployee({
-        firstName: 'Ann',
-        lastName: `No${employees}`,
-        email: `a${employees}@corp`,
-      });
-      const code = rig.server.standIn.reserve(serial, employee.id).activationCode;
-      crig.typed.push(code);
-      return code;
-    },
-    profile(p) {
-      const db = new DatabaseSync(rig.dbFile);
-      db.prepare(
-        'UPDATE HardwareVaultProfiles SET PinConnection = ?, ButtonConnection = ?, PinTryCount = ?',
-      ).run(p.pinConnection ? 1 : 0, p.buttonConnection ? 1 : 0, p.pinTryCount ?? 10);
-      db.close();
-    },
+    reserve: (serial) => reserveForNewEmployee(rig, serial, crig.typed),
+    profile: (p) => setDefaultProfile(rig, p),
     async close() {
       await service.stop();
       await devices.stop();

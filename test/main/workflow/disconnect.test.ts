@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Command } from '../../../device/protocol/messages';
 import { VaultStatus } from '../../../shared/vault/vault-status';
-import { settled, startIpcRig, type IpcRig } from './ipc-rig';
+import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
 
 let c: IpcRig | undefined;
 afterEach(async () => {
@@ -37,10 +37,8 @@ async function finishActivation(rig: IpcRig, serial: string, code: string): Prom
 
 describe('unplugging the key at each step (through the IPC router)', () => {
   it('while reporting: stopped, and the replug reports again and asks for the code', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.atStep(serial, 'reporting', () => rig.usb.unplug(rig.keyOf(serial)));
     rig.devices.start();
     stoppedByDisconnect(
@@ -52,10 +50,8 @@ describe('unplugging the key at each step (through the IPC router)', () => {
   });
 
   it('while updating the status (a server command held on its way to the key): stopped, the replug finishes the update', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     const held = rig.holdRelay(serial);
     rig.devices.start();
     const command = await held;
@@ -69,10 +65,8 @@ describe('unplugging the key at each step (through the IPC router)', () => {
   });
 
   it('while awaiting the activation code: the prompt goes away, a late code is refused, the replug asks again', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
     stoppedByDisconnect(await rig.unplug(serial));
@@ -84,10 +78,8 @@ describe('unplugging the key at each step (through the IPC router)', () => {
   });
 
   it('while verifying the code: the code never reaches the key, no attempt is spent, the replug asks again', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
     rig.atStep(serial, 'verifyingCode', () => rig.usb.unplug(rig.keyOf(serial)));

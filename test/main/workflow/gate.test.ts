@@ -3,7 +3,7 @@
 // IPC router over the real service, key and stand-in.
 import { afterEach, describe, expect, it } from 'vitest';
 import { VaultStatus } from '../../../shared/vault/vault-status';
-import { settled, startIpcRig, type IpcRig } from './ipc-rig';
+import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
 
 let c: IpcRig | undefined;
 afterEach(async () => {
@@ -13,10 +13,8 @@ afterEach(async () => {
 
 describe('server gates and parallel keys (through the IPC router)', () => {
   it('the alarm cancels the flow waiting for a code; turning it off asks again', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
     rig.rig.server.standIn.setAlarm(true);
@@ -42,10 +40,8 @@ describe('server gates and parallel keys (through the IPC router)', () => {
   });
 
   it('unapproving the workstation cancels the flow; approving it again resumes', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
     rig.rig.server.standIn.unapproveWorkstation(rig.workstationId);

@@ -5,7 +5,6 @@
 // through, whose pushed events are kept for the secrets scan. Waits are event-driven.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { expect } from 'vitest';
 import { DeviceManager } from '../../../device/manager/device-manager';
 import { openAuditQueue } from '../../../main/audit/audit-queue';
@@ -19,7 +18,7 @@ import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { TappedUsbBus, virtualKeys } from '../../device/manager/virtual-usb';
 import { startRig, workstationInfo } from '../../integration/hes/stand-in-rig';
-import type { CompanionRig } from './companion-rig';
+import { reserveForNewEmployee, setDefaultProfile, type CompanionRig } from './companion-rig';
 import { expectNoSecrets } from './secrets';
 
 /** A held relay command: release() lets it reach the key. */
@@ -44,8 +43,6 @@ export interface IpcRig extends CompanionRig {
   /** Every IPC event, snapshot, notice, the history and audit files: no typed secret. */
   scan(): Promise<void>;
 }
-
-let employees = 0;
 
 export async function startIpcRig(count = 1): Promise<IpcRig> {
   const rig = await startRig();
@@ -179,24 +176,8 @@ export async function startIpcRig(count = 1): Promise<IpcRig> {
       for (const secret of c.typed)
         expect(text.includes(secret), 'a secret in an IPC event').toBe(false);
     },
-    reserve(serial) {
-      employees += 1;
-      const employee = rig.server.standIn.addEmployee({
-        firstName: 'Ida',
-        lastName: `Pc${employees}`,
-        email: `i${employees}@corp`,
-      });
-      const code = rig.server.standIn.reserve(serial, employee.id).activationCode;
-      c.typed.push(code);
-      return code;
-    },
-    profile(p) {
-      const db = new DatabaseSync(rig.dbFile);
-      db.prepare(
-        'UPDATE HardwareVaultProfiles SET PinConnection = ?, ButtonConnection = ?, PinTryCount = ?',
-      ).run(p.pinConnection ? 1 : 0, p.buttonConnection ? 1 : 0, p.pinTryCount ?? 10);
-      db.close();
-    },
+    reserve: (serial) => reserveForNewEmployee(rig, serial, c.typed),
+    profile: (p) => setDefaultProfile(rig, p),
     async close() {
       holds.clear();
       for (const release of held) release();
@@ -218,3 +199,14 @@ export async function startIpcRig(count = 1): Promise<IpcRig> {
 
 export const settled = (k: KeySnapshot): boolean => k.step === 'online' || k.step === 'stopped';
 export const wrongCode = (code: string): string => (code === '000000' ? '111111' : '000000');
+
+/** A rig with one key already reserved: the common opening of the workflow scenarios. */
+export async function startWithReservedKey(): Promise<{
+  rig: IpcRig;
+  serial: string;
+  code: string;
+}> {
+  const rig = await startIpcRig(1);
+  const [serial = ''] = rig.serials;
+  return { rig, serial, code: rig.reserve(serial) };
+}

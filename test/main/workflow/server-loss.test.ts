@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import type { KeySnapshot } from '../../../shared/ipc/snapshot';
-import { settled, startIpcRig, type IpcRig } from './ipc-rig';
+import { settled, startWithReservedKey, type IpcRig } from './ipc-rig';
 
 /** The view says the server cannot be reached: as its kind, or as a notice on a key-only view. */
 const unreachable = (k: KeySnapshot): boolean =>
@@ -30,10 +30,8 @@ async function restartAndActivate(rig: IpcRig, serial: string, code: string): Pr
 
 describe('losing the server at each step (through the IPC router)', () => {
   it('while reporting: the blank key cannot go further alone, the view says unreachable, the restart resumes', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     let killed: Promise<void> | undefined;
     rig.atStep(serial, 'reporting', () => {
       killed = rig.rig.kill();
@@ -54,10 +52,8 @@ describe('losing the server at each step (through the IPC router)', () => {
   });
 
   it('while updating the status (a server command held): the flow stops cleanly, the restart finishes the update', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     const held = rig.holdRelay(serial);
     rig.devices.start();
     const command = await held;
@@ -74,10 +70,8 @@ describe('losing the server at each step (through the IPC router)', () => {
   });
 
   it('during the code prompt: the prompt stays, the key checks the code alone, the restart reports Active', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
     await rig.rig.kill();
@@ -101,10 +95,8 @@ describe('losing the server at each step (through the IPC router)', () => {
   });
 
   it('a wrong code while the server is away: the key counts it, the restart reports the attempts and the right code activates', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    const code = rig.reserve(serial);
+    const { rig, serial, code } = await startWithReservedKey();
+    c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
     await rig.rig.kill();
