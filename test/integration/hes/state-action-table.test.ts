@@ -6,16 +6,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultStatusReport } from '../../../emulator/hes/domain/hes-stand-in';
 import { HesErrorReason } from '../../../main/hes/hes-error';
-import {
-  OBSERVED_KEY_STATES,
-  type ObservedKeyState,
-} from '../../../shared/vault/observed-key-state';
+import { OBSERVED_KEY_STATES } from '../../../shared/vault/observed-key-state';
 import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
 import type { HidKey } from './hid-key';
 import { approvedCompanion, rest, startRig, type Companion, type Rig } from './stand-in-rig';
-import { STATUS_OF, STATUS_SETUPS, Workflow, type StatusSetup } from './workflow';
+import { Workflow } from './workflow';
+import {
+  ADMIN,
+  STATUS_OF,
+  STATUS_SETUPS,
+  SYNC,
+  type AdminAction,
+} from '../../emulator/hes/state-action-expectations';
 
-const { Ready, Reserved, Active, Locked, Suspended, Deactivated, Compromised } = VaultStatus;
+const { Deactivated } = VaultStatus;
 
 let rig: Rig;
 let companion: Companion;
@@ -31,80 +35,6 @@ afterAll(async () => {
   await companion?.stop();
   await rig?.close();
 });
-
-type AdminAction = 'reserve' | 'remove' | 'suspend' | 'activate' | 'compromise';
-/** A resulting status, or the HES-named rejection. */
-type AdminExpect = VaultStatus | string;
-const CANNOT_RESERVE = 'HardwareVaultCannotReserve';
-const NO_REMOVE = 'HardwareVaultDoesNotAllowToRemove';
-const NOT_ALLOWED = 'StatusNotAllowed';
-const NO_EMPLOYEE = 'VaultHasNoEmployee';
-
-const ADMIN: Record<StatusSetup, Record<AdminAction, AdminExpect>> = {
-  Ready: {
-    reserve: Reserved,
-    remove: NO_REMOVE,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: NO_EMPLOYEE,
-  },
-  Reserved: {
-    reserve: CANNOT_RESERVE,
-    remove: Ready,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: Compromised,
-  },
-  ReservedApplied: {
-    reserve: CANNOT_RESERVE,
-    remove: Deactivated,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: Compromised,
-  },
-  Active: {
-    reserve: CANNOT_RESERVE,
-    remove: Deactivated,
-    suspend: Suspended,
-    activate: NOT_ALLOWED,
-    compromise: Compromised,
-  },
-  Locked: {
-    reserve: CANNOT_RESERVE,
-    remove: Deactivated,
-    suspend: NOT_ALLOWED,
-    activate: Suspended,
-    compromise: Compromised,
-  },
-  Suspended: {
-    reserve: CANNOT_RESERVE,
-    remove: Deactivated,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: Compromised,
-  },
-  SuspendedApplied: {
-    reserve: CANNOT_RESERVE,
-    remove: Deactivated,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: Compromised,
-  },
-  Deactivated: {
-    reserve: CANNOT_RESERVE,
-    remove: NO_REMOVE,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: NO_EMPLOYEE,
-  },
-  Compromised: {
-    reserve: CANNOT_RESERVE,
-    remove: NO_REMOVE,
-    suspend: NOT_ALLOWED,
-    activate: NOT_ALLOWED,
-    compromise: NO_EMPLOYEE,
-  },
-};
 
 const vaultPath = (key: HidKey, action: string): string =>
   `/api/standin/HardwareVaults/${key.serial}/${action}`;
@@ -184,74 +114,6 @@ describe('§2.4 status × admin action, over the hubs and the admin REST API', (
     }
   }
 });
-
-interface SyncExpect {
-  /** The HES code the client gets from UpdateHwVaultStatus (0 = the info). */
-  readonly code: number;
-  readonly status: VaultStatus;
-  /** IsStatusApplied afterwards, where it matters. */
-  readonly applied?: boolean;
-  /** The key's state after the call. */
-  readonly key?: ObservedKeyState;
-}
-const same = (status: VaultStatus, code = 0): SyncExpect => ({ code, status });
-
-const SYNC: Record<StatusSetup, Record<ObservedKeyState, SyncExpect>> = {
-  Ready: {
-    linkRequired: same(Ready, 611),
-    unlocked: same(Ready, 611),
-    lockedAttemptsLeft: same(Ready, 611),
-    lockedNoAttempts: same(Ready, 611),
-  },
-  Reserved: {
-    linkRequired: { code: 0, status: Reserved, applied: true, key: 'lockedAttemptsLeft' },
-    unlocked: { code: 0, status: Active, key: 'unlocked' },
-    lockedAttemptsLeft: same(Reserved),
-    lockedNoAttempts: same(Locked, 615),
-  },
-  ReservedApplied: {
-    linkRequired: { code: 0, status: Reserved, applied: true, key: 'lockedAttemptsLeft' },
-    unlocked: { code: 0, status: Active, key: 'unlocked' },
-    lockedAttemptsLeft: same(Reserved),
-    lockedNoAttempts: same(Locked, 615),
-  },
-  Active: {
-    linkRequired: same(Active, 620),
-    unlocked: same(Active),
-    lockedAttemptsLeft: same(Locked, 615),
-    lockedNoAttempts: same(Locked, 615),
-  },
-  Locked: {
-    linkRequired: same(Locked, 615),
-    unlocked: same(Locked, 615),
-    lockedAttemptsLeft: same(Locked, 615),
-    lockedNoAttempts: same(Locked, 615),
-  },
-  Suspended: {
-    linkRequired: { code: 620, status: Suspended, applied: false, key: 'linkRequired' },
-    unlocked: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
-    lockedAttemptsLeft: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
-    lockedNoAttempts: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
-  },
-  SuspendedApplied: {
-    linkRequired: same(Active, 620),
-    unlocked: same(Active),
-    lockedAttemptsLeft: same(Suspended),
-    lockedNoAttempts: same(Locked, 615),
-  },
-  Deactivated: {
-    linkRequired: { code: 1014, status: Ready, key: 'linkRequired' },
-    unlocked: { code: 1014, status: Ready, key: 'linkRequired' },
-    lockedAttemptsLeft: { code: 1014, status: Ready, key: 'linkRequired' },
-    lockedNoAttempts: { code: 1014, status: Ready, key: 'linkRequired' },
-  },
-  Compromised: {
-    linkRequired: same(Compromised, 614),
-    unlocked: same(Compromised, 614),
-    lockedAttemptsLeft: same(Compromised, 614),
-    lockedNoAttempts: same(Compromised, 614),
-  },
-};
 
 describe('§2.4 status × status-sync observation, UpdateHwVaultStatus from the real client', () => {
   for (const setup of STATUS_SETUPS) {

@@ -20,33 +20,15 @@ import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-stat
 import { ascii } from '../../emulator/key/key-hosts';
 import { HidKey } from './hid-key';
 import type { Companion, Outcome, Rig } from './stand-in-rig';
+import {
+  STATUS_OF,
+  STATUS_SETUPS,
+  type StatusSetup,
+} from '../../emulator/hes/state-action-expectations';
+
+export { STATUS_OF, STATUS_SETUPS, type StatusSetup };
 
 export const WRONG_CODE = '000000';
-
-export const STATUS_SETUPS = [
-  'Ready',
-  'Reserved',
-  'ReservedApplied',
-  'Active',
-  'Locked',
-  'Suspended',
-  'SuspendedApplied',
-  'Deactivated',
-  'Compromised',
-] as const;
-export type StatusSetup = (typeof STATUS_SETUPS)[number];
-
-export const STATUS_OF: Record<StatusSetup, VaultStatus> = {
-  Ready: VaultStatus.Ready,
-  Reserved: VaultStatus.Reserved,
-  ReservedApplied: VaultStatus.Reserved,
-  Active: VaultStatus.Active,
-  Locked: VaultStatus.Locked,
-  Suspended: VaultStatus.Suspended,
-  SuspendedApplied: VaultStatus.Suspended,
-  Deactivated: VaultStatus.Deactivated,
-  Compromised: VaultStatus.Compromised,
-};
 
 let employees = 0;
 

@@ -6,19 +6,9 @@ import type { ObservedKeyState } from '../../../../shared/vault/observed-key-sta
 import { RemoteOpCode } from '../../../../emulator/remote-channel/ops';
 import { ascii } from '../../key/key-hosts';
 import { foreignMasterKey, harness, WRONG_CODE, type Harness } from './hes-harness';
+import { STATUS_SETUPS, type StatusSetup } from '../state-action-expectations';
 
-export const STATUS_SETUPS = [
-  'Ready',
-  'Reserved',
-  'ReservedApplied',
-  'Active',
-  'Locked',
-  'Suspended',
-  'SuspendedApplied',
-  'Deactivated',
-  'Compromised',
-] as const;
-export type StatusSetup = (typeof STATUS_SETUPS)[number];
+export { STATUS_SETUPS, type StatusSetup };
 
 export const pendingCode = (h: Harness): string => h.hes.activationCode(h.serial).activationCode;
 
