@@ -76,6 +76,11 @@ export class AppHubConnection {
     await this.loop;
   }
 
+  /** Ends the wait before the next connection attempt (the user asked to retry). */
+  retryNow(): void {
+    if (this.current === undefined) this.wake?.();
+  }
+
   invoke(target: string, args: readonly unknown[]): Promise<unknown> {
     return invokeWithLimits(this.current, target, args, this.options.callTimeoutMs);
   }

@@ -81,6 +81,8 @@ export interface HesClient extends Omit<VaultCalls, 'registerWorkstationInfo'> {
   /** The key disconnected: tear down its /deviceHub channel. */
   closeVaultChannel(serialNo: string): Promise<void>;
   openVaultChannels(): readonly string[];
+  /** While waiting to reconnect: try now instead of at the end of the back-off. */
+  retryNow(): void;
 }
 
 export function createHesClient(options: HesClientOptions): HesClient {
@@ -317,6 +319,7 @@ export function createHesClient(options: HesClientOptions): HesClient {
     buildVaultDto: (info, connectionState) => buildVaultDto(info, connectionState),
     closeVaultChannel: (serialNo) => relay?.close(serialNo) ?? Promise.resolve(),
     openVaultChannels: () => relay?.openChannels() ?? [],
+    retryNow: () => app?.retryNow(),
   };
   return client;
 }

@@ -43,6 +43,8 @@ export interface KeyHistory {
   lastStatus(serialNo: string): HistoryEntry['to'] | null;
   forget(serialNo: string, pairing: ForgottenPairing): void;
   forgotten(serialNo: string): ForgottenPairing | undefined;
+  /** Drops everything recorded for the key (the user removed it from this computer). */
+  remove(serialNo: string): void;
   /** Resolves once every change so far is on disk. */
   flush(): Promise<void>;
 }
@@ -142,6 +144,12 @@ export async function openKeyHistory(
       save();
     },
     forgotten: (serialNo) => data.forgotten[serialNo],
+    remove(serialNo) {
+      if (!Object.hasOwn(data.keys, serialNo) && !Object.hasOwn(data.forgotten, serialNo)) return;
+      delete data.keys[serialNo];
+      delete data.forgotten[serialNo];
+      save();
+    },
     flush: () => writing,
   };
 }

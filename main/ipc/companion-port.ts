@@ -13,6 +13,8 @@ export type RoutedService = Pick<
   | 'submitPin'
   | 'changePin'
   | 'cancelPrompt'
+  | 'retryKey'
+  | 'forgetKey'
   | 'setServerUrl'
   | 'checkServer'
 >;

@@ -42,6 +42,10 @@ function run(service: RoutedService, command: ParsedCommand): Promise<CommandRes
       return service.changePin(...command.args);
     case 'cancelPrompt':
       return service.cancelPrompt(...command.args);
+    case 'retryKey':
+      return service.retryKey(...command.args);
+    case 'forgetKey':
+      return service.forgetKey(...command.args);
     case 'setServerUrl':
       return service.setServerUrl(...command.args);
     case 'checkServer':

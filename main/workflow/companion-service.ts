@@ -30,6 +30,7 @@ import type {
   KeySnapshot,
   Prompt,
 } from '../../shared/ipc/snapshot';
+import { isLowBattery } from '../../shared/key/battery';
 import type { KeyInfo } from '../../shared/key/key-info';
 import { deriveKeyView, SERVER_CODE_VIEWS, type KeyView } from '../../shared/view/key-view';
 import type { ServerAnswer, ServerErrorCode } from '../../shared/view/server-state';
@@ -60,6 +61,10 @@ export interface CompanionService {
     confirm: string,
   ): Promise<CommandResult>;
   cancelPrompt(serialNo: string): Promise<CommandResult>;
+  /** Runs a stopped flow again (and asks the server client to reconnect now). */
+  retryKey(serialNo: string): Promise<CommandResult>;
+  /** Drops a disconnected key's card and its local history. */
+  forgetKey(serialNo: string): Promise<CommandResult>;
   setServerUrl(url: string | null): Promise<CommandResult>;
   checkServer(url: string): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -129,6 +134,8 @@ interface KeyEntry {
   lastViewKind: KeyView['kind'] | undefined;
   /** The lock picture the last flow saw, to tell a real AccessChanged from our own. */
   lockPicture: string | undefined;
+  /** Whether the low-battery notice was given for the current low spell. */
+  lowBatteryNoticed: boolean;
 }
 
 const isServerErrorCode = (code: number): code is ServerErrorCode =>
@@ -204,16 +211,23 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       keys: [...entries.values()].map(keySnapshot),
     };
   };
+  const notify = (notice: Notice): void => {
+    for (const l of [...noticeListeners]) safely(() => l(notice));
+  };
   const publish = (): void => {
     for (const e of entries.values()) {
       const view = viewOf(e);
       if (view.kind !== e.lastViewKind) {
         e.lastViewKind = view.kind;
         if (NOTICE_KINDS.has(view.kind)) {
-          const notice: Notice = { serialNo: e.serialNo, kind: view.kind, severity: view.severity };
-          for (const l of [...noticeListeners]) safely(() => l(notice));
+          notify({ serialNo: e.serialNo, kind: view.kind, severity: view.severity });
         }
       }
+      // Once per low spell: a key that is charged (or replaced) and runs low again is told again.
+      const low = isLowBattery(e.info?.battery);
+      if (low && !e.lowBatteryNoticed)
+        notify({ serialNo: e.serialNo, kind: 'lowBattery', severity: 'warning' });
+      e.lowBatteryNoticed = low;
     }
     if (snapshotListeners.size === 0) return;
     const s = snapshot();
@@ -304,6 +318,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         connected: false,
         lastViewKind: undefined,
         lockPicture: undefined,
+        lowBatteryNoticed: false,
       };
       entries.set(serialNo, e);
     }
@@ -442,7 +457,10 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       const info = devices.key(serialNo)?.info;
       if (info && lockPicture(info) !== e.lockPicture) resync(e);
     }
-    if (event.event === KeyEvent.Battery) publish();
+    if (event.event === KeyEvent.Battery) {
+      if (e.info) e.info = { ...e.info, battery: event.battery };
+      publish();
+    }
   };
 
   unsubscribe.push(
@@ -597,6 +615,28 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       if (!e) return failWith(WorkflowErrorCode.UnknownKey);
       if (!e.flow) return failWith(WorkflowErrorCode.NoPrompt);
       await cancelFlow(e, WorkflowErrorCode.CancelledByUser);
+      return ok;
+    },
+    retryKey(serialNo) {
+      const e = entries.get(serialNo);
+      if (!e) return Promise.resolve(failWith(WorkflowErrorCode.UnknownKey));
+      // The server may be the reason the flow stopped: try it now, not at the end of the back-off.
+      hes.retryNow();
+      if (!e.connected) return Promise.resolve(failWith(WorkflowErrorCode.Disconnected));
+      if (e.flow) return Promise.resolve(failWith(WorkflowErrorCode.KeyBusy));
+      startFlow(e);
+      publish();
+      return Promise.resolve(ok);
+    },
+    async forgetKey(serialNo) {
+      const e = entries.get(serialNo);
+      if (!e) return failWith(WorkflowErrorCode.UnknownKey);
+      // A connected key would reappear at once: unplug or switch it off first.
+      if (e.connected) return failWith(WorkflowErrorCode.KeyConnected);
+      await historyReady;
+      entries.delete(serialNo);
+      history?.remove(serialNo);
+      publish();
       return ok;
     },
     async setServerUrl(url) {

@@ -21,14 +21,16 @@ export const WorkflowErrorCode = {
   PinTooLong: 'WORKFLOW_PIN_TOO_LONG',
   PinWrong: 'WORKFLOW_PIN_WRONG',
   KeyBusy: 'WORKFLOW_KEY_BUSY',
+  KeyConnected: 'WORKFLOW_KEY_CONNECTED',
 } as const;
 export type WorkflowErrorCode = (typeof WorkflowErrorCode)[keyof typeof WorkflowErrorCode];
 
 export const WORKFLOW_ERROR_MESSAGES: Readonly<Record<WorkflowErrorCode, string>> = {
   WORKFLOW_BOOTLOADER: 'The key is in firmware-update mode.',
   WORKFLOW_DISCONNECTED: 'The key was disconnected.',
-  WORKFLOW_CANCELLED_BY_USER: 'You cancelled. Reconnect the key to try again.',
-  WORKFLOW_CANCELLED_ON_KEY: 'Cancelled with a long press on the key. Reconnect it to try again.',
+  WORKFLOW_CANCELLED_BY_USER: 'You cancelled. Choose Try again, or reconnect the key.',
+  WORKFLOW_CANCELLED_ON_KEY:
+    'Cancelled with a long press on the key. Choose Try again, or reconnect it.',
   WORKFLOW_NOT_APPROVED: 'This computer is not approved on the server.',
   WORKFLOW_ALARM: 'The server has stopped all access (alarm).',
   WORKFLOW_SERVICE_STOPPED: 'The companion stopped.',
@@ -45,6 +47,7 @@ export const WORKFLOW_ERROR_MESSAGES: Readonly<Record<WorkflowErrorCode, string>
   WORKFLOW_PIN_TOO_LONG: 'The PIN is longer than 8 digits.',
   WORKFLOW_PIN_WRONG: 'Wrong PIN.',
   WORKFLOW_KEY_BUSY: 'The key is busy with its connection flow.',
+  WORKFLOW_KEY_CONNECTED: 'Unplug or switch off the key before removing it from this computer.',
 };
 
 export class WorkflowError extends Error {

@@ -24,6 +24,10 @@ export interface CompanionApi {
   submitPin(serialNo: string, pin: string): Answer<'submitPin'>;
   changePin(serialNo: string, oldPin: string, newPin: string, confirm: string): Answer<'changePin'>;
   cancelPrompt(serialNo: string): Answer<'cancelPrompt'>;
+  /** Run a stopped key's flow again (the view's 'retry' action); also retries the server now. */
+  retryKey(serialNo: string): Answer<'retryKey'>;
+  /** Forget a key that is no longer connected: its card and its local history (the 'removeKey' action). */
+  forgetKey(serialNo: string): Answer<'forgetKey'>;
   setServerUrl(url: string | null): Answer<'setServerUrl'>;
   checkServer(url: string): Answer<'checkServer'>;
   onSnapshot(listener: (snapshot: AppSnapshot) => void): () => void;
@@ -97,6 +101,8 @@ export function createCompanionApi(transport: BridgeTransport): CompanionApi {
     changePin: (serialNo: string, oldPin: string, newPin: string, confirm: string) =>
       call('changePin', [serialNo, oldPin, newPin, confirm]),
     cancelPrompt: (serialNo: string) => call('cancelPrompt', [serialNo]),
+    retryKey: (serialNo: string) => call('retryKey', [serialNo]),
+    forgetKey: (serialNo: string) => call('forgetKey', [serialNo]),
     setServerUrl: (url: string | null) => call('setServerUrl', [url]),
     checkServer: (url: string) => call('checkServer', [url]),
     onSnapshot: listen('snapshot'),

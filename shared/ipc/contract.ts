@@ -26,10 +26,13 @@ export interface IpcError {
 /** What every command answers: a value, or an error; never a throw. */
 export type CommandResult<T = unknown> = { ok: true; value: T } | { ok: false; error: IpcError };
 
+/** What a notice is about: a view the key entered, or its battery running low. */
+export type NoticeKind = ViewKind | 'lowBattery';
+
 /** A small event beside the snapshots: something the user should notice about a key. */
 export interface Notice {
   serialNo: string;
-  kind: ViewKind;
+  kind: NoticeKind;
   severity: Severity;
 }
 
@@ -59,6 +62,8 @@ export const COMMANDS = {
   submitPin: z.tuple([serialNoSchema, pin]),
   changePin: z.tuple([serialNoSchema, pin, pin, pin]),
   cancelPrompt: z.tuple([serialNoSchema]),
+  retryKey: z.tuple([serialNoSchema]),
+  forgetKey: z.tuple([serialNoSchema]),
   setServerUrl: z.tuple([serverUrlSchema.nullable()]),
   checkServer: z.tuple([serverUrlSchema]),
 } as const;
@@ -78,6 +83,8 @@ export interface CommandValues {
   submitPin: null;
   changePin: null;
   cancelPrompt: null;
+  retryKey: null;
+  forgetKey: null;
   setServerUrl: null;
   checkServer: null;
 }
@@ -90,6 +97,8 @@ export const SECRET_ARGS: Readonly<Record<CommandName, readonly number[]>> = {
   submitPin: [1],
   changePin: [1, 2, 3],
   cancelPrompt: [],
+  retryKey: [],
+  forgetKey: [],
   setServerUrl: [],
   checkServer: [],
 };

@@ -125,7 +125,11 @@ const appSnapshotShape = z.object({
   keys: z.array(keySnapshot),
 });
 
-const noticeShape = z.object({ serialNo: z.string(), kind: viewKind, severity });
+const noticeShape = z.object({
+  serialNo: z.string(),
+  kind: z.union([viewKind, z.literal('lowBattery')]),
+  severity,
+});
 
 // The outlines above check the shape; the custom wrappers give the exact types.
 export const appSnapshotSchema = z.custom<AppSnapshot>(

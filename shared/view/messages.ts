@@ -49,6 +49,8 @@ export const MESSAGES = {
   'notice.serverUnreachable': 'The server cannot be reached right now.',
   'notice.serverConnecting': 'Connecting to the server…',
   'notice.noServer': 'No server is set up.',
+  'notice.lowBattery':
+    'The battery in your key is below {percent}%. Ask your administrator to schedule a battery replacement.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -38,6 +38,9 @@ export const NOTICE_ACTIONS: Readonly<Record<ServerNotice, readonly ViewAction[]
   noServer: ['changeServer'],
 };
 
+/** The line shown beside any view while the key's battery is low (shared/key/battery.ts). */
+export const LOW_BATTERY_MESSAGE: MessageKey = 'notice.lowBattery';
+
 export interface ViewKindInfo {
   readonly severity: Severity;
   /** The message keys this kind may use (one per variant). */

@@ -166,6 +166,24 @@ describe('losing and regaining the server', () => {
     await h.untilState('connected');
   });
 
+  it('retryNow ends the back-off wait: with an hour-long back-off it still reconnects', async () => {
+    const probe = await hes();
+    const port = probe.port;
+    servers.pop();
+    await probe.stop();
+    const hour = 3_600_000;
+    const h = startClient(`http://127.0.0.1:${port}`, {
+      reconnect: { firstMs: hour, stepMs: hour, maxMs: hour, jitter: 0 },
+    });
+    await h.untilState('offline');
+    await hes(port);
+    // Without retryNow the next attempt is an hour away (past the test's limit).
+    h.client.retryNow();
+    await h.untilState('connected');
+    h.client.retryNow(); // harmless while connected
+    expect(h.client.state.state).toBe('connected');
+  });
+
   it('survives malformed frames from the server: offline, then connected again', async () => {
     const server = await hes();
     const h = startClient(server.base);

@@ -32,6 +32,8 @@ export function peerService(
     submitPin: act('submitPin'),
     changePin: act('changePin'),
     cancelPrompt: act('cancelPrompt'),
+    retryKey: act('retryKey'),
+    forgetKey: act('forgetKey'),
     setServerUrl: act('setServerUrl'),
     checkServer: act('checkServer'),
   };

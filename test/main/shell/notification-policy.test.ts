@@ -49,4 +49,12 @@ describe('the notification gate', () => {
     expect(gate.decide({ serialNo: 'B', kind: 'compromised' })).not.toBeNull();
     expect(gate.decide({ serialNo: 'A', kind: 'compromised' })).toBeNull();
   });
+
+  it('a low battery notifies each time the service says so, and neither fires nor re-arms a topic', () => {
+    const gate = new NotificationGate();
+    expect(gate.decide({ serialNo: 'A', kind: 'locked' })).not.toBeNull();
+    const low = gate.decide({ serialNo: 'A', kind: 'lowBattery' });
+    expect(low?.body).toContain('battery is below 25%');
+    expect(gate.decide({ serialNo: 'A', kind: 'locked' })).toBeNull();
+  });
 });

@@ -5,13 +5,14 @@ import {
   MESSAGES,
   messagePlaceholders,
 } from '../../../shared/view/messages';
-import { NOTICE_MESSAGES, VIEW_KINDS } from '../../../shared/view/view-kind';
+import { LOW_BATTERY_MESSAGE, NOTICE_MESSAGES, VIEW_KINDS } from '../../../shared/view/view-kind';
 
 describe('the message catalogue', () => {
   it('every message key is used by a view kind or a notice, and every used key exists', () => {
     const used = new Set<string>([
       ...Object.values(VIEW_KINDS).flatMap((k) => [...k.messages]),
       ...Object.values(NOTICE_MESSAGES),
+      LOW_BATTERY_MESSAGE,
     ]);
     expect([...used].sort()).toEqual([...MESSAGE_KEYS].sort());
   });
