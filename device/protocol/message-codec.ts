@@ -25,6 +25,9 @@ export const SECRET_MIN_BYTES = 1;
 export const SECRET_MAX_BYTES = 64;
 export const WAIT_BUTTON_MAX_MS = 600_000;
 export const REMOTE_CHANNEL_MAX = 0xff;
+/** The key holds this many licences (slots 0–7). */
+export const LICENSE_SLOTS = 8;
+export const LICENSE_MAX_BYTES = 1024;
 
 /** CBOR keys of each request's map. */
 export const RequestKey = {
@@ -33,6 +36,7 @@ export const RequestKey = {
   SetPin: { newPin: 1, oldPin: 2 },
   WaitButton: { timeoutMs: 1 },
   RemoteCommand: { channel: 1, sealed: 2 },
+  LoadLicense: { data: 1, slot: 2 },
 } as const;
 
 /** CBOR keys of response maps. */
@@ -126,6 +130,19 @@ export function encodeRequest(request: Request): Uint8Array {
           check.bytes(request.sealed, 'RemoteCommand', 'sealed', 1, MAX_MESSAGE_SIZE),
         ],
       ]);
+    case Command.LoadLicense:
+      return withMap(request.command, [
+        [
+          RequestKey.LoadLicense.data,
+          check.bytes(request.data, 'LoadLicense', 'data', 1, LICENSE_MAX_BYTES),
+        ],
+        [
+          RequestKey.LoadLicense.slot,
+          request.slot === undefined
+            ? undefined
+            : check.uint(request.slot, 'LoadLicense', 'slot', 0, LICENSE_SLOTS - 1),
+        ],
+      ]);
     default:
       return unknownCommand((request as { command: unknown }).command);
   }
@@ -207,6 +224,21 @@ export function decodeRequest(bytes: Uint8Array): Request {
           MAX_MESSAGE_SIZE,
         ),
       };
+    case Command.LoadLicense: {
+      const data = readBytes(
+        map,
+        ref('LoadLicense', RequestKey.LoadLicense.data, 'data'),
+        1,
+        LICENSE_MAX_BYTES,
+      );
+      const slot = readOptionalUint(
+        map,
+        ref('LoadLicense', RequestKey.LoadLicense.slot, 'slot'),
+        0,
+        LICENSE_SLOTS - 1,
+      );
+      return slot === undefined ? { command, data } : { command, data, slot };
+    }
   }
 }
 

@@ -13,6 +13,8 @@ export const Command = {
   SetPin: 0x04,
   WaitButton: 0x05,
   RemoteCommand: 0x06,
+  /** A licence blob from the server into a slot (hideez-client-behaviour.md §1.4). */
+  LoadLicense: 0x07,
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
@@ -42,6 +44,12 @@ export type Request =
       readonly command: typeof Command.RemoteCommand;
       readonly channel: number;
       readonly sealed: Uint8Array;
+    }
+  /** Without slot: the first free one (refused while the key is locked); with slot: that one. */
+  | {
+      readonly command: typeof Command.LoadLicense;
+      readonly data: Uint8Array;
+      readonly slot?: number;
     };
 
 export type Response =

@@ -32,6 +32,8 @@ export const USAGE = `Usage:
     activate     --vault <serial>                  a Locked vault → Suspended with a new code
     compromise   --vault <serial> --reason lost|stolen [--description <text>]
     code         --vault <serial>                  print the pending activation code
+    license-add  --vault <serial> [--end <date>]   a new licence for the vault (applied at its next connection)
+    licenses     --vault <serial>                  list the vault's licences as JSON
     approve      --workstation <id>
     unapprove    --workstation <id>
     alarm-on
@@ -186,6 +188,22 @@ const COMMANDS: Readonly<
         },
       });
     },
+  },
+  'license-add': {
+    options: ['vault', 'end'],
+    call: (o) => {
+      const end = o.get('end');
+      return Promise.resolve({
+        method: 'POST',
+        path: vaultPath(required(o, 'vault'), 'Licenses'),
+        body: end !== undefined ? { endDate: end } : {},
+      });
+    },
+  },
+  licenses: {
+    options: ['vault'],
+    call: (o) =>
+      Promise.resolve({ method: 'GET', path: vaultPath(required(o, 'vault'), 'Licenses') }),
   },
   code: {
     options: ['vault'],

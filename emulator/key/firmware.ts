@@ -215,6 +215,8 @@ export class KeyFirmware {
         return this.waitButton(request.timeoutMs, signal);
       case Command.RemoteCommand:
         return this.remoteCommand(request.channel, request.sealed);
+      case Command.LoadLicense:
+        return this.loadLicense(request.data, request.slot);
       default:
         return fail((request as { command: Command }).command, DeviceErrorCode.ERR_UNKNOWN_MESSAGE);
     }
@@ -241,6 +243,29 @@ export class KeyFirmware {
     }
     if (remain === 0) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE, 0);
     return fail(cmd, DeviceErrorCode.ERR_PIN_WRONG, remain);
+  }
+
+  /**
+   * Stores a licence blob. Without a slot it takes the first free one, refused while
+   * the key is locked, as the Hideez firmware does (hideez-client-behaviour.md §1.4);
+   * with a slot it overwrites that one. The same blob twice is stored once, so a host
+   * that loads again after losing the answer does not fill the slots.
+   */
+  private async loadLicense(data: Uint8Array, slot: number | undefined): Promise<Response> {
+    const cmd = Command.LoadLicense;
+    const s = this.current;
+    const blob = Buffer.from(data).toString('base64');
+    let target = slot;
+    if (target === undefined) {
+      if (s.codeLock !== null) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE);
+      if (s.pin.lockedByPin) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN);
+      if (s.licenses.includes(blob)) return ok(cmd);
+      target = s.licenses.indexOf(null);
+      if (target < 0) return fail(cmd, DeviceErrorCode.ERR_STORAGE_FULL);
+    }
+    const licenses = s.licenses.map((held, i) => (i === target ? blob : held));
+    await this.persist({ ...s, licenses });
+    return ok(cmd);
   }
 
   /** Common refusals for PIN commands; undefined when the PIN may be used. */

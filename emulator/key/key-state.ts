@@ -67,7 +67,13 @@ export interface KeyState {
   /** 0–100 % */
   readonly battery: number;
   readonly storage: StorageInfo;
+  /** The licence slots (LoadLicense): base64 of each blob, null when free. A wipe frees them. */
+  readonly licenses: readonly (string | null)[];
 }
+
+/** As LICENSE_SLOTS in device/protocol/message-codec.ts. */
+export const KEY_LICENSE_SLOTS = 8;
+const freeLicenses = (): (string | null)[] => Array.from({ length: KEY_LICENSE_SLOTS }, () => null);
 
 export const blankPinState = (profile: AccessParams | null): PinState => ({
   hash: null,
@@ -87,6 +93,7 @@ export function blankKeyState(provisioning: Provisioning, storage: StorageInfo):
     remoteCounter: '0',
     battery: 100,
     storage,
+    licenses: freeLicenses(),
   };
 }
 
@@ -252,5 +259,21 @@ export function parseKeyState(value: unknown): KeyState {
     remoteCounter,
     battery: int(s, 'battery', 'state', 0, 100),
     storage,
+    licenses: parseLicenses(s['licenses']),
   };
+}
+
+/** Files written before licences existed have none: every slot free. */
+function parseLicenses(value: unknown): (string | null)[] {
+  if (value === undefined) return freeLicenses();
+  if (!Array.isArray(value) || value.length !== KEY_LICENSE_SLOTS) {
+    throw invalid('state.licenses', `is not a list of ${KEY_LICENSE_SLOTS} slots`);
+  }
+  return value.map((slot: unknown, i) => {
+    if (slot === null) return null;
+    if (typeof slot !== 'string' || slot.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(slot)) {
+      throw invalid(`state.licenses[${i}]`, 'is not base64 or null');
+    }
+    return slot;
+  });
 }

@@ -366,6 +366,9 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     updateStatus: (dto) => hes.updateHwVaultStatus(dto),
     authHwVault: (serialNo) => hes.authHwVault(serialNo),
     updateAccounts: (serialNo, onlyOs) => hes.updateHwVaultAccounts(serialNo, onlyOs),
+    licenses: (serialNo, which) =>
+      which === 'new' ? hes.getNewHwVaultLicenses(serialNo) : hes.getHwVaultLicenses(serialNo),
+    licenseApplied: (serialNo, licenseId) => hes.hwVaultLicenseApplied(serialNo, licenseId),
     setStep(step, prompt) {
       e.step = step;
       e.prompt = prompt;

@@ -8,11 +8,17 @@ import type { DeviceManager } from '../../device/manager/device-manager';
 import { Command, type Response } from '../../device/protocol/messages';
 import type { HesClient } from '../hes/hes-client';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
-import { HwVaultConnectionState, type HwVaultInfoFromHesDto } from '../../shared/hes/dto';
+import {
+  HwVaultConnectionState,
+  type HwVaultInfoFromHesDto,
+  type HwVaultLicenseDto,
+} from '../../shared/hes/dto';
 import { PIN_MAX_LENGTH } from '../../shared/ipc/input-rules';
 import type { FlowStep, Prompt } from '../../shared/ipc/snapshot';
 import { CodeLockReason, type KeyInfo } from '../../shared/key/key-info';
 import { isHesError, type HesError } from '../hes/hes-error';
+import { loadLicenses } from './license-step';
+import { Gone, serverCall } from './server-call';
 import type { Answer } from './prompt-box';
 import { WorkflowError, WorkflowErrorCode } from './workflow-error';
 
@@ -45,6 +51,9 @@ export interface FlowHost {
   updateStatus: HesClient['updateHwVaultStatus'];
   authHwVault(serialNo: string): Promise<void>;
   updateAccounts(serialNo: string, onlyOs: boolean): Promise<void>;
+  /** 'new': not applied yet (GetNewHwVaultLicenses); 'active': all current ones (GetHwVaultLicenses). */
+  licenses(serialNo: string, which: 'new' | 'active'): Promise<HwVaultLicenseDto[]>;
+  licenseApplied(serialNo: string, licenseId: string): Promise<void>;
   setStep(step: FlowStep, prompt?: Prompt): void;
   setAnswer(answer: HwVaultInfoFromHesDto): void;
   /** Records a failed call; 'gone' ends the flow with the pairing forgotten, 'offline' lets it go on locally. */
@@ -57,8 +66,6 @@ export interface FlowHost {
 }
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-class Gone extends Error {}
 
 export async function runKeyFlow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
   try {
@@ -166,6 +173,8 @@ async function report(
   );
   if (answer === undefined) return undefined;
   host.setAnswer(answer);
+  // Licences before the status update, as the Hideez Client orders it (§1.2, §1.4).
+  await loadLicenses(host, info, answer, signal);
   if (answer.needStateUpdate) {
     host.setStep('updatingStatus');
     const fresh = await host.readInfo(signal);
@@ -174,26 +183,6 @@ async function report(
     host.setAnswer(answer);
   }
   return answer;
-}
-
-/** A server call: offline errors give undefined (the flow goes on locally), others end it. */
-async function serverCall<T>(
-  host: FlowHost,
-  call: () => Promise<T>,
-  signal: AbortSignal,
-): Promise<T | undefined> {
-  try {
-    return await host.server(call, signal);
-  } catch (e) {
-    if (signal.aborted || !isHesError(e)) throw e;
-    const verdict = host.setError(e);
-    if (verdict === 'gone') throw new Gone();
-    if (verdict === 'offline') {
-      host.reportLater();
-      return undefined;
-    }
-    throw new WorkflowError(e.code, e.message);
-  }
 }
 
 /** New PIN, PIN, button, as the key asks (re-read after each step). */

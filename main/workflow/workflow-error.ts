@@ -22,6 +22,8 @@ export const WorkflowErrorCode = {
   PinWrong: 'WORKFLOW_PIN_WRONG',
   KeyBusy: 'WORKFLOW_KEY_BUSY',
   KeyConnected: 'WORKFLOW_KEY_CONNECTED',
+  LicenseInvalid: 'WORKFLOW_LICENSE_INVALID',
+  LicenseRefused: 'WORKFLOW_LICENSE_REFUSED',
 } as const;
 export type WorkflowErrorCode = (typeof WorkflowErrorCode)[keyof typeof WorkflowErrorCode];
 
@@ -48,6 +50,9 @@ export const WORKFLOW_ERROR_MESSAGES: Readonly<Record<WorkflowErrorCode, string>
   WORKFLOW_PIN_WRONG: 'Wrong PIN.',
   WORKFLOW_KEY_BUSY: 'The key is busy with its connection flow.',
   WORKFLOW_KEY_CONNECTED: 'Unplug or switch off the key before removing it from this computer.',
+  WORKFLOW_LICENSE_INVALID: 'The server sent a licence for the key that is empty or malformed.',
+  WORKFLOW_LICENSE_REFUSED:
+    'The key did not accept a licence from the server. Contact your administrator.',
 };
 
 export class WorkflowError extends Error {

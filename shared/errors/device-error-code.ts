@@ -28,6 +28,7 @@ export const DeviceErrorCode = {
   ERR_HARDWARE_FAULT: 0x16,
   ERR_BOOTLOADER_MODE: 0x17,
   ERR_UNSUPPORTED: 0x18,
+  ERR_STORAGE_FULL: 0x19,
 } as const;
 export type DeviceErrorCode = (typeof DeviceErrorCode)[keyof typeof DeviceErrorCode];
 export type DeviceErrorCodeName = keyof typeof DeviceErrorCode;

@@ -2,7 +2,7 @@
 // and the AppHub methods (§4.4) over the SQLite store, with vault commands sent sealed over a
 // VaultRelay and pushes to workstations through a WorkstationNotifier. The state × action
 // rules come from shared/vault (the one table); quirks kept or fixed are listed in README.md.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import {
   HwVaultConnectionState,
@@ -24,7 +24,12 @@ import {
 import { provisioningSecret, type ProvisioningRecord } from '../../key/provision';
 import { RemoteOpCode } from '../../remote-channel/ops';
 import type { HesStore } from '../store/hes-store';
-import { ActivationStatus, type VaultRecord, type WorkstationRecord } from '../store/records';
+import {
+  ActivationStatus,
+  type LicenseRecord,
+  type VaultRecord,
+  type WorkstationRecord,
+} from '../store/records';
 import { newActivationCode } from './activation-code';
 import { saveEvent } from './audit';
 import { envelope, hesError, okData, okPlain } from './envelope';
@@ -155,6 +160,46 @@ export class HesStandIn {
   }
 
   // ---- admin ----------------------------------------------------------------
+
+  /**
+   * A licence arrives for a vault (in HES, from the licensing server's order): stored
+   * unapplied, so the vault's next info says NeedUpdateLicense. Data defaults to 64
+   * random bytes: the virtual key stores licences without checking a signature.
+   */
+  addLicense(
+    vaultId: string,
+    options: { readonly endDate?: string | null; readonly data?: Uint8Array } = {},
+  ): LicenseSummary {
+    const vault = this.vault(vaultId);
+    const endDate = options.endDate ?? null;
+    if (endDate !== null && (typeof endDate !== 'string' || Number.isNaN(Date.parse(endDate)))) {
+      throw invalid('licence end date');
+    }
+    const data = options.data ?? new Uint8Array(randomBytes(64));
+    if (!(data instanceof Uint8Array) || data.length === 0 || data.length > 1024) {
+      throw invalid('licence data');
+    }
+    return this.store.transaction(() => {
+      const license = this.store.licenses.insert({
+        vaultId: vault.id,
+        licenseOrderId: randomUUID(),
+        importedAt: this.now().toISOString(),
+        appliedAt: null,
+        endDate,
+        data,
+      });
+      this.store.vaults.update(vault.id, { hasNewLicense: true });
+      return { id: license.id, vaultId: vault.id, endDate, appliedAt: null };
+    });
+  }
+
+  /** The vault's licences, without their data. */
+  licenses(vaultId: string): LicenseSummary[] {
+    const vault = this.vault(vaultId);
+    return this.store.licenses
+      .forVault(vault.id)
+      .map((l) => ({ id: l.id, vaultId: l.vaultId, endDate: l.endDate, appliedAt: l.appliedAt }));
+  }
 
   /** A9 with the virtual key's provisioning records in place of the licensing server. */
   importVaults(input: readonly ImportRecord[]): ImportResult {
@@ -577,41 +622,50 @@ export class HesStandIn {
     });
   }
 
-  /** #10: no license server behind the stand-in: always an empty list. */
+  /** #10: licences not applied yet (AppliedAt null, Data present). */
   getNewHwVaultLicenses(
     wsId: string | undefined,
     vaultId: string,
   ): Promise<HesResponse<HwVaultLicenseDto[]>> {
-    void vaultId;
     return envelope(() => {
       this.gate(wsId);
-      return okData<HwVaultLicenseDto[]>([]);
+      const vault = this.clientVault(vaultId);
+      return okData(this.store.licenses.fresh(vault.id).map(licenseDto));
     });
   }
 
-  /** #11: no license is known, so every id is unknown → 1001 as HES answers. */
+  /** #11: AppliedAt=now; HasNewLicense cleared when none is left; LicenseEndDate = the later end. Unknown → 1001. */
   hwVaultLicenseApplied(
     wsId: string | undefined,
     vaultId: string,
     licenseId: string,
   ): Promise<HesResponse> {
-    void vaultId;
-    void licenseId;
     return envelope(() => {
       this.gate(wsId);
-      throw new Error('LicenseForHardwareVaultNotFound');
+      const vault = this.clientVault(vaultId);
+      const license = this.store.licenses.get(vault.id, licenseId);
+      if (!license) throw new Error('LicenseForHardwareVaultNotFound');
+      this.store.transaction(() => {
+        this.store.licenses.markApplied(license.id, this.now().toISOString());
+        this.store.vaults.update(vault.id, {
+          hasNewLicense: this.store.licenses.fresh(vault.id).length > 0,
+          licenseEndDate: laterEnd(vault.licenseEndDate, license.endDate),
+        });
+      });
+      return okPlain();
     });
   }
 
-  /** #12: always an empty list (no license server). */
+  /** #12: licences ending today or later (UTC), Data present. */
   getHwVaultLicenses(
     wsId: string | undefined,
     vaultId: string,
   ): Promise<HesResponse<HwVaultLicenseDto[]>> {
-    void vaultId;
     return envelope(() => {
       this.gate(wsId);
-      return okData<HwVaultLicenseDto[]>([]);
+      const vault = this.clientVault(vaultId);
+      const today = this.now().toISOString().slice(0, 10);
+      return okData(this.store.licenses.active(vault.id, today).map(licenseDto));
     });
   }
 
@@ -747,4 +801,28 @@ export class HesStandIn {
     if (clearPrimary) this.store.employees.clearPrimaryAccount(vault.employeeId);
     this.store.accounts.softDeleteForEmployee(vault.employeeId);
   }
+}
+
+export interface LicenseSummary {
+  readonly id: string;
+  readonly vaultId: string;
+  readonly endDate: string | null;
+  readonly appliedAt: string | null;
+}
+
+const licenseDto = (l: LicenseRecord): HwVaultLicenseDto => ({
+  id: l.id,
+  deviceId: l.vaultId,
+  licenseOrderId: l.licenseOrderId,
+  importedAt: l.importedAt,
+  appliedAt: l.appliedAt,
+  endDate: l.endDate,
+  data: Buffer.from(l.data ?? new Uint8Array(0)).toString('base64'),
+});
+
+/** The later of two end dates; an open-ended licence (null) is not a date to compare. */
+function laterEnd(current: string | null, next: string | null): string | null {
+  if (next === null) return current;
+  if (current === null) return next;
+  return Date.parse(next) > Date.parse(current) ? next : current;
 }

@@ -191,6 +191,21 @@ export function adminRoutes(standIn: HesStandIn): readonly Route[] {
       },
     },
     {
+      method: 'POST',
+      path: '/api/standin/HardwareVaults/{}/Licenses',
+      hes: false,
+      run: (r) => {
+        const endDate = new Body(r.body).optionalString('endDate');
+        return ok(standIn.addLicense(param(r, 0), endDate !== undefined ? { endDate } : {}));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/standin/HardwareVaults/{}/Licenses',
+      hes: false,
+      run: (r) => ok(standIn.licenses(param(r, 0))),
+    },
+    {
       method: 'GET',
       path: '/api/standin/HardwareVaults/{}/ActivationCode',
       hes: false,

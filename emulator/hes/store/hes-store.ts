@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { ActivationRepository } from './activation-repository';
 import { EventRepository, SessionRepository } from './audit-repository';
 import { HesStoreError, HesStoreErrorCode } from './hes-store-error';
+import { LicenseRepository } from './license-repository';
 import { HistoryRepository, ProfileRepository, SettingsRepository } from './misc-repository';
 import { AccountRepository, EmployeeRepository, TaskRepository } from './people-repository';
 import { MIGRATIONS, SCHEMA_VERSION, STARTUP_PROFILE_FIXUP } from './schema';
@@ -24,6 +25,7 @@ export class HesStore {
   readonly sessions: SessionRepository;
   readonly history: HistoryRepository;
   readonly settings: SettingsRepository;
+  readonly licenses: LicenseRepository;
   private depth = 0;
 
   private constructor(private readonly db: DatabaseSync) {
@@ -38,6 +40,7 @@ export class HesStore {
     this.sessions = new SessionRepository(db);
     this.history = new HistoryRepository(db);
     this.settings = new SettingsRepository(db);
+    this.licenses = new LicenseRepository(db);
   }
 
   /** Opens (or creates) the database file and brings its schema up to date. */

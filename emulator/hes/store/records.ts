@@ -46,6 +46,7 @@ export type VaultPatch = Partial<
     | 'profileId'
     | 'timestamp'
     | 'hasNewLicense'
+    | 'licenseEndDate'
     | 'isStatusApplied'
   >
 >;
@@ -179,4 +180,16 @@ export interface StatusHistoryRecord {
   readonly reason: VaultStatusReason;
   /** 'admin' or 'sync(<workstationId>)'. */
   readonly actor: string;
+}
+
+/** HardwareVaultLicenses row (hes-contract.md §1.6); Data is the blob the key stores. */
+export interface LicenseRecord {
+  readonly id: string;
+  readonly vaultId: string;
+  readonly licenseOrderId: string;
+  readonly importedAt: string | null;
+  readonly appliedAt: string | null;
+  /** ISO date-time; null: open-ended. */
+  readonly endDate: string | null;
+  readonly data: Uint8Array | null;
 }

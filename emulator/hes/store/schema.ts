@@ -145,7 +145,21 @@ INSERT INTO HardwareVaultProfiles (Id, Name, CreatedAt, ButtonPairing, MasterKey
 VALUES ('default', 'Default', '1970-01-01T00:00:00.000Z', 1, 1, 86400, 4, 10);
 `;
 
-export const MIGRATIONS: readonly string[] = [V1];
+/** Version 1 → 2: licences (hes-contract.md §1.6); the order is kept as its id only. */
+const V2 = `
+CREATE TABLE HardwareVaultLicenses (
+  Id TEXT PRIMARY KEY,
+  HardwareVaultId TEXT NOT NULL REFERENCES HardwareVaults (Id) ON DELETE CASCADE,
+  LicenseOrderId TEXT NOT NULL,
+  ImportedAt TEXT,
+  AppliedAt TEXT,
+  EndDate TEXT,
+  Data BLOB
+);
+CREATE INDEX IX_HardwareVaultLicenses_HardwareVaultId ON HardwareVaultLicenses (HardwareVaultId);
+`;
+
+export const MIGRATIONS: readonly string[] = [V1, V2];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Forced on every start-up, as HES does for all existing profiles (hes-contract.md §1.4). */

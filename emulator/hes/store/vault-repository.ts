@@ -30,6 +30,7 @@ const COLUMNS: Readonly<Record<keyof Required<VaultPatch>, string>> = {
   profileId: 'HardwareVaultProfileId',
   timestamp: 'Timestamp',
   hasNewLicense: 'HasNewLicense',
+  licenseEndDate: 'LicenseEndDate',
   isStatusApplied: 'IsStatusApplied',
 };
 

@@ -94,6 +94,16 @@ export const request: fc.Arbitrary<Request> = fc.oneof(
   fc
     .tuple(byte, fc.uint8Array({ minLength: 1, maxLength: 2000 }))
     .map(([channel, sealed]) => ({ command: Command.RemoteCommand, channel, sealed }) as const),
+  fc
+    .tuple(
+      fc.uint8Array({ minLength: 1, maxLength: 1024 }),
+      fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
+    )
+    .map(([data, slot]) =>
+      slot === undefined
+        ? ({ command: Command.LoadLicense, data } as const)
+        : ({ command: Command.LoadLicense, data, slot } as const),
+    ),
 );
 
 type FailureStatus = Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;

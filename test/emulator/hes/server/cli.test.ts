@@ -80,6 +80,25 @@ describe('npm run hes', () => {
     expect(code.code).toBe(EXIT_OK);
     expect(code.out).toMatch(/^\d{6}\n$/);
 
+    const licence = await run([
+      'license-add',
+      '--url',
+      url,
+      '--vault',
+      serial,
+      '--end',
+      '2099-12-31T00:00:00.000Z',
+    ]);
+    expect(licence.code).toBe(EXIT_OK);
+    const licenceId = (JSON.parse(licence.out) as { id: string }).id;
+    const licences = await run(['licenses', '--url', url, '--vault', serial]);
+    expect(JSON.parse(licences.out)).toEqual([
+      { id: licenceId, vaultId: serial, endDate: '2099-12-31T00:00:00.000Z', appliedAt: null },
+    ]);
+    expect(serving.server.standIn.licenses(serial)).toHaveLength(1);
+    const badEnd = await run(['license-add', '--url', url, '--vault', serial, '--end', 'soon']);
+    expect(badEnd.code).toBe(EXIT_FAILURE);
+
     const again = await run(['reserve', '--url', url, '--vault', serial, '--employee', employeeId]);
     expect(again.code).toBe(EXIT_FAILURE);
     expect(again.err).toContain('HTTP 409');

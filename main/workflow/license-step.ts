@@ -1,0 +1,58 @@
+// The licence step of a key's flow (hideez-client-behaviour.md §1.4): when the server
+// says NeedUpdateLicense, load the licences not applied yet; when the key is blank
+// (link required: a new or wiped key has none), load every current one. Each goes to
+// the key's first free slot; a locked key refuses that, so it gets an explicit slot, as
+// the Hideez Client does. Each loaded licence is reported applied. Offline, the step
+// is skipped: the server asks again at the next connection.
+import { Command } from '../../device/protocol/messages';
+import { DeviceErrorCode } from '../../shared/errors/device-error-code';
+import type { HwVaultInfoFromHesDto, HwVaultLicenseDto } from '../../shared/hes/dto';
+import type { KeyInfo } from '../../shared/key/key-info';
+import type { FlowHost } from './key-flow';
+import { serverCall } from './server-call';
+import { WorkflowError, WorkflowErrorCode } from './workflow-error';
+
+/** The key's licence slots (docs/protocol.md §5.7). */
+const SLOTS = 8;
+const MAX_BYTES = 1024;
+
+const LOCKED: ReadonlySet<number> = new Set([
+  DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE,
+  DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN,
+]);
+
+export async function loadLicenses(
+  host: FlowHost,
+  info: KeyInfo,
+  answer: HwVaultInfoFromHesDto,
+  signal: AbortSignal,
+): Promise<void> {
+  const which = info.access.linkRequired ? 'active' : answer.needUpdateLicense ? 'new' : undefined;
+  if (which === undefined) return;
+  host.setStep('updatingStatus');
+  const licenses = await serverCall(host, () => host.licenses(host.serialNo, which), signal);
+  if (licenses === undefined) return;
+  for (const [index, license] of licenses.entries()) {
+    const data = licenseBytes(license);
+    let response = await host.request({ command: Command.LoadLicense, data }, signal);
+    if (LOCKED.has(response.status)) {
+      response = await host.request(
+        { command: Command.LoadLicense, data, slot: index % SLOTS },
+        signal,
+      );
+    }
+    if (response.status !== DeviceErrorCode.OK) {
+      throw new WorkflowError(WorkflowErrorCode.LicenseRefused);
+    }
+    await serverCall(host, () => host.licenseApplied(host.serialNo, license.id), signal);
+  }
+}
+
+/** The blob the key stores; a licence without one (or an id) is the server's mistake. */
+function licenseBytes(license: HwVaultLicenseDto): Uint8Array {
+  const data = Buffer.from(license.data, 'base64');
+  if (license.id === '' || data.length === 0 || data.length > MAX_BYTES) {
+    throw new WorkflowError(WorkflowErrorCode.LicenseInvalid);
+  }
+  return new Uint8Array(data);
+}
