@@ -25,7 +25,9 @@ import {
 import { SERVER_CODE_VIEWS } from '../../shared/view/key-view';
 import { MESSAGES } from '../../shared/view/messages';
 import { SERVER_ERROR_CODES } from '../../shared/view/server-state';
+import { LOW_BATTERY_PERCENT } from '../../shared/key/battery';
 import {
+  LOW_BATTERY_MESSAGE,
   NOTICE_ACTIONS,
   NOTICE_MESSAGES,
   VIEW_KIND_ORDER,
@@ -174,9 +176,11 @@ function viewSection(): string {
   return [
     '## What the user sees',
     '',
-    '`deriveKeyView({ key, answer, connection })` in `shared/view/key-view.ts` picks exactly one view ' +
-      "from the key's report, the server's last answer and the connection state. The first row whose " +
-      "condition holds wins: the server's verdict on the key beats everything the key says " +
+    '`deriveKeyView({ key, answer, connection, keyLink })` in `shared/view/key-view.ts` picks exactly one view ' +
+      "from the key's report, the server's last answer, the connection state and whether the key is " +
+      'here now (a key that is not shows only the server verdicts, the gates and its locks). The first row whose ' +
+      'condition holds wins: ' +
+      "the server's verdict on the key beats everything the key says " +
       "(compromised first); the workstation gates come next; then the key's own lock state, which " +
       'beats a stale server "ok" (and a key that offers code entry beats a stale 615); then the ' +
       'server still working, a failed call, and what the key asks for.',
@@ -189,6 +193,9 @@ function viewSection(): string {
       "adds its actions to the view's own.",
     '',
     table(['Notice', 'Message', 'Adds actions'], noticeRows),
+    '',
+    `Beside any view, while the key's battery is at or below ${LOW_BATTERY_PERCENT} %: ` +
+      `${code(LOW_BATTERY_MESSAGE)}: ${MESSAGES[LOW_BATTERY_MESSAGE]} (a \`lowBattery\` notice fires once per low spell).`,
     '',
     '### Server answer codes',
     '',

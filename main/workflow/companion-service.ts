@@ -158,7 +158,16 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
 
   // ---- snapshot ----
   const viewOf = (e: KeyEntry): KeyView =>
-    deriveKeyView({ key: e.info, answer: e.answer, connection: hes.state });
+    deriveKeyView({
+      key: e.info,
+      answer: e.answer,
+      connection: hes.state,
+      keyLink: e.connected
+        ? 'connected'
+        : e.record?.state === 'connecting'
+          ? 'connecting'
+          : 'disconnected',
+    });
   const keySnapshot = (e: KeyEntry): KeySnapshot => {
     const record = e.record;
     const link = record?.activeLink;

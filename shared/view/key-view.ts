@@ -37,10 +37,12 @@ import {
 } from './view-kind';
 
 export interface KeyViewInput {
-  /** The key's GetInfo report; undefined until it has been read. */
+  /** The key's GetInfo report (the last one read, for a key that is gone); undefined until read. */
   readonly key: KeyInfo | undefined;
   readonly answer: ServerAnswer;
   readonly connection: ServerConnection;
+  /** Whether the key is here now; default 'connected'. An absent key's last report only proves its locks. */
+  readonly keyLink?: 'connected' | 'connecting' | 'disconnected';
 }
 
 type NoParams = Readonly<Record<string, never>>;
@@ -55,6 +57,7 @@ export interface ViewParamsByKind {
   unknownToServer: NoParams;
   notApproved: NoParams;
   alarm: NoParams;
+  disconnected: NoParams;
   bootloader: NoParams;
   reading: NoParams;
   lockedByPin: NoParams;
@@ -184,17 +187,23 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
     return make('notApproved', {});
   if (connection.state === 'alarm' || codeView === 'alarm') return make('alarm', {});
 
-  // 3. The key cannot tell us more.
+  // 3. The key cannot tell us more. A key that is not here keeps only its locks: they
+  // stay true until the server changes them, whereas "ready" or "asks for its code"
+  // needs the key in hand.
+  const keyLink = input.keyLink ?? 'connected';
+  if (keyLink !== 'connected') {
+    const locked = key !== undefined && lockedView(key, codeView, status);
+    if (locked) return make(locked, {});
+    return keyLink === 'connecting' ? make('reading', {}) : make('disconnected', {});
+  }
   if (key === undefined) return make('reading', {});
   if (key.bootloaderMode) return make('bootloader', {});
 
   // 4. The key's own lock state.
-  const pinExhausted =
-    key.access.pinRequired && !key.access.newPinRequired && key.pinAttemptsRemain <= 0;
-  if (key.lockedByPin || pinExhausted) return make('lockedByPin', {});
+  const locked = lockedView(key, codeView, status);
+  if (locked) return make(locked, {});
   if (key.lockedByCode) {
     const attemptsRemain = codeAttemptsLeft(key);
-    if (attemptsRemain === 0) return make('lockedByCode', {});
     const suspended =
       key.codeLockReason === CodeLockReason.Suspension ||
       (key.codeLockReason === CodeLockReason.None && status === VaultStatus.Suspended);
@@ -202,9 +211,6 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
     return description !== undefined && status === VaultStatus.Suspended
       ? make('suspended', { attemptsRemain, description }, 'view.suspended.withDescription')
       : make('suspended', { attemptsRemain });
-  }
-  if (key.access.locked || codeView === 'locked' || status === VaultStatus.Locked) {
-    return make('locked', {});
   }
 
   // 5. The server is still working on it.
@@ -244,6 +250,21 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
     return make('serverUnreachable', { reason: connection.reason });
   if (connection.state === 'notConfigured') return make('noServer', {});
   return make('active', {});
+}
+
+/** The lock a key's report proves, if any; a code lock with attempts left is not one (step 4). */
+function lockedView(
+  key: KeyInfo,
+  codeView: ViewKind | null | undefined,
+  status: VaultStatus | undefined,
+): 'lockedByPin' | 'lockedByCode' | 'locked' | undefined {
+  const pinExhausted =
+    key.access.pinRequired && !key.access.newPinRequired && key.pinAttemptsRemain <= 0;
+  if (key.lockedByPin || pinExhausted) return 'lockedByPin';
+  if (key.lockedByCode && codeAttemptsLeft(key) === 0) return 'lockedByCode';
+  if (key.lockedByCode) return undefined;
+  if (key.access.locked || codeView === 'locked' || status === VaultStatus.Locked) return 'locked';
+  return undefined;
 }
 
 function noticeFor(connection: ServerConnection): ServerNotice | undefined {

@@ -4,6 +4,7 @@
 
 export const MESSAGES = {
   'view.reading': 'Reading your key…',
+  'view.disconnected': 'Your key is not connected. Plug it in or switch it on.',
   'view.checking.connecting': 'Connecting to the server…',
   'view.checking.reporting': 'Checking your key with the server…',
   'view.checking.updatingStatus': 'The server is updating your key. Keep it connected.',

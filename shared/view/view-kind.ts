@@ -117,6 +117,13 @@ export const VIEW_KINDS = {
     takesNotice: false,
     when: 'the server has its alarm on, or a call answered 618',
   },
+  disconnected: {
+    severity: 'info',
+    messages: ['view.disconnected'],
+    actions: ['removeKey'],
+    takesNotice: false,
+    when: 'the key is not connected now and its last report shows no lock',
+  },
   reading: {
     severity: 'progress',
     messages: ['view.reading'],

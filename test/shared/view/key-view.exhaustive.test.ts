@@ -127,6 +127,55 @@ describe('every input combination yields one well-formed view', () => {
 describe('precedence holds across every key', () => {
   const connected = { state: 'connected' } as const;
 
+  const WITHOUT_KEY = new Set([
+    'compromised',
+    'wiped',
+    'manuallyWiped',
+    'linkedToAnotherServer',
+    'wipedOnAnotherServer',
+    'notAssigned',
+    'unknownToServer',
+    'notApproved',
+    'alarm',
+    'lockedByPin',
+    'lockedByCode',
+    'locked',
+  ]);
+  // One connection of each kind that changes the view (the offline reasons do not).
+  const AWAY_CONNECTIONS = SERVER_CONNECTIONS.filter(
+    (c) => c.state !== 'offline' || c.reason === 'unreachable',
+  );
+  for (const keyLink of ['disconnected', 'connecting'] as const) {
+    for (const connection of AWAY_CONNECTIONS) {
+      it(`a key ${keyLink}, server ${connection.state}: only verdicts, gates and locks stay`, () => {
+        const away = keyLink === 'disconnected' ? 'disconnected' : 'reading';
+        const failures: string[] = [];
+        for (const answer of PLAIN_ANSWERS) {
+          for (const key of [undefined, ...KEYS]) {
+            const input = { key, answer, connection, keyLink };
+            const v = deriveKeyView(input);
+            const present = deriveKeyView({ key, answer, connection });
+            // The view with the key when it is a lasting fact, else the "away" view. (A blank
+            // key read as "not assigned" is the key's word, not the server's 611.)
+            const lasting =
+              WITHOUT_KEY.has(present.kind) &&
+              (present.kind !== 'notAssigned' ||
+                (answer.kind === 'error' &&
+                  answer.code === HesErrorCode.HesDeviceNotAssignedToAnyUser));
+            const expected = lasting ? present.kind : away;
+            const problems = problemsOf(input, v);
+            if ((v.kind !== expected || problems.length > 0) && failures.length < 5) {
+              failures.push(
+                `${JSON.stringify(input)}: ${v.kind} ≠ ${expected} ${problems.join('; ')}`,
+              );
+            }
+          }
+        }
+        expect(failures).toEqual([]);
+      });
+    }
+  }
+
   it('614 and a Compromised status beat everything the key says', () => {
     for (const key of KEYS) {
       expect(

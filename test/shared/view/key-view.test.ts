@@ -23,6 +23,26 @@ describe('what the user sees, situation by situation', () => {
     });
   });
 
+  it('an unplugged key that was ready says it is not connected, and offers to forget it', () => {
+    expect(view({ keyLink: 'disconnected' })).toMatchObject({
+      kind: 'disconnected',
+      severity: 'info',
+      actions: ['removeKey'],
+    });
+    expect(view({ key: awaitingCode(2), keyLink: 'disconnected' }).kind).toBe('disconnected');
+    expect(view({ keyLink: 'connecting' }).kind).toBe('reading');
+  });
+
+  it('an unplugged key keeps its locks and the server verdicts', () => {
+    expect(view({ key: awaitingCode(0), keyLink: 'disconnected' }).kind).toBe('lockedByCode');
+    expect(view({ key: keyInfo({ lockedByPin: true }), keyLink: 'disconnected' }).kind).toBe(
+      'lockedByPin',
+    );
+    expect(
+      view({ answer: error(HesErrorCode.DeviceHasBeenWiped), keyLink: 'disconnected' }).kind,
+    ).toBe('wiped');
+  });
+
   it('while connecting to the server, a ready key shows the connection progress', () => {
     expect(view({ connection: { state: 'connecting' }, answer: { kind: 'none' } })).toMatchObject({
       kind: 'checking',
