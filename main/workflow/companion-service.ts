@@ -183,7 +183,13 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         : record?.state === 'connecting'
           ? 'connecting'
           : 'disconnected',
-      ...(e.info ? { battery: e.info.battery, firmwareVersion: e.info.firmwareVersion } : {}),
+      ...(e.info
+        ? {
+            battery: e.info.battery,
+            firmwareVersion: e.info.firmwareVersion,
+            minPinLength: e.info.minPinLength,
+          }
+        : {}),
       ...(e.owner?.name ? { ownerName: e.owner.name } : {}),
       ...(e.owner?.email ? { ownerEmail: e.owner.email } : {}),
       ...(e.lastSync ? { lastSync: e.lastSync } : {}),

@@ -102,6 +102,7 @@ const keySnapshot = z.object({
   connection: z.enum(['connecting', 'connected', 'disconnected']),
   battery: z.number().optional(),
   firmwareVersion: z.string().optional(),
+  minPinLength: count.optional(),
   ownerName: z.string().optional(),
   ownerEmail: z.string().optional(),
   lastSync: z.string().optional(),

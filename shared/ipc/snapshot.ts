@@ -62,6 +62,8 @@ export interface KeySnapshot {
   connection: 'connecting' | 'connected' | 'disconnected';
   battery?: number;
   firmwareVersion?: string;
+  /** The key's minimum PIN length, from its last report (for Change PIN). */
+  minPinLength?: number;
   ownerName?: string;
   ownerEmail?: string;
   lastSync?: string;

@@ -1,0 +1,37 @@
+// A text to show, as a catalogue key and its values, not as words: the store keeps
+// these, and the components translate them in the language chosen at render time.
+import type { TFunction } from 'i18next';
+import type { ServerConnection } from '../../shared/view/server-state';
+import { en } from './locales/en';
+
+export interface MessageRef {
+  readonly key: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+  /** Values that are texts themselves (translated first). */
+  readonly nested?: Readonly<Record<string, MessageRef>>;
+}
+
+export function translate(t: TFunction, ref: MessageRef): string {
+  const nested = Object.fromEntries(
+    Object.entries(ref.nested ?? {}).map(([name, inner]) => [name, translate(t, inner)]),
+  );
+  return t(ref.key, { ...ref.params, ...nested });
+}
+
+/** The header's words for the server connection. */
+export function serverStateRef(connection: ServerConnection): MessageRef {
+  if (connection.state === 'offline') {
+    return {
+      key: 'server.state.offline',
+      nested: { reason: { key: `server.offlineReason.${connection.reason}` } },
+    };
+  }
+  return { key: `server.state.${connection.state}` };
+}
+
+/** An error answered by a command or carried by a stopped flow, in words. */
+export function errorRef(error: { code: string | number }): MessageRef {
+  if (typeof error.code === 'number') return { key: 'error.server', params: { code: error.code } };
+  const key = `error.${error.code}`;
+  return Object.hasOwn(en, key) ? { key } : { key: 'error.unknown', params: { code: error.code } };
+}
