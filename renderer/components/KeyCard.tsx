@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeySnapshot } from '../../shared/ipc/snapshot';
 import { LOW_BATTERY_PERCENT, isLowBattery } from '../../shared/key/battery';
 import { LOW_BATTERY_MESSAGE } from '../../shared/view/view-kind';
+import { stopReasonAddsToView } from '../../shared/view/stop-reason';
 import { errorRef, translate, type MessageRef } from '../i18n/message-ref';
 import { batteryLevel, formatTime, signalOf } from './format';
 import { KeyHistory } from './KeyHistory';
@@ -48,6 +49,9 @@ export function KeyCard(props: KeyCardProps): ReactElement {
   const { view } = key;
   const connected = key.connection === 'connected';
   const stoppedWithError = key.step === 'stopped' && key.error !== undefined;
+  // The view already says a lock or a server verdict; the stop reason would only repeat it.
+  const showError =
+    stoppedWithError && key.error !== undefined && stopReasonAddsToView(key.error.code, view.kind);
   const canRetry = connected && idle(key) && (view.actions.includes('retry') || stoppedWithError);
   const offersRemove = view.actions.includes('removeKey');
   const canForget = offersRemove && key.connection === 'disconnected';
@@ -93,7 +97,7 @@ export function KeyCard(props: KeyCardProps): ReactElement {
           {t(LOW_BATTERY_MESSAGE, { percent: LOW_BATTERY_PERCENT })}
         </p>
       ) : null}
-      {stoppedWithError && key.error ? (
+      {showError && key.error ? (
         <p className="card-line error-line" data-testid="key-error">
           {t('key.stopped', { reason: translate(t, errorRef(key.error)) })}
         </p>

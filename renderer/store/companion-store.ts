@@ -114,8 +114,11 @@ export function createCompanionStore(initialBridge: BridgeState = 'connecting'):
     applyNotice(notice) {
       const key = get().snapshot?.keys.find((k) => k.serialNo === notice.serialNo);
       const item: NoticeItem = { ...notice, id: id(), name: key?.name ?? notice.serialNo };
+      // One view notice per key (the newest says where it stands now), beside its battery notice.
+      const sameTopic = (kind: string): boolean =>
+        kind === notice.kind || (kind !== 'lowBattery' && notice.kind !== 'lowBattery');
       const others = get().notices.filter(
-        (n) => !(n.serialNo === notice.serialNo && n.kind === notice.kind),
+        (n) => !(n.serialNo === notice.serialNo && sameTopic(n.kind)),
       );
       set({
         notices: [item, ...others].slice(0, MAX_NOTICES),

@@ -116,13 +116,15 @@ describe('the dialog for a prompt', () => {
 });
 
 describe('notices in', () => {
-  it('puts the newest first, names the key, replaces a repeat, and keeps at most a few', () => {
+  it('keeps one view notice per key (the newest) beside its battery notice, newest first, at most a few', () => {
     const store = createCompanionStore();
     store.getState().applySnapshot(appSnapshot());
     store.getState().applyNotice({ serialNo: SERIAL, kind: 'suspended', severity: 'warning' });
+    store.getState().applyNotice({ serialNo: SERIAL, kind: 'lowBattery', severity: 'warning' });
     store.getState().applyNotice({ serialNo: SERIAL, kind: 'lockedByCode', severity: 'error' });
     let notices = store.getState().notices;
-    expect(notices.map((n) => n.kind)).toEqual(['lockedByCode', 'suspended']);
+    // The key is no longer suspended: that notice is gone; the battery one stays.
+    expect(notices.map((n) => n.kind)).toEqual(['lockedByCode', 'lowBattery']);
     expect(notices[0]?.name).toBe('Hideez Key 4');
     expect(store.getState().announcement).toMatchObject({
       politeness: 'assertive',
@@ -131,18 +133,19 @@ describe('notices in', () => {
 
     store.getState().applyNotice({ serialNo: SERIAL, kind: 'suspended', severity: 'warning' });
     notices = store.getState().notices;
-    expect(notices.map((n) => n.kind)).toEqual(['suspended', 'lockedByCode']);
+    expect(notices.map((n) => n.kind)).toEqual(['suspended', 'lowBattery']);
     expect(store.getState().announcement?.politeness).toBe('polite');
 
-    for (const kind of ['active', 'locked', 'wiped', 'compromised', 'notAssigned'] as const) {
-      store.getState().applyNotice({ serialNo: SERIAL, kind, severity: 'info' });
+    // Other keys' notices add up to the limit.
+    for (let i = 0; i < MAX_NOTICES + 2; i++) {
+      store.getState().applyNotice({ serialNo: `ST${i}`, kind: 'active', severity: 'info' });
     }
     expect(store.getState().notices).toHaveLength(MAX_NOTICES);
-    expect(store.getState().notices[0]?.kind).toBe('notAssigned');
+    expect(store.getState().notices[0]?.serialNo).toBe(`ST${MAX_NOTICES + 1}`);
 
     const first = store.getState().notices[0];
     if (first) store.getState().dismissNotice(first.id);
-    expect(store.getState().notices.map((n) => n.kind)).not.toContain('notAssigned');
+    expect(store.getState().notices.map((n) => n.serialNo)).not.toContain(`ST${MAX_NOTICES + 1}`);
   });
 
   it('drops the notices of a key that is gone, and names an unknown key by serial', () => {

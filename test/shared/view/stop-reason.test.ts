@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { HesErrorCode } from '../../../shared/errors/hes-error-code';
+import { stopReasonAddsToView } from '../../../shared/view/stop-reason';
+
+describe('whether a stop reason adds to the view', () => {
+  it('a server code the view came from, or a lock the view shows, is not repeated', () => {
+    expect(stopReasonAddsToView(HesErrorCode.HesDeviceLocked, 'locked')).toBe(false);
+    expect(stopReasonAddsToView(HesErrorCode.HesDeviceCompromised, 'compromised')).toBe(false);
+    expect(stopReasonAddsToView('WORKFLOW_LOCKED_BY_PIN', 'lockedByPin')).toBe(false);
+    expect(stopReasonAddsToView('WORKFLOW_PAIRING_FORGOTTEN', 'wiped')).toBe(false);
+    expect(stopReasonAddsToView('WORKFLOW_DISCONNECTED', 'disconnected')).toBe(false);
+  });
+
+  it('a reason the view does not say is shown', () => {
+    expect(stopReasonAddsToView('WORKFLOW_CANCELLED_BY_USER', 'awaitingActivation')).toBe(true);
+    expect(stopReasonAddsToView('WORKFLOW_KEY_ERROR', 'active')).toBe(true);
+    expect(stopReasonAddsToView(HesErrorCode.HesDeviceLocked, 'awaitingActivation')).toBe(true);
+    expect(stopReasonAddsToView(HesErrorCode.HesNotConnected, 'serverUnreachable')).toBe(true);
+    expect(stopReasonAddsToView(123456, 'serverError')).toBe(true);
+  });
+});
