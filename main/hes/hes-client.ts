@@ -83,6 +83,8 @@ export interface HesClient extends Omit<VaultCalls, 'registerWorkstationInfo'> {
   openVaultChannels(): readonly string[];
   /** While waiting to reconnect: try now instead of at the end of the back-off. */
   retryNow(): void;
+  /** Validates the address and asks it the SignalR negotiate question, without switching to it. */
+  checkServer(url: string): Promise<void>;
 }
 
 export function createHesClient(options: HesClientOptions): HesClient {
@@ -320,6 +322,12 @@ export function createHesClient(options: HesClientOptions): HesClient {
     closeVaultChannel: (serialNo) => relay?.close(serialNo) ?? Promise.resolve(),
     openVaultChannels: () => relay?.openChannels() ?? [],
     retryNow: () => app?.retryNow(),
+    checkServer: (text) =>
+      checkConnectivity(
+        parseServerUrl(text),
+        options.workstationId,
+        options.connectivityTimeoutMs ?? CONNECTIVITY_TIMEOUT_MS,
+      ),
   };
   return client;
 }

@@ -41,11 +41,16 @@ import {
 } from '../../shared/vault/vault-status';
 import type { AuditQueue } from '../audit/audit-queue';
 import type { HesClient } from '../hes/hes-client';
-import { isHesError, type HesError } from '../hes/hes-error';
+import { HesErrorReason, isHesError, type HesError } from '../hes/hes-error';
 import { openKeyHistory, type KeyHistory } from '../history/key-history';
 import { KEY_TIMEOUT_MS, runKeyFlow, type FlowHost } from './key-flow';
 import { PromptBox } from './prompt-box';
-import { WorkflowError, WorkflowErrorCode, workflowError } from './workflow-error';
+import {
+  WORKFLOW_ERROR_MESSAGES,
+  WorkflowError,
+  WorkflowErrorCode,
+  workflowError,
+} from './workflow-error';
 
 export interface CompanionService {
   snapshot(): AppSnapshot;
@@ -280,7 +285,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   };
 
   // ---- server answers ----
-  const setAnswer = (e: KeyEntry, dto: HwVaultInfoFromHesDto): void => {
+  const setAnswer = (e: KeyEntry, dto: HwVaultInfoFromHesDto, fromUpdate = false): void => {
     e.answer = {
       kind: 'ok',
       needStateUpdate: dto.needStateUpdate,
@@ -290,7 +295,10 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     };
     e.owner = { name: dto.ownerName, email: dto.ownerEmail };
     e.lastSync = now().toISOString();
-    if (dto.status !== undefined) observe(e, dto.status, dto.statusReason ?? null, 'server');
+    // With NeedStateUpdate the server says its status is about to change (it may still name
+    // the old one): record the status its update settles on, not a flip back and forth.
+    if (dto.status !== undefined && (!dto.needStateUpdate || fromUpdate))
+      observe(e, dto.status, dto.statusReason ?? null, 'server');
     e.reportPending = false;
     publish();
   };
@@ -389,7 +397,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       e.prompt = prompt;
       publish();
     },
-    setAnswer: (dto) => setAnswer(e, dto),
+    setAnswer: (dto, fromUpdate) => setAnswer(e, dto, fromUpdate),
     setError: (error) => setError(e, error),
     reportLater() {
       e.reportPending = true;
@@ -533,6 +541,16 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     return e;
   };
   const isResult = (v: KeyEntry | CommandResult): v is CommandResult => 'ok' in v;
+  /** A server address that cannot be used, in the user's terms (never the address itself). */
+  const addressFailure = (error: unknown): CommandResult => {
+    if (isHesError(error) && error.reason === HesErrorReason.Unreachable)
+      return failWith(WorkflowErrorCode.ServerUnreachable);
+    if (isHesError(error) && error.reason === HesErrorReason.InvalidServerUrl)
+      return fail('INPUT_URL_INVALID', INPUT_ERROR_MESSAGES.INPUT_URL_INVALID);
+    return isHesError(error)
+      ? fail(error.code, WORKFLOW_ERROR_MESSAGES.WORKFLOW_SERVER_REFUSED)
+      : failWith(WorkflowErrorCode.ServerUnreachable);
+  };
   const updatePrompt = (e: KeyEntry, prompt: Prompt): void => {
     e.prompt = prompt;
     publish();
@@ -663,16 +681,18 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         publish();
         return ok;
       } catch (error) {
-        return fail(
-          isHesError(error) ? error.code : 'SERVER_URL',
-          error instanceof Error ? error.message : 'invalid server address',
-        );
+        return addressFailure(error);
       }
     },
-    checkServer(url) {
-      // The client's connectivity check is part of setServerUrl; here the address is validated.
+    async checkServer(url) {
       const check = checkServerUrl(url);
-      return Promise.resolve(check.ok ? ok : fail(check.code, INPUT_ERROR_MESSAGES[check.code]));
+      if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
+      try {
+        await hes.checkServer(url);
+        return ok;
+      } catch (error) {
+        return addressFailure(error);
+      }
     },
     async stop() {
       if (stopped) return;

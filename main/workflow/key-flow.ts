@@ -55,7 +55,8 @@ export interface FlowHost {
   licenses(serialNo: string, which: 'new' | 'active'): Promise<HwVaultLicenseDto[]>;
   licenseApplied(serialNo: string, licenseId: string): Promise<void>;
   setStep(step: FlowStep, prompt?: Prompt): void;
-  setAnswer(answer: HwVaultInfoFromHesDto): void;
+  /** `fromUpdate`: the answer of the status update itself (its status is the one it settled on). */
+  setAnswer(answer: HwVaultInfoFromHesDto, fromUpdate?: boolean): void;
   /** Records a failed call; 'gone' ends the flow with the pairing forgotten, 'offline' lets it go on locally. */
   setError(error: HesError): 'gone' | 'offline' | 'refused';
   /** The status could not be reported now: report it when the server is back. */
@@ -180,7 +181,7 @@ async function report(
     const fresh = await host.readInfo(signal);
     answer = await serverCall(host, () => host.updateStatus(host.dto(fresh, state)), signal);
     if (answer === undefined) return undefined;
-    host.setAnswer(answer);
+    host.setAnswer(answer, true);
   }
   return answer;
 }

@@ -24,6 +24,7 @@ export const WorkflowErrorCode = {
   KeyConnected: 'WORKFLOW_KEY_CONNECTED',
   LicenseInvalid: 'WORKFLOW_LICENSE_INVALID',
   LicenseRefused: 'WORKFLOW_LICENSE_REFUSED',
+  ServerUnreachable: 'WORKFLOW_SERVER_UNREACHABLE',
 } as const;
 export type WorkflowErrorCode = (typeof WorkflowErrorCode)[keyof typeof WorkflowErrorCode];
 
@@ -53,6 +54,8 @@ export const WORKFLOW_ERROR_MESSAGES: Readonly<Record<WorkflowErrorCode, string>
   WORKFLOW_LICENSE_INVALID: 'The server sent a licence for the key that is empty or malformed.',
   WORKFLOW_LICENSE_REFUSED:
     'The key did not accept a licence from the server. Contact your administrator.',
+  WORKFLOW_SERVER_UNREACHABLE:
+    'No HES answers at this address. Check the address and your network connection.',
 };
 
 export class WorkflowError extends Error {

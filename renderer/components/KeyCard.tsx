@@ -48,11 +48,13 @@ export function KeyCard(props: KeyCardProps): ReactElement {
   const headingId = useId();
   const { view } = key;
   const connected = key.connection === 'connected';
-  const stoppedWithError = key.step === 'stopped' && key.error !== undefined;
   // The view already says a lock or a server verdict; the stop reason would only repeat it.
   const showError =
-    stoppedWithError && key.error !== undefined && stopReasonAddsToView(key.error.code, view.kind);
-  const canRetry = connected && idle(key) && (view.actions.includes('retry') || stoppedWithError);
+    key.step === 'stopped' &&
+    key.error !== undefined &&
+    stopReasonAddsToView(key.error.code, view.kind);
+  const canRetry = connected && idle(key) && (view.actions.includes('retry') || showError);
+
   const offersRemove = view.actions.includes('removeKey');
   const canForget = offersRemove && key.connection === 'disconnected';
   const canChangePin = connected && key.step === 'online';

@@ -29,7 +29,11 @@ const SAID_BY_VIEW: Readonly<Record<string, readonly ViewKind[]>> = {
 const isServerErrorCode = (code: number): code is ServerErrorCode =>
   Object.hasOwn(SERVER_CODE_VIEWS, code);
 
+/** Views whose cause is the workstation, not the key: what stopped the flow follows from it. */
+const GATES: ReadonlySet<ViewKind> = new Set(['notApproved', 'alarm']);
+
 export function stopReasonAddsToView(code: string | number, view: ViewKind): boolean {
+  if (GATES.has(view)) return false;
   if (typeof code === 'number')
     return !(isServerErrorCode(code) && SERVER_CODE_VIEWS[code] === view);
   return !(SAID_BY_VIEW[code]?.includes(view) ?? false);

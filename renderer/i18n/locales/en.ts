@@ -227,6 +227,8 @@ const screens: Catalogue = {
   'error.WORKFLOW_KEY_BUSY': 'The key is busy with its connection. Try again in a moment.',
   'error.WORKFLOW_KEY_CONNECTED':
     'Unplug or switch off the key before removing it from this computer.',
+  'error.WORKFLOW_SERVER_UNREACHABLE':
+    'No HES answers at this address. Check the address and your network connection.',
   'error.WORKFLOW_LICENSE_INVALID':
     'The server sent a licence for the key that is empty or malformed.',
   'error.WORKFLOW_LICENSE_REFUSED':
@@ -244,7 +246,7 @@ const screens: Catalogue = {
   'settings.server.save': 'Save and connect',
   'settings.server.checking': 'Checking…',
   'settings.server.saving': 'Connecting…',
-  'settings.server.valid': 'The address is valid. Choose Save and connect to use it.',
+  'settings.server.valid': 'The server answers at this address. Choose Save and connect to use it.',
   'settings.server.saved': 'Saved. The companion is connecting to this server.',
   'settings.server.cleared': 'The server address was removed. Your keys work without a server.',
   'settings.server.unreachable':

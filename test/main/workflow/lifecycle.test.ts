@@ -12,6 +12,15 @@ afterEach(async () => {
 
 const settled = (k: { step: string }): boolean => k.step === 'online' || k.step === 'stopped';
 
+/** The history (newest first) never records X → Y then straight back Y → X: no stale status. */
+function expectNoFlip(history: readonly { from: number | null; to: number }[]): void {
+  const oldestFirst = [...history].reverse();
+  for (let i = 1; i < oldestFirst.length; i++) {
+    const [a, b] = [oldestFirst[i - 1], oldestFirst[i]];
+    expect(a && b && a.from !== null && b.to === a.from, JSON.stringify(oldestFirst)).toBe(false);
+  }
+}
+
 async function activate(rig: CompanionRig, serial: string): Promise<void> {
   const code = rig.reserve(serial);
   await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
@@ -49,6 +58,14 @@ describe('the companion follows the key through its lifecycle', () => {
     await c.service.submitActivationCode(serial, fresh);
     expect((await c.until(serial, settled)).step).toBe('online');
     expect(c.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+    const history = c.key(serial)?.history ?? [];
+    expect([...history].reverse().map((h) => h.to)).toEqual([
+      VaultStatus.Reserved,
+      VaultStatus.Locked,
+      VaultStatus.Suspended,
+      VaultStatus.Active,
+    ]);
+    expectNoFlip(history);
     await expectNoSecrets(c);
   });
 
@@ -93,6 +110,8 @@ describe('the companion follows the key through its lifecycle', () => {
     expect(key.error?.code).toBe('WORKFLOW_LOCKED_BY_PIN');
     expect(c.rig.server.standIn.vaultStatus(serial)).toMatchObject({ status: VaultStatus.Locked });
     expect(c.notices.some((n) => n.kind === 'lockedByPin')).toBe(true);
+    expectNoFlip(key.history);
+    expect(key.history[0]).toMatchObject({ to: VaultStatus.Locked });
     await expectNoSecrets(c);
   });
 

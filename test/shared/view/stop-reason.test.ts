@@ -9,6 +9,9 @@ describe('whether a stop reason adds to the view', () => {
     expect(stopReasonAddsToView('WORKFLOW_LOCKED_BY_PIN', 'lockedByPin')).toBe(false);
     expect(stopReasonAddsToView('WORKFLOW_PAIRING_FORGOTTEN', 'wiped')).toBe(false);
     expect(stopReasonAddsToView('WORKFLOW_DISCONNECTED', 'disconnected')).toBe(false);
+    // Under a workstation gate, whatever stopped the flow follows from the gate.
+    expect(stopReasonAddsToView('WORKFLOW_NOT_LINKED', 'notApproved')).toBe(false);
+    expect(stopReasonAddsToView(HesErrorCode.HesAlarm, 'alarm')).toBe(false);
   });
 
   it('a reason the view does not say is shown', () => {
