@@ -305,7 +305,9 @@ describe('the settings', () => {
     await user.clear(input);
     await user.type(input, 'https://down.example.com');
     await user.click(within(settings).getByTestId('server-check'));
-    await waitFor(() => expect(result.textContent).toContain('The server answers at this address.'));
+    await waitFor(() =>
+      expect(result.textContent).toContain('The server answers at this address.'),
+    );
     await user.click(within(settings).getByTestId('server-save'));
     await waitFor(() =>
       expect(result.textContent).toBe(

@@ -88,8 +88,18 @@ describe('key state', () => {
     expect(tamper('pin.attemptsRemain', 1.5)).toBe(invalid);
     expect(tamper('storage.freeSize', state.storage.totalSize + 1)).toBe(invalid);
     expect(tamper('licenses', [null])).toBe(invalid);
-    expect(tamper('licenses', Array.from({ length: 8 }, () => 'not base64!'))).toBe(invalid);
-    expect(tamper('licenses', Array.from({ length: 8 }, () => 7))).toBe(invalid);
+    expect(
+      tamper(
+        'licenses',
+        Array.from({ length: 8 }, () => 'not base64!'),
+      ),
+    ).toBe(invalid);
+    expect(
+      tamper(
+        'licenses',
+        Array.from({ length: 8 }, () => 7),
+      ),
+    ).toBe(invalid);
     // A file from before licences existed: every slot free.
     const older = withField(state, 'licenses', undefined) as Record<string, unknown>;
     delete older['licenses'];
