@@ -138,8 +138,13 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
   info = await userAuthorization(host, info, signal);
 
   if (host.serverReady() && answer !== undefined) {
-    host.setStep('authorizing');
-    await serverCall(host, () => host.authHwVault(host.serialNo), signal);
+    // Only a key that asks for its master key needs the server's CheckPassphrase (§1.5):
+    // each AuthHwVault opens a /deviceHub channel and relays two sealed commands.
+    if (info.access.masterKeyRequired) {
+      host.setStep('authorizing');
+      await serverCall(host, () => host.authHwVault(host.serialNo), signal);
+      info = await host.readInfo(signal);
+    }
     if (answer.needUpdateOSAccounts || answer.needUpdateNonOSAccounts) {
       host.setStep('syncingAccounts');
       if (answer.needUpdateOSAccounts) {

@@ -48,6 +48,7 @@ export type ProfileChange = {
   pinConnection?: boolean;
   buttonConnection?: boolean;
   pinTryCount?: number;
+  masterKeyConnection?: boolean;
 };
 
 let employees = 0;
@@ -69,8 +70,13 @@ export function reserveForNewEmployee(rig: Rig, serial: string, typed: string[])
 export function setDefaultProfile(rig: Rig, p: ProfileChange): void {
   const db = new DatabaseSync(rig.dbFile);
   db.prepare(
-    'UPDATE HardwareVaultProfiles SET PinConnection = ?, ButtonConnection = ?, PinTryCount = ?',
-  ).run(p.pinConnection ? 1 : 0, p.buttonConnection ? 1 : 0, p.pinTryCount ?? 10);
+    'UPDATE HardwareVaultProfiles SET PinConnection = ?, ButtonConnection = ?, PinTryCount = ?, MasterKeyConnection = ?',
+  ).run(
+    p.pinConnection ? 1 : 0,
+    p.buttonConnection ? 1 : 0,
+    p.pinTryCount ?? 10,
+    p.masterKeyConnection ? 1 : 0,
+  );
   db.close();
 }
 

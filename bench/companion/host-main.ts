@@ -1,0 +1,232 @@
+// The companion host: on 'start' it composes the companion exactly as production does
+// (startCompanionApp) over discoveries whose key links are bridged to the orchestrator,
+// or, in 'audit' mode, the HES client and the audit queue alone. It reports each key's
+// step as it changes, and answers the orchestrator's calls (usage, gc, submit a code,
+// the exchange log, the audit bench).
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createBleDiscovery } from '../../device/transport/ble/ble-discovery';
+import { isNobleLike } from '../../device/transport/ble/noble-like';
+import { createHidDiscovery } from '../../device/transport/hid';
+import type { TransportDiscovery } from '../../device/transport/transport';
+import { startCompanionApp, type CompanionApp } from '../../main/app/companion-app';
+import { workstationInfo } from '../../main/app/workstation-info';
+import { openAuditQueue, type AuditQueue } from '../../main/audit/audit-queue';
+import { auditSender } from '../../main/hes/audit-sender';
+import { createHesClient, type HesClient } from '../../main/hes/hes-client';
+import type { KeySnapshot } from '../../shared/ipc/snapshot';
+import { WorkstationEventType } from '../../shared/hes/dto';
+import { vaultStatusName } from '../../shared/vault/vault-status';
+import { nowMs } from '../clock';
+import { BleBridge, HidBridge } from './bridge';
+import { countingDiscovery } from './counting-discovery';
+import {
+  isToHost,
+  type AuditFlushResult,
+  type AuditRecordResult,
+  type ExchangeRecord,
+  type FromHost,
+  type HostCall,
+  type HostConfig,
+  type KeyState,
+  type ToHost,
+} from './protocol';
+import { readUsage } from './usage';
+
+const send = (message: FromHost): void => void process.send?.(message);
+const hid = new HidBridge(send);
+const ble = new BleBridge(send);
+const exchanges: ExchangeRecord[] = [];
+let app: CompanionApp | undefined;
+let hes: HesClient | undefined;
+const queues = new Map<string, AuditQueue>();
+let workstationId = '';
+
+function keyState(k: KeySnapshot): KeyState {
+  const prompt = k.prompt;
+  return {
+    serialNo: k.serialNo,
+    connection: k.connection,
+    step: k.step,
+    viewKind: k.view.kind,
+    ...(prompt ? { promptKind: prompt.kind } : {}),
+    ...(prompt && 'attemptsRemain' in prompt ? { attemptsRemain: prompt.attemptsRemain } : {}),
+    ...(prompt && 'lastResult' in prompt && prompt.lastResult !== undefined
+      ? { lastResult: prompt.lastResult }
+      : {}),
+    ...(k.serverStatus ? { serverStatus: vaultStatusName(k.serverStatus.status) } : {}),
+    ...(k.error ? { errorCode: k.error.code } : {}),
+  };
+}
+
+function bleDiscovery(): TransportDiscovery {
+  const require = createRequire(import.meta.url);
+  const build = require('@abandonware/noble/with-bindings') as (bindings: unknown) => unknown;
+  const noble = build(ble);
+  if (!isNobleLike(noble)) throw new Error('noble/with-bindings returned no Noble');
+  return createBleDiscovery({ noble });
+}
+
+async function startApp(config: Extract<HostConfig, { mode: 'app' }>): Promise<void> {
+  const discoveries: TransportDiscovery[] = [];
+  if (config.links.includes('usb')) {
+    discoveries.push(
+      countingDiscovery(createHidDiscovery({ hid: hid.nodeHid, usb: hid.usb }), exchanges),
+    );
+  }
+  if (config.links.includes('ble')) discoveries.push(countingDiscovery(bleDiscovery(), exchanges));
+  app = await startCompanionApp({
+    dataDir: config.dataDir,
+    serverUrl: config.serverUrl,
+    discoveries,
+    appVersion: '0.0.0-bench',
+  });
+  workstationId = app.workstationId;
+  const last = new Map<string, string>();
+  app.router.onEvent((event) => {
+    if (event.name !== 'snapshot') return;
+    const at = nowMs();
+    for (const k of event.payload.keys) {
+      const state = keyState(k);
+      const text = JSON.stringify(state);
+      if (last.get(k.serialNo) === text) continue;
+      last.set(k.serialNo, text);
+      send({ t: 'key', at, key: state });
+    }
+  });
+  app.hes.onState((s) => send({ t: 'server', at: nowMs(), state: s.state }));
+  send({ t: 'server', at: nowMs(), state: app.hes.state.state });
+}
+
+function startAudit(config: Extract<HostConfig, { mode: 'audit' }>): void {
+  workstationId = randomUUID();
+  hes = createHesClient({
+    serverUrl: config.serverUrl,
+    workstationId,
+    workstationInfo: () => workstationInfo(workstationId, '0.0.0-bench'),
+    relay: () => Promise.reject(new Error('no keys in the audit bench')),
+  });
+  hes.onState((s) => send({ t: 'server', at: nowMs(), state: s.state }));
+  hes.start();
+}
+
+async function auditQueue(
+  dataDir: string,
+  durability: 'process' | 'power-loss',
+): Promise<AuditQueue> {
+  const open = queues.get(durability);
+  if (open) return open;
+  if (!hes) throw new Error('not in audit mode');
+  const queue = await openAuditQueue({
+    file: join(dataDir, `audit-${durability}.sqlite`),
+    workstationId,
+    send: auditSender(hes),
+    durability,
+    // The bench flushes when it decides to: no timer flush in the middle of recording.
+    flushIntervalMs: 3_600_000,
+  });
+  queues.set(durability, queue);
+  return queue;
+}
+
+function recordEvents(queue: AuditQueue, count: number): AuditRecordResult {
+  const started = nowMs();
+  for (let i = 0; i < count; i++) {
+    queue.record({
+      eventId:
+        i % 2 === 0 ? WorkstationEventType.DeviceConnect : WorkstationEventType.DeviceDisconnect,
+      deviceId: `ST1000000000${String(i % 100).padStart(2, '0')}`,
+      note: `bench event ${i}`,
+      userSession: 'bench',
+    });
+  }
+  return { ms: nowMs() - started, pending: queue.pending() };
+}
+
+let config: HostConfig | undefined;
+
+async function answer(call: HostCall): Promise<unknown> {
+  switch (call.c) {
+    case 'usage':
+      return readUsage();
+    case 'gc':
+      globalThis.gc?.();
+      globalThis.gc?.();
+      return readUsage();
+    case 'resources': {
+      const counts: Record<string, number> = {};
+      for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+      return counts;
+    }
+    case 'exchanges':
+      return exchanges.splice(0);
+    case 'workstationId':
+      return workstationId;
+    case 'submitCode': {
+      if (!app) throw new Error('not in app mode');
+      const result = await app.router.handle('submitActivationCode', [call.serialNo, call.code]);
+      return result.ok;
+    }
+    case 'emit':
+      for (let i = 0; i < call.count; i++) send({ t: 'noise', report: new Uint8Array(64) });
+      return readUsage();
+    case 'auditRecord': {
+      if (!config) throw new Error('not started');
+      return recordEvents(await auditQueue(config.dataDir, call.durability), call.count);
+    }
+    case 'auditFlush': {
+      if (!config) throw new Error('not started');
+      const queue = await auditQueue(config.dataDir, 'process');
+      const started = nowMs();
+      const result = await queue.flush();
+      const flushed: AuditFlushResult = {
+        ms: nowMs() - started,
+        sent: result.sent,
+        batches: result.batches,
+        remaining: result.remaining,
+        failed: result.error !== undefined,
+      };
+      return flushed;
+    }
+    case 'stop': {
+      await app?.stop();
+      for (const queue of queues.values()) await queue.close();
+      await hes?.stop();
+      setImmediate(() => process.disconnect?.());
+      return null;
+    }
+  }
+}
+
+async function receive(message: ToHost): Promise<void> {
+  if (hid.receive(message) || ble.receive(message)) return;
+  if (message.t === 'start') {
+    config = message.config;
+    if (config.mode === 'app') await startApp(config);
+    else startAudit(config);
+    send({ t: 'ready', usage: readUsage() });
+    return;
+  }
+  if (message.t === 'call') {
+    try {
+      send({ t: 'answer', id: message.id, value: await answer(message.call) });
+    } catch (error) {
+      send({
+        t: 'failed',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  // 'noise' (the bridge calibration) needs no handling: receiving it is the cost measured.
+}
+
+process.on('message', (message: unknown) => {
+  if (!isToHost(message)) return;
+  receive(message).catch((error: unknown) => {
+    console.error('companion host:', error);
+    process.exit(1);
+  });
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,8 @@
+// The companion's process (forked by companion-process.ts). It reads its own usage
+// first, before anything of the companion is loaded, so the runtime's and the
+// loader's share of the memory can be told from the services' share; then it loads
+// the host proper.
+import { readUsage } from './usage';
+
+process.send?.({ t: 'booted', usage: readUsage() });
+await import('./host-main');

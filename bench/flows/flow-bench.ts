@@ -1,0 +1,129 @@
+// Items 2–4 of the benchmark: the four flows on each link profile, many times. Each
+// run takes a fresh Reserved key through prompt → wrong code → right code (Active,
+// then Online), switches it off, and switches on the key of the previous run, now
+// Active, until it is Online. Alternating keys gives each key time to be fully gone
+// (the USB rescan, a lost BLE link) before it comes back, without idle waits.
+import { nowMs, sleep } from '../clock';
+import { CompanionProcess } from '../companion/companion-process';
+import { PROFILES, type LinkProfile, type ProfileId } from '../link-profiles';
+import { KeyWorld, type BenchKey } from '../world/key-world';
+import { calibrateBridge, type BridgeCost } from './bridge-calibration';
+import { quiet, runFlow, type FlowContext } from './flow-runner';
+import type { FlowSample } from './flow-types';
+
+/** A key switched off comes back no sooner than this (the USB rescan is 500 ms). */
+const OFF_BEFORE_ON_MS = 1_000;
+
+export interface FlowBenchOptions {
+  /** Measured runs per profile (one warm-up run more is made and dropped). */
+  readonly runs: Readonly<Record<ProfileId, number>>;
+  readonly calibrationMessages: number;
+  readonly log: (line: string) => void;
+}
+
+export interface FlowBenchResult {
+  readonly samples: FlowSample[];
+  readonly bridge: BridgeCost;
+  readonly serverRttMs: number;
+}
+
+const wrongCode = (code: string): string => (code === '000000' ? '111111' : '000000');
+const fmt = (ms: number | undefined): string => (ms === undefined ? '–' : ms.toFixed(0));
+
+async function activeAppears(
+  ctx: FlowContext,
+  profile: LinkProfile,
+  key: BenchKey,
+  offAt: number,
+): Promise<FlowSample> {
+  const wait = OFF_BEFORE_ON_MS - (nowMs() - offAt);
+  if (wait > 0) await sleep(wait);
+  const sample = await runFlow(ctx, profile, {
+    flow: 'appearsOnline',
+    serialNo: key.serialNo,
+    trigger: () => ctx.world.switchOn(key),
+    end: (k) => k.step === 'online',
+  });
+  ctx.world.switchOff(key);
+  await quiet(ctx);
+  return sample;
+}
+
+/** Reserved → prompt → wrong code → right code; returns the three samples. */
+async function firstActivation(
+  ctx: FlowContext,
+  profile: LinkProfile,
+  key: BenchKey,
+): Promise<FlowSample[]> {
+  const { world, companion } = ctx;
+  const code = world.reserve(key.serialNo);
+  const serialNo = key.serialNo;
+  const prompt = await runFlow(ctx, profile, {
+    flow: 'reservedPrompt',
+    serialNo,
+    trigger: () => world.switchOn(key),
+    end: (k) => k.promptKind === 'activationCode',
+  });
+  const wrong = await runFlow(ctx, profile, {
+    flow: 'wrongCode',
+    serialNo,
+    trigger: () => companion.submitCode(serialNo, wrongCode(code)),
+    end: (k) => k.promptKind === 'activationCode' && k.lastResult === 'wrong',
+  });
+  const active = await runFlow(ctx, profile, {
+    flow: 'codeActive',
+    serialNo,
+    trigger: () => companion.submitCode(serialNo, code),
+    end: (k) => k.viewKind === 'active',
+    then: (k) => k.step === 'online',
+  });
+  return [prompt, wrong, active];
+}
+
+export async function benchFlows(options: FlowBenchOptions): Promise<FlowBenchResult> {
+  const world = await KeyWorld.start();
+  const companion = await CompanionProcess.start(
+    { mode: 'app', serverUrl: world.serverUrl, links: ['usb', 'ble'] },
+    world.links,
+  );
+  const samples: FlowSample[] = [];
+  try {
+    await companion.untilServer('notApproved');
+    world.approve(await companion.workstationId());
+    await companion.untilServer('connected');
+    const bridge = await calibrateBridge(companion, options.calibrationMessages);
+    const ctx: FlowContext = { world, companion };
+    for (const profile of PROFILES) {
+      world.setProfile(profile);
+      const runs = options.runs[profile.id];
+      const keys = await world.provision(runs + 1, profile.link);
+      let previous: { key: BenchKey; offAt: number } | undefined;
+      for (const [i, key] of keys.entries()) {
+        const activation = await firstActivation(ctx, profile, key);
+        world.switchOff(key);
+        const offAt = nowMs();
+        await quiet(ctx);
+        const appears = previous
+          ? await activeAppears(ctx, profile, previous.key, previous.offAt)
+          : undefined;
+        // Run 0 warms the code paths up, and so does the first Active key's return.
+        if (i > 0) samples.push(...activation);
+        if (appears && i > 1) samples.push(appears);
+        previous = { key, offAt };
+        const [prompt, wrong, active] = activation;
+        options.log(
+          `  flows ${profile.id} run ${i}/${runs}${i === 0 ? ' (warm-up)' : ''}: ` +
+            `prompt ${fmt(prompt?.latencyMs)} ms, wrong code ${fmt(wrong?.latencyMs)} ms, ` +
+            `Active ${fmt(active?.latencyMs)} ms, appears→Online ${fmt(appears?.latencyMs)} ms`,
+        );
+      }
+      if (previous) {
+        samples.push(await activeAppears(ctx, profile, previous.key, previous.offAt));
+      }
+    }
+    return { samples, bridge, serverRttMs: world.proxy.oneWayMs * 2 };
+  } finally {
+    await companion.stop();
+    await world.close();
+  }
+}

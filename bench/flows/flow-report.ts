@@ -1,0 +1,264 @@
+// Items 2–4 as tables: flow latency per profile; round trips per flow next to the
+// protocol's minimum and the Hideez Client's sequence, with their times on the same
+// link model; and the companion's CPU per flow.
+import { PROFILES, type LinkProfile } from '../link-profiles';
+import { fixed, int, ms, percent } from '../report/format';
+import { median, summarize, type Summary } from '../report/stats';
+import type { Table } from '../report/table';
+import { breakdown, countFlow, range, type FlowCounts } from './counts';
+import type { FlowBenchResult } from './flow-bench';
+import { FLOW_IDS, FLOWS, type FlowId, type FlowSample } from './flow-types';
+import { HIDEEZ_NOTES, hideezSteps } from './hideez-model';
+import { linkCosts } from './link-costs';
+import { minimumSteps } from './protocol-minimum';
+import { countSteps, sequenceMs, type LinkCosts, type SequenceCounts } from './sequence-model';
+
+export interface FlowFigures {
+  readonly profile: string;
+  readonly flow: FlowId;
+  readonly latency: Summary;
+  readonly cpuMs: Summary;
+  readonly windowMs: Summary;
+  readonly onlineMs?: Summary;
+  readonly bridgeMs: number;
+  readonly loops: number;
+  readonly minimumMs: number;
+  readonly hideezMs: number;
+}
+
+export interface FlowRoundTrips {
+  readonly flow: FlowId;
+  readonly ours: FlowCounts[];
+  readonly minimum: SequenceCounts;
+  readonly hideez: SequenceCounts;
+}
+
+export interface FlowReport {
+  readonly tables: Table[];
+  readonly figures: FlowFigures[];
+  readonly roundTrips: FlowRoundTrips[];
+  readonly costs: Record<string, LinkCosts>;
+  readonly licences: number;
+}
+
+const of = (samples: readonly FlowSample[], profile: LinkProfile, flow: FlowId): FlowSample[] =>
+  samples.filter((s) => s.profile === profile.id && s.flow === flow);
+
+export function flowReport(result: FlowBenchResult): FlowReport {
+  const { samples, bridge, serverRttMs } = result;
+  const licences = Math.round(
+    median(
+      samples
+        .filter((s) => s.flow === 'reservedPrompt')
+        .map((s) => countFlow(s).shown.byCommand['LoadLicense'] ?? 0),
+    ) || 0,
+  );
+  const costs: Record<string, LinkCosts> = {};
+  const figures: FlowFigures[] = [];
+  for (const profile of PROFILES) {
+    const own = samples.filter((s) => s.profile === profile.id);
+    if (own.length === 0) continue;
+    const cost = linkCosts(own, serverRttMs);
+    costs[profile.id] = cost;
+    for (const flow of FLOW_IDS) {
+      const list = of(samples, profile, flow);
+      if (list.length === 0) continue;
+      const online = list.flatMap((s) => (s.onlineMs !== undefined ? [s.onlineMs] : []));
+      figures.push({
+        profile: profile.id,
+        flow,
+        latency: summarize(list.map((s) => s.latencyMs)),
+        cpuMs: summarize(list.map((s) => s.cpuMs)),
+        windowMs: summarize(list.map((s) => s.windowMs)),
+        ...(online.length ? { onlineMs: summarize(online) } : {}),
+        bridgeMs: median(list.map((s) => (s.bridgeMessages * bridge.meanUs) / 1000)),
+        loops: median(list.map((s) => s.loops)),
+        minimumMs: sequenceMs(minimumSteps(flow, licences), cost),
+        hideezMs: sequenceMs(hideezSteps(flow, licences), cost),
+      });
+    }
+  }
+  const roundTrips = FLOW_IDS.map((flow) => ({
+    flow,
+    ours: samples.filter((s) => s.flow === flow).map(countFlow),
+    minimum: countSteps(minimumSteps(flow, licences)),
+    hideez: countSteps(hideezSteps(flow, licences)),
+  }));
+  return {
+    tables: [
+      latencyTable(figures, serverRttMs),
+      roundTripTable(roundTrips),
+      breakdownTable(roundTrips),
+      modelTable(figures),
+      cpuTable(figures, bridge.meanUs),
+    ],
+    figures,
+    roundTrips,
+    costs,
+    licences,
+  };
+}
+
+const profileLabel = (id: string): string => PROFILES.find((p) => p.id === id)?.label ?? id;
+
+function latencyTable(figures: readonly FlowFigures[], rttMs: number): Table {
+  const rows: string[][] = [];
+  for (const flow of FLOW_IDS) {
+    for (const f of figures.filter((x) => x.flow === flow)) {
+      rows.push([
+        FLOWS[flow],
+        profileLabel(f.profile),
+        String(f.latency.n),
+        ms(f.latency.median),
+        ms(f.latency.p95),
+        ms(f.latency.min),
+        ms(f.latency.max),
+      ]);
+      if (f.onlineMs) {
+        const o = f.onlineMs;
+        rows.push([
+          '  … and on to Online',
+          profileLabel(f.profile),
+          String(o.n),
+          ms(o.median),
+          ms(o.p95),
+          ms(o.min),
+          ms(o.max),
+        ]);
+      }
+    }
+  }
+  return {
+    title: `2. Flow latency (ms), server round trip ${rttMs} ms`,
+    columns: [
+      { header: 'Flow' },
+      { header: 'Link', align: 'left' },
+      { header: 'n' },
+      { header: 'median' },
+      { header: 'p95' },
+      { header: 'min' },
+      { header: 'max' },
+    ],
+    rows,
+    notes: [
+      'From the trigger (key switched on, code submitted) to the snapshot that shows the state; p95 by nearest rank.',
+    ],
+  };
+}
+
+function roundTripTable(trips: readonly FlowRoundTrips[]): Table {
+  const shown = (t: FlowRoundTrips, pick: (c: FlowCounts) => number): string =>
+    range(t.ours.map((c) => pick(c)));
+  return {
+    title:
+      '3. Round trips until the state is shown: ours (every run) / protocol minimum / Hideez Client',
+    columns: [
+      { header: 'Flow' },
+      { header: 'key ex. ours' },
+      { header: 'min' },
+      { header: 'Hideez' },
+      { header: 'server calls ours' },
+      { header: 'hub conn.' },
+      { header: 'server RTs ours' },
+      { header: 'min' },
+      { header: 'Hideez' },
+      { header: 'after shown: key / server' },
+    ],
+    rows: trips.map((t) => [
+      FLOWS[t.flow],
+      shown(t, (c) => c.shown.keyExchanges),
+      String(t.minimum.keyExchanges),
+      String(t.hideez.keyExchanges),
+      shown(t, (c) => c.shown.serverCalls),
+      shown(t, (c) => c.shown.hubConnections),
+      shown(t, (c) => c.shown.serverRoundTrips),
+      String(t.minimum.serverRoundTrips),
+      String(t.hideez.serverRoundTrips),
+      `${shown(t, (c) => c.after.keyExchanges)} / ${shown(t, (c) => c.after.serverRoundTrips)}`,
+    ]),
+    notes: [
+      'key ex.: Transport.exchange calls (relayed server commands included; link opens not). server calls: client → server invocations.',
+      'server RTs: calls + 3 per /deviceHub connection opened (negotiate, upgrade, handshake). TCP handshakes not counted.',
+      'after shown: what the flow still did once the state was on screen, until links and server were quiet.',
+      ...HIDEEZ_NOTES,
+    ],
+  };
+}
+
+function breakdownTable(trips: readonly FlowRoundTrips[]): Table {
+  return {
+    title: '3b. What they are (most frequent breakdown over the runs), until shown | after',
+    columns: [
+      { header: 'Flow' },
+      { header: 'key exchanges', align: 'left' },
+      { header: 'server calls', align: 'left' },
+    ],
+    rows: trips.flatMap((t) => [
+      [
+        FLOWS[t.flow],
+        breakdown(t.ours.map((c) => c.shown.byCommand)),
+        breakdown(t.ours.map((c) => c.shown.byTarget)),
+      ],
+      [
+        '  after shown',
+        breakdown(t.ours.map((c) => c.after.byCommand)),
+        breakdown(t.ours.map((c) => c.after.byTarget)),
+      ],
+    ]),
+  };
+}
+
+function modelTable(figures: readonly FlowFigures[]): Table {
+  return {
+    title:
+      '3c. Time on the same link model (ms): ours measured (median) / protocol minimum / Hideez Client, both modelled',
+    columns: [
+      { header: 'Flow' },
+      { header: 'Link', align: 'left' },
+      { header: 'ours' },
+      { header: 'minimum' },
+      { header: 'Hideez' },
+      { header: 'ours / Hideez' },
+    ],
+    rows: figures.map((f) => [
+      FLOWS[f.flow],
+      profileLabel(f.profile),
+      ms(f.latency.median),
+      ms(f.minimumMs),
+      ms(f.hideezMs),
+      fixed(f.latency.median / f.hideezMs, 2),
+    ]),
+    notes: [
+      'Models price each step with the medians measured on that link: exchanges per command, link open, discovery, server time; RTT 40 ms.',
+      'The Hideez Client speaks BLE only (§9.5): its USB rows price the same sequence on the USB link.',
+    ],
+  };
+}
+
+function cpuTable(figures: readonly FlowFigures[], bridgeUs: number): Table {
+  return {
+    title: "4. The companion's CPU per flow (its process's CPU time, user + system)",
+    columns: [
+      { header: 'Flow' },
+      { header: 'Link', align: 'left' },
+      { header: 'CPU ms (median)' },
+      { header: 'p95' },
+      { header: 'window ms' },
+      { header: 'CPU share' },
+      { header: 'loop wake-ups' },
+    ],
+    rows: figures.map((f) => [
+      FLOWS[f.flow],
+      profileLabel(f.profile),
+      ms(f.cpuMs.median, 1),
+      ms(f.cpuMs.p95, 1),
+      ms(f.windowMs.median),
+      percent(f.cpuMs.median / f.windowMs.median),
+      int(f.loops),
+    ]),
+    notes: [
+      'Window: the trigger until links and server were quiet for 200 ms (trailing calls included). Link waits cost no CPU.',
+      `Includes the bench's own share (link bridge ≥ ${fixed(bridgeUs, 1)} µs per message; BENCH_CPU_PROFILE=<dir> splits it out).`,
+    ],
+  };
+}

@@ -1,0 +1,76 @@
+// Runs one flow and records everything it cost: the time to the state the user sees,
+// then, once the links and the server connection have been quiet for QUIET_MS, the
+// companion's CPU time, its key exchanges and the SignalR records through the proxy.
+// Waiting for quiet means a flow's trailing calls (an audit batch, an Offline report)
+// are counted with it and never leak into the next flow's window.
+import { nowMs, sleep } from '../clock';
+import type { CompanionProcess, Reached } from '../companion/companion-process';
+import type { KeyState } from '../companion/protocol';
+import { usageDelta } from '../companion/usage';
+import type { LinkProfile } from '../link-profiles';
+import type { KeyWorld } from '../world/key-world';
+import type { FlowId, FlowSample } from './flow-types';
+
+export const QUIET_MS = 200;
+
+export interface FlowContext {
+  readonly world: KeyWorld;
+  readonly companion: CompanionProcess;
+}
+
+/** Resolves once no link packet and no SignalR record (pings aside) has passed for QUIET_MS. */
+export async function quiet(ctx: FlowContext, limitMs = 15_000): Promise<void> {
+  const started = nowMs();
+  for (;;) {
+    const last = Math.max(ctx.world.proxy.lastActivity, ctx.world.links.lastActivity);
+    const idle = nowMs() - last;
+    if (idle >= QUIET_MS) return;
+    if (nowMs() - started > limitMs) throw new Error('the links never went quiet');
+    await sleep(Math.max(10, QUIET_MS - idle));
+  }
+}
+
+export interface FlowSpec {
+  readonly flow: FlowId;
+  readonly serialNo: string;
+  readonly trigger: () => Promise<unknown> | void;
+  readonly end: (key: KeyState) => boolean;
+  /** A later state to time as well (codeActive: Online). */
+  readonly then?: (key: KeyState) => boolean;
+}
+
+export async function runFlow(
+  ctx: FlowContext,
+  profile: LinkProfile,
+  spec: FlowSpec,
+): Promise<FlowSample> {
+  const { world, companion } = ctx;
+  await companion.exchanges(); // nothing of earlier windows is counted here
+  const before = await companion.usage();
+  const wireFrom = world.proxy.events.length;
+  const counters = { ...world.links.counters };
+  const startAt = nowMs();
+  await spec.trigger();
+  const reached: Reached = await companion.until(spec.serialNo, spec.end, startAt);
+  const later = spec.then ? await companion.until(spec.serialNo, spec.then, startAt) : undefined;
+  await quiet(ctx);
+  const after = await companion.usage();
+  const delta = usageDelta(before, after);
+  const links = world.links.counters;
+  return {
+    profile: profile.id,
+    flow: spec.flow,
+    latencyMs: reached.at - startAt,
+    startAt,
+    endAt: reached.at,
+    windowMs: after.at - startAt,
+    cpuMs: delta.cpuMs,
+    loops: delta.loops,
+    bridgeMessages: links.bridgeMessages - counters.bridgeMessages,
+    packetsUp: links.packetsUp - counters.packetsUp,
+    packetsDown: links.packetsDown - counters.packetsDown,
+    exchanges: await companion.exchanges(),
+    wire: world.proxy.events.slice(wireFrom),
+    ...(later ? { onlineMs: later.at - startAt } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+// What one measured flow produced.
+import type { ExchangeRecord } from '../companion/protocol';
+import type { ProfileId } from '../link-profiles';
+import type { WireEvent } from '../net/signalr-tap';
+
+/** The four flows the user feels (issue 7, item 2). */
+export const FLOWS = {
+  appearsOnline: 'Active key appears → Online',
+  reservedPrompt: 'Reserved key appears → activation prompt',
+  codeActive: 'code submitted → Active shown',
+  wrongCode: 'wrong code → attempts left shown',
+} as const;
+export type FlowId = keyof typeof FLOWS;
+export const FLOW_IDS = Object.keys(FLOWS) as FlowId[];
+
+export interface FlowSample {
+  readonly profile: ProfileId;
+  readonly flow: FlowId;
+  /** The trigger (switch on, submit) → the snapshot showing the end state, ms. */
+  readonly latencyMs: number;
+  /** nowMs() of the trigger and of the end state. */
+  readonly startAt: number;
+  readonly endAt: number;
+  /** The trigger → the end of all traffic the flow caused (the window counted). */
+  readonly windowMs: number;
+  /** The companion process's CPU time over the window (user + system), ms. */
+  readonly cpuMs: number;
+  readonly loops: number;
+  readonly bridgeMessages: number;
+  readonly packetsUp: number;
+  readonly packetsDown: number;
+  readonly exchanges: readonly ExchangeRecord[];
+  readonly wire: readonly WireEvent[];
+  /** codeActive only: the trigger → Online. */
+  readonly onlineMs?: number;
+}

@@ -1,0 +1,114 @@
+// `npm run bench`: measures what users feel (time to Online or to the activation
+// prompt) and what the companion costs (CPU, wake-ups, memory), and the limits behind
+// them. Prints each section's tables and writes bench/results/<section>.json and
+// bench/results/latest.json. Benchmarks report numbers; they never fail a test.
+// docs/performance.md explains every figure.
+import { cpus, loadavg } from 'node:os';
+import { parseArgs, SECTIONS, type SectionId } from './args';
+import { nowMs } from './clock';
+import { FULL, QUICK } from './config';
+import { writeResult, writeTables } from './report/results';
+import { renderTable, type Table } from './report/table';
+import type { Section } from './section';
+import { auditSection } from './sections/audit';
+import { codecsSection } from './sections/codecs';
+import { flowsSection } from './sections/flows';
+import { idleSection } from './sections/idle';
+import { rendererSection } from './sections/renderer';
+import { scaleSection } from './sections/scale';
+
+/**
+ * Sections in order; a group runs at once. The idle windows only read the idle
+ * companion's own counters (CPU time, loop iterations, context switches), which the
+ * audit bench's load in other processes does not add to; running them side by side
+ * saves two minutes.
+ */
+const GROUPS: readonly (readonly SectionId[])[] = [
+  ['codecs'],
+  ['flows'],
+  ['idle', 'audit'],
+  ['scale'],
+  ['renderer'],
+];
+
+const RUNNERS: Readonly<Record<SectionId, Section>> = {
+  codecs: codecsSection,
+  flows: flowsSection,
+  idle: idleSection,
+  scale: scaleSection,
+  audit: auditSection,
+  renderer: rendererSection,
+};
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = args.quick ? QUICK : FULL;
+  const started = nowMs();
+  const elapsed = (): string => `${((nowMs() - started) / 1000).toFixed(0)} s`;
+  const log = (line: string): void => console.log(`[${elapsed()}] ${line}`);
+  const machine = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    date: new Date().toISOString(),
+    quick: args.quick,
+    /** Other work on the machine skews every figure: the 1-minute load at the start. */
+    loadAverageAtStart: loadavg()[0] ?? 0,
+  };
+  log(
+    `bench${args.quick ? ' --quick' : ''}: ${args.only.join(', ')} on ${machine.cpus} × ${machine.cpuModel}`,
+  );
+  const partial = args.quick || args.only.length < SECTIONS.length;
+  const results: Partial<Record<SectionId, unknown>> = {};
+  const tables: Partial<Record<SectionId, readonly Table[]>> = {};
+  let failed = 0;
+  const runSection = async (id: SectionId): Promise<void> => {
+    log(`${id} …`);
+    const sectionStart = nowMs();
+    try {
+      const result = await RUNNERS[id]({ config, quick: args.quick, log });
+      for (const table of result.tables) console.log(renderTable(table));
+      tables[id] = result.tables;
+      const data = { machine, seconds: (nowMs() - sectionStart) / 1000, result: result.data };
+      results[id] = data;
+      await writeResult(id, data, partial);
+      log(`${id} done in ${((nowMs() - sectionStart) / 1000).toFixed(0)} s`);
+    } catch (error) {
+      failed += 1;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results[id] = { error: message };
+      console.error(`${id} failed: ${message}`);
+    }
+  };
+  for (const group of GROUPS) {
+    await Promise.all(group.filter((id) => args.only.includes(id)).map(runSection));
+  }
+  const loadAverageAtEnd = loadavg()[0] ?? 0;
+  log(
+    `load average (1 min): ${machine.loadAverageAtStart.toFixed(2)} at start, ${loadAverageAtEnd.toFixed(2)} at the end`,
+  );
+  await writeTables(
+    SECTIONS.flatMap((id) => tables[id] ?? []),
+    partial,
+  );
+  const file = await writeResult(
+    'latest',
+    {
+      machine: { ...machine, loadAverageAtEnd },
+      seconds: (nowMs() - started) / 1000,
+      sections: results,
+    },
+    partial,
+  );
+  log(`total ${elapsed()}; results in ${file}`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

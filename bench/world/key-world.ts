@@ -1,0 +1,108 @@
+// The world around the companion, in the orchestrator's process: the HES stand-in on
+// its own SQLite file, the delaying proxy in front of it, and virtual keys on the
+// virtual USB bus or Bluetooth adapter (key-links.ts). Keys are provisioned and
+// imported as an administrator would, and start switched off.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHesStandIn, type HesStandInServer } from '../../emulator/hes/server';
+import { provisionKeys } from '../../emulator/key/provision';
+import { MIN_HASH_COST } from '../../emulator/key/secret-hash';
+import { VirtualKey } from '../../emulator/key/virtual-key';
+import { IDEAL_HID_LINK } from '../../emulator/link/hid-link';
+import { DEFAULT_LINK_MODEL } from '../../emulator/ble/link-model';
+import { startDelayProxy, type DelayProxy } from '../net/delay-proxy';
+import { SERVER_RTT_MS, type LinkProfile } from '../link-profiles';
+import { KeyLinks } from './key-links';
+
+export interface BenchKey {
+  readonly serialNo: string;
+  readonly key: VirtualKey;
+  readonly link: 'usb' | 'ble';
+}
+
+let batches = 0;
+let employees = 0;
+
+export class KeyWorld {
+  readonly links = new KeyLinks();
+  readonly #advertised = new Set<VirtualKey>();
+
+  private constructor(
+    readonly dir: string,
+    readonly server: HesStandInServer,
+    readonly proxy: DelayProxy,
+  ) {}
+
+  static async start(options: { readonly serverRttMs?: number } = {}): Promise<KeyWorld> {
+    const dir = await mkdtemp(join(tmpdir(), 'hideez-bench-'));
+    const server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
+    const proxy = await startDelayProxy({
+      targetPort: server.port,
+      oneWayMs: (options.serverRttMs ?? SERVER_RTT_MS) / 2,
+    });
+    return new KeyWorld(dir, server, proxy);
+  }
+
+  /** The address the companion is given: the proxy. */
+  get serverUrl(): string {
+    return this.proxy.url;
+  }
+
+  /** Applies a profile's link model to links opened from now on. */
+  setProfile(profile: LinkProfile): void {
+    this.links.bus.linkModel = profile.hid ?? IDEAL_HID_LINK;
+    this.links.adapter.setLinkModel(profile.ble ?? DEFAULT_LINK_MODEL);
+  }
+
+  /**
+   * New keys, imported into the stand-in, switched off. The virtual key's scrypt cost
+   * is the lowest: the key's own compute is not what is measured (a real key's time
+   * to check a code is unknown here and left out of the model).
+   */
+  async provision(count: number, link: 'usb' | 'ble'): Promise<BenchKey[]> {
+    const keyDir = join(this.dir, `keys-${++batches}`);
+    const records = await provisionKeys(keyDir, count);
+    this.server.standIn.importVaults(records);
+    const opened = await VirtualKey.openFolder(keyDir, { hashCost: MIN_HASH_COST });
+    const keys = opened.map((key) => ({ serialNo: key.serialNo, key, link }));
+    for (const { key } of keys) key.unplug();
+    return keys;
+  }
+
+  /** Admin: a new employee and the key reserved for them; returns the activation code. */
+  reserve(serialNo: string): string {
+    employees += 1;
+    const employee = this.server.standIn.addEmployee({
+      firstName: 'Bench',
+      lastName: `User ${employees}`,
+      email: `bench${employees}@example.com`,
+    });
+    return this.server.standIn.reserve(serialNo, employee.id).activationCode;
+  }
+
+  approve(workstationId: string): void {
+    this.server.standIn.approveWorkstation(workstationId);
+  }
+
+  /** The key is switched on (USB: plugged in; BLE: powered and advertising). */
+  async switchOn(bench: BenchKey): Promise<void> {
+    if (bench.link === 'usb') return this.links.bus.plug(bench.key);
+    await bench.key.plug();
+    if (!this.#advertised.has(bench.key)) {
+      this.#advertised.add(bench.key);
+      this.links.adapter.addPeripheral(bench.key);
+    }
+  }
+
+  switchOff(bench: BenchKey): void {
+    if (bench.link === 'usb') this.links.bus.unplug(bench.key);
+    else bench.key.unplug();
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close();
+    await this.server.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,46 @@
+// AuthHwVault (the server's CheckPassphrase through /deviceHub) runs only for a key that
+// asks for its master key (hideez-client-behaviour.md §1.5), not at every connection.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FlowStep } from '../../../shared/ipc/snapshot';
+import { settled, startWithReservedKey, type IpcRig } from './ipc-rig';
+
+let c: IpcRig | undefined;
+afterEach(async () => {
+  await c?.close();
+  c = undefined;
+});
+
+const stepsOf = (rig: IpcRig, serial: string): FlowStep[] =>
+  rig.snapshots.flatMap((s) => s.keys.filter((k) => k.serialNo === serial).map((k) => k.step));
+
+async function activateAndReplug(
+  masterKeyConnection: boolean,
+): Promise<{ rig: IpcRig; serial: string }> {
+  const { rig, serial, code } = await startWithReservedKey();
+  c = rig;
+  rig.profile({ masterKeyConnection });
+  rig.devices.start();
+  await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
+  await rig.call('submitActivationCode', serial, code);
+  expect((await rig.until(serial, settled)).step).toBe('online');
+  await rig.unplug(serial);
+  rig.snapshots.length = 0;
+  await rig.plug(serial);
+  expect((await rig.until(serial, settled)).step).toBe('online');
+  return { rig, serial };
+}
+
+describe('master-key authorization', () => {
+  it('a profile that wants the master key at connection: the flow authorizes the key through the server', async () => {
+    const { rig, serial } = await activateAndReplug(true);
+    expect(stepsOf(rig, serial)).toContain('authorizing');
+    // The key's own flag is satisfied for this connection.
+    const info = rig.devices.key(serial)?.info;
+    expect(info?.access.masterKeyRequired).toBe(false);
+  });
+
+  it('a profile that does not: no AuthHwVault, no /deviceHub round trip at connection', async () => {
+    const { rig, serial } = await activateAndReplug(false);
+    expect(stepsOf(rig, serial)).not.toContain('authorizing');
+  });
+});
