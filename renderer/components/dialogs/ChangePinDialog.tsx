@@ -8,7 +8,7 @@ import { PIN_MAX_LENGTH } from '../../../shared/ipc/input-rules';
 import { errorRef, translate, type MessageRef } from '../../i18n/message-ref';
 import { Modal } from './Modal';
 import { DialogButtons, PromptResult, Verifying } from './parts';
-import { pinProblem, refusePin } from './pin-rules';
+import { pinProblem, refusePin, shownPinProblem } from './pin-rules';
 import { NewPinFields } from './NewPinFields';
 import { PinInput } from './PinInput';
 import { useSecretField } from './secret-field';
@@ -37,11 +37,7 @@ export function ChangePinDialog(props: ChangePinDialogProps): ReactElement {
   const max = PIN_MAX_LENGTH;
   const problem = pinProblem(pin.value, min, max);
   const oldProblem = pinProblem(old.value, 1, max);
-  const shownProblem: MessageRef | undefined = pin.refused
-    ? { key: `error.${pin.refused}` }
-    : pin.value.length > 0
-      ? problem
-      : undefined;
+  const shownProblem = shownPinProblem(pin, problem);
 
   const { focus } = old;
   useEffect(() => {

@@ -7,7 +7,7 @@ import type { Prompt } from '../../../shared/ipc/snapshot';
 import { errorRef, translate, type MessageRef } from '../../i18n/message-ref';
 import { Modal } from './Modal';
 import { DialogButtons, PromptResult, Verifying } from './parts';
-import { pinMaxLength, pinProblem, refusePin } from './pin-rules';
+import { pinMaxLength, pinProblem, refusePin, shownPinProblem } from './pin-rules';
 import { NewPinFields } from './NewPinFields';
 import { useSecretField } from './secret-field';
 
@@ -48,11 +48,7 @@ export function NewPinDialog(props: NewPinDialogProps): ReactElement {
   const min = prompt.minLength;
   const max = pinMaxLength(prompt.maxLength);
   const problem = pinProblem(pin.value, min, max);
-  const shownProblem: MessageRef | undefined = pin.refused
-    ? { key: `error.${pin.refused}` }
-    : pin.value.length > 0
-      ? problem
-      : undefined;
+  const shownProblem = shownPinProblem(pin, problem);
 
   const { focus } = pin;
   useEffect(() => {

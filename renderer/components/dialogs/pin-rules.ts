@@ -29,3 +29,12 @@ export function pinProblem(pin: string, min: number, max: number): MessageRef | 
       return undefined;
   }
 }
+
+/** What a PIN field shows now: a refused keystroke first, else its rule once typing has started. */
+export function shownPinProblem(
+  field: { readonly value: string; readonly refused: InputErrorCode | undefined },
+  problem: MessageRef | undefined,
+): MessageRef | undefined {
+  if (field.refused) return { key: `error.${field.refused}` };
+  return field.value.length > 0 ? problem : undefined;
+}
