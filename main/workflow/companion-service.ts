@@ -368,6 +368,12 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       publish();
       return response.info;
     },
+    codeAttemptsLeft(attemptsRemain) {
+      if (!e.info) throw new WorkflowError(WorkflowErrorCode.KeyError);
+      e.info = { ...e.info, unlockAttemptsRemain: attemptsRemain };
+      publish();
+      return e.info;
+    },
     serverReady: () => hes.state.state === 'connected',
     server: (call, signal) =>
       new Promise((resolve, reject) => {

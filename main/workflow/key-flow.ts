@@ -39,6 +39,8 @@ export interface FlowHost {
     timeoutMs?: number,
   ): Promise<Response>;
   readInfo(signal: AbortSignal): Promise<KeyInfo>;
+  /** A wrong code's answer carries the attempts left: the key's report without re-reading it. */
+  codeAttemptsLeft(attemptsRemain: number): KeyInfo;
   /** Whether server calls can be made now. */
   serverReady(): boolean;
   /** Runs a server call, abandoned (not cancelled) when the flow is aborted. */
@@ -118,7 +120,13 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
         signal,
       );
       lastResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
-      info = await host.readInfo(signal);
+      // A wrong code with tries left changes nothing but the count, which the answer carries
+      // (docs/protocol.md §5.2): no GetInfo, so the user hears at once (a GetInfo is 0.2 s on BLE).
+      const left = 'attemptsRemain' in response ? response.attemptsRemain : undefined;
+      info =
+        response.status === DeviceErrorCode.ERR_PIN_WRONG && left !== undefined && left > 0
+          ? host.codeAttemptsLeft(left)
+          : await host.readInfo(signal);
     } finally {
       input.handled();
     }

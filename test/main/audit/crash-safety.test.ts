@@ -44,19 +44,21 @@ const runAndKill = (
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
+      // Every complete line counts, also those written between the decision to kill and
+      // the kill landing: the child went on recording, and the server went on storing.
       for (const text of lines) {
-        if (killed) return;
         if (text.startsWith('R ')) run.recorded.push(text.slice(2));
         else if (text.startsWith('S '))
           run.sentBatches.push(JSON.parse(text.slice(2)) as WorkstationEventDto[]);
-        if (killWhen(run)) {
+        if (!killed && killWhen(run)) {
           killed = true;
           child.kill('SIGKILL');
         }
       }
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': every line the child wrote before dying has been read by then.
+    child.on('close', (code, signal) => {
       if (signal === 'SIGKILL') resolve(run);
       else reject(new Error(`child exited on its own (${code}): ${stderr}`));
     });

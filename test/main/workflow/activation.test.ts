@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Command } from '../../../device/protocol/messages';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import { startCompanionRig, type CompanionRig } from './companion-rig';
 
@@ -118,5 +119,47 @@ describe('first activation through the companion service', () => {
     expect(key.error?.code).toBe('WORKFLOW_CANCELLED_BY_USER');
     expect(key.prompt).toBeUndefined();
     expect(key.view.kind).toBe('awaitingActivation');
+  });
+});
+
+describe('a wrong code costs one exchange with the key', () => {
+  it('the attempts left come from the wrong-code answer itself: no GetInfo before the prompt says so', async () => {
+    c = await startCompanionRig(1);
+    const rig = c;
+    const [serial = ''] = rig.serials;
+    const code = rig.reserve(serial);
+    rig.devices.start();
+    await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
+    // Record what reaches the key's firmware from here on.
+    const key = rig.usb.keys.find((k) => k.serialNo === serial);
+    if (!key) throw new Error('no key');
+    const firmware = key.firmware;
+    const seen: number[] = [];
+    const handle = firmware.handle.bind(firmware);
+    firmware.handle = (request, signal) => {
+      seen.push(request.command);
+      return handle(request, signal);
+    };
+    const wrong = wrongCode(code);
+    rig.typed.push(wrong);
+    await rig.service.submitActivationCode(serial, wrong);
+    const asked = await rig.until(
+      serial,
+      (k) => k.prompt?.kind === 'activationCode' && k.prompt.lastResult === 'wrong',
+    );
+    expect(asked.prompt).toMatchObject({ attemptsRemain: 2 });
+    expect(asked.view).toMatchObject({ kind: 'awaitingActivation', params: { attemptsRemain: 2 } });
+    expect(seen).toEqual([Command.UnlockWithCode]);
+
+    // The last wrong code locks: that one is re-read (and reported), as the lock changes.
+    await rig.service.submitActivationCode(serial, wrong);
+    await rig.until(
+      serial,
+      (k) => k.prompt?.kind === 'activationCode' && k.prompt.attemptsRemain === 1,
+    );
+    await rig.service.submitActivationCode(serial, wrong);
+    const locked = await rig.until(serial, (k) => k.step === 'stopped');
+    expect(locked.view.kind).toBe('lockedByCode');
+    expect(seen.filter((cmd) => cmd === Command.GetInfo).length).toBeGreaterThan(0);
   });
 });
