@@ -20,6 +20,7 @@ import {
   setDefaultProfile,
   type ProfileChange,
 } from '../../main/workflow/companion-rig';
+import { createWaiters } from '../../main/workflow/waiters';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const RENDERER = join(ROOT, 'out', 'renderer');
@@ -105,25 +106,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     });
     cleanups.push(() => app.stop());
     const events: IpcEvent[] = [];
-    const waiters = new Set<() => void>();
-    const wake = (): void => {
-      for (const w of [...waiters]) w();
-    };
+    const { wake, wait } = createWaiters();
     app.router.onEvent((e) => {
       events.push(e);
       wake();
     });
     app.hes.onState(wake);
-    const wait = (test: () => boolean): Promise<void> =>
-      new Promise((resolveWait) => {
-        if (test()) return resolveWait();
-        const w = (): void => {
-          if (!test()) return;
-          waiters.delete(w);
-          resolveWait();
-        };
-        waiters.add(w);
-      });
     const key = (serial: string): KeySnapshot | undefined =>
       app.router.snapshot()?.keys.find((k) => k.serialNo === serial);
     const untilKey = async (

@@ -8,7 +8,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { DeviceManager } from '../../../device/manager/device-manager';
 import { openAuditQueue, type AuditQueue } from '../../../main/audit/audit-queue';
 import { auditSender } from '../../../main/hes/audit-sender';
-import { createHesClient, type HesClient } from '../../../main/hes/hes-client';
+import {
+  createHesClient,
+  type HesClient,
+  type HesClientOptions,
+} from '../../../main/hes/hes-client';
 import {
   createCompanionService,
   type CompanionService,
@@ -19,6 +23,7 @@ import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { ServerConnection } from '../../../shared/view/server-state';
 import { TappedUsbBus, virtualKeys } from '../../device/manager/virtual-usb';
 import { startRig, workstationInfo, type Rig } from '../../integration/hes/stand-in-rig';
+import { createWaiters } from './waiters';
 
 export interface CompanionRig {
   readonly rig: Rig;
@@ -80,9 +85,18 @@ export function setDefaultProfile(rig: Rig, p: ProfileChange): void {
   db.close();
 }
 
+type Relay = HesClientOptions['relay'];
+
+export interface CompanionRigOptions {
+  /** false: leave the workstation unapproved. */
+  readonly approve?: boolean;
+  /** Wraps the relay to the keys (a test that holds server commands on their way). */
+  readonly relay?: (toKeys: Relay) => Relay;
+}
+
 export async function startCompanionRig(
   count = 1,
-  options: { approve?: boolean } = {},
+  options: CompanionRigOptions = {},
 ): Promise<CompanionRig> {
   const rig = await startRig();
   const { keys, records, cleanup } = await virtualKeys(count);
@@ -98,7 +112,7 @@ export async function startCompanionRig(
     serverUrl: rig.server.url,
     workstationId,
     workstationInfo: () => workstationInfo(workstationId),
-    relay: deviceRelay(devices),
+    relay: options.relay ? options.relay(deviceRelay(devices)) : deviceRelay(devices),
     reconnect: { firstMs: 20, stepMs: 20, maxMs: 100, jitter: 0 },
     registrationRetryMs: 50,
   });
@@ -112,25 +126,14 @@ export async function startCompanionRig(
   const service = createCompanionService({ devices, hes, audit, historyFile });
   const snapshots: AppSnapshot[] = [];
   const notices: Notice[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = createWaiters();
+  const wait = waiters.wait;
   service.onSnapshot((s) => {
     snapshots.push(s);
-    for (const w of [...waiters]) w();
+    waiters.wake();
   });
   service.onNotice((n) => notices.push(n));
-  const wait = (test: () => boolean): Promise<void> =>
-    new Promise((resolve) => {
-      if (test()) return resolve();
-      const w = (): void => {
-        if (!test()) return;
-        waiters.delete(w);
-        resolve();
-      };
-      waiters.add(w);
-    });
-  hes.onState(() => {
-    for (const w of [...waiters]) w();
-  });
+  hes.onState(waiters.wake);
   const key = (serial: string): KeySnapshot | undefined =>
     service.snapshot().keys.find((k) => k.serialNo === serial);
   const crig: CompanionRig = {
