@@ -3,6 +3,7 @@
 // lock, the PIN, the access profile, the last accepted remote counter and the
 // housekeeping values. parseKeyState() checks everything a file could get
 // wrong, so a corrupt or tampered file gives a KeyStateError, never a crash.
+import { LICENSE_SLOTS } from '../../device/protocol/message-codec';
 import { CodeLockReason } from '../../shared/key/key-info';
 import type { AccessParams } from '../remote-channel/ops';
 import { SEAL_SECRET_BYTES } from '../remote-channel/seal';
@@ -71,9 +72,7 @@ export interface KeyState {
   readonly licenses: readonly (string | null)[];
 }
 
-/** As LICENSE_SLOTS in device/protocol/message-codec.ts. */
-export const KEY_LICENSE_SLOTS = 8;
-const freeLicenses = (): (string | null)[] => Array.from({ length: KEY_LICENSE_SLOTS }, () => null);
+const freeLicenses = (): (string | null)[] => Array.from({ length: LICENSE_SLOTS }, () => null);
 
 export const blankPinState = (profile: AccessParams | null): PinState => ({
   hash: null,
@@ -266,8 +265,8 @@ export function parseKeyState(value: unknown): KeyState {
 /** Files written before licences existed have none: every slot free. */
 function parseLicenses(value: unknown): (string | null)[] {
   if (value === undefined) return freeLicenses();
-  if (!Array.isArray(value) || value.length !== KEY_LICENSE_SLOTS) {
-    throw invalid('state.licenses', `is not a list of ${KEY_LICENSE_SLOTS} slots`);
+  if (!Array.isArray(value) || value.length !== LICENSE_SLOTS) {
+    throw invalid('state.licenses', `is not a list of ${LICENSE_SLOTS} slots`);
   }
   return value.map((slot: unknown, i) => {
     if (slot === null) return null;

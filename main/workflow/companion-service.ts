@@ -32,8 +32,8 @@ import type {
 } from '../../shared/ipc/snapshot';
 import { isLowBattery } from '../../shared/key/battery';
 import type { KeyInfo } from '../../shared/key/key-info';
-import { deriveKeyView, SERVER_CODE_VIEWS, type KeyView } from '../../shared/view/key-view';
-import type { ServerAnswer, ServerErrorCode } from '../../shared/view/server-state';
+import { deriveKeyView, isServerErrorCode, type KeyView } from '../../shared/view/key-view';
+import type { ServerAnswer } from '../../shared/view/server-state';
 import {
   VaultStatus,
   VaultStatusReason,
@@ -143,8 +143,6 @@ interface KeyEntry {
   lowBatteryNoticed: boolean;
 }
 
-const isServerErrorCode = (code: number): code is ServerErrorCode =>
-  Object.hasOwn(SERVER_CODE_VIEWS, code);
 const lockPicture = (i: KeyInfo): string =>
   `${i.lockedByCode}/${i.lockedByPin}/${i.access.locked}/${i.canUnlock}/${i.access.newPinRequired}/${i.access.pinRequired}`;
 

@@ -4,6 +4,7 @@
 // the key's first free slot; a locked key refuses that, so it gets an explicit slot, as
 // the Hideez Client does. Each loaded licence is reported applied. Offline, the step
 // is skipped: the server asks again at the next connection.
+import { LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../../device/protocol/message-codec';
 import { Command } from '../../device/protocol/messages';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import type { HwVaultInfoFromHesDto, HwVaultLicenseDto } from '../../shared/hes/dto';
@@ -11,10 +12,6 @@ import type { KeyInfo } from '../../shared/key/key-info';
 import type { FlowHost } from './key-flow';
 import { serverCall } from './server-call';
 import { WorkflowError, WorkflowErrorCode } from './workflow-error';
-
-/** The key's licence slots (docs/protocol.md §5.7). */
-const SLOTS = 8;
-const MAX_BYTES = 1024;
 
 const LOCKED: ReadonlySet<number> = new Set([
   DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE,
@@ -37,7 +34,7 @@ export async function loadLicenses(
     let response = await host.request({ command: Command.LoadLicense, data }, signal);
     if (LOCKED.has(response.status)) {
       response = await host.request(
-        { command: Command.LoadLicense, data, slot: index % SLOTS },
+        { command: Command.LoadLicense, data, slot: index % LICENSE_SLOTS },
         signal,
       );
     }
@@ -51,7 +48,7 @@ export async function loadLicenses(
 /** The blob the key stores; a licence without one (or an id) is the server's mistake. */
 function licenseBytes(license: HwVaultLicenseDto): Uint8Array {
   const data = Buffer.from(license.data, 'base64');
-  if (license.id === '' || data.length === 0 || data.length > MAX_BYTES) {
+  if (license.id === '' || data.length === 0 || data.length > LICENSE_MAX_BYTES) {
     throw new WorkflowError(WorkflowErrorCode.LicenseInvalid);
   }
   return new Uint8Array(data);

@@ -132,6 +132,10 @@ export const SERVER_CODE_VIEWS: Readonly<Record<ServerErrorCode, ViewKind | null
   [HesErrorCode.DeviceIsLockedByCode]: null,
 };
 
+/** Whether a HideezErrorCode is one the view catalogue knows. */
+export const isServerErrorCode = (code: number): code is ServerErrorCode =>
+  Object.hasOwn(SERVER_CODE_VIEWS, code);
+
 /** Verdicts: what the server says about the key itself, in precedence order. */
 const VERDICTS = [
   'wiped',

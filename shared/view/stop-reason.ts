@@ -2,8 +2,7 @@
 // server code the view was derived from (615 → locked, 614 → compromised, …) or a lock
 // the view shows would only repeat it in technical words; a cancel, a timeout or a
 // key error does add something, and is shown with "Try again".
-import { SERVER_CODE_VIEWS } from './key-view';
-import type { ServerErrorCode } from './server-state';
+import { isServerErrorCode, SERVER_CODE_VIEWS } from './key-view';
 import type { ViewKind } from './view-kind';
 
 /** The workflow's stop codes (main/workflow/workflow-error.ts) that a view already says. */
@@ -25,9 +24,6 @@ const SAID_BY_VIEW: Readonly<Record<string, readonly ViewKind[]>> = {
     'wipedOnAnotherServer',
   ],
 };
-
-const isServerErrorCode = (code: number): code is ServerErrorCode =>
-  Object.hasOwn(SERVER_CODE_VIEWS, code);
 
 /** Views whose cause is the workstation, not the key: what stopped the flow follows from it. */
 const GATES: ReadonlySet<ViewKind> = new Set(['notApproved', 'alarm']);
