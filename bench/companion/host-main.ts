@@ -10,6 +10,8 @@ import { createBleDiscovery } from '../../device/transport/ble/ble-discovery';
 import { isNobleLike } from '../../device/transport/ble/noble-like';
 import { createHidDiscovery } from '../../device/transport/hid';
 import type { TransportDiscovery } from '../../device/transport/transport';
+import type { KeyDiscovery } from '../../device/key/key-connection';
+import { openProtocolKeys } from '../../device/open-protocol/open-discovery';
 import { startCompanionApp, type CompanionApp } from '../../main/app/companion-app';
 import { workstationInfo } from '../../main/app/workstation-info';
 import { openAuditQueue, type AuditQueue } from '../../main/audit/audit-queue';
@@ -69,13 +71,16 @@ function bleDiscovery(): TransportDiscovery {
 }
 
 async function startApp(config: Extract<HostConfig, { mode: 'app' }>): Promise<void> {
-  const discoveries: TransportDiscovery[] = [];
+  const discoveries: KeyDiscovery[] = [];
   if (config.links.includes('usb')) {
     discoveries.push(
-      countingDiscovery(createHidDiscovery({ hid: hid.nodeHid, usb: hid.usb }), exchanges),
+      openProtocolKeys(
+        countingDiscovery(createHidDiscovery({ hid: hid.nodeHid, usb: hid.usb }), exchanges),
+      ),
     );
   }
-  if (config.links.includes('ble')) discoveries.push(countingDiscovery(bleDiscovery(), exchanges));
+  if (config.links.includes('ble'))
+    discoveries.push(openProtocolKeys(countingDiscovery(bleDiscovery(), exchanges)));
   app = await startCompanionApp({
     dataDir: config.dataDir,
     serverUrl: config.serverUrl,

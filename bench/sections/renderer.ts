@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { openProtocolKeys } from '../../device/open-protocol/open-discovery';
 import { createHidDiscovery } from '../../device/transport/hid';
 import { startCompanionApp, type CompanionApp } from '../../main/app/companion-app';
 import { startBrowserHost } from '../../main/browser-host/browser-host';
@@ -168,7 +169,11 @@ export const rendererSection: Section = async ({ config, log }) => {
   const app = await startCompanionApp({
     dataDir,
     serverUrl: world.serverUrl,
-    discoveries: [createHidDiscovery({ hid: world.links.bus.nodeHid, usb: world.links.bus.usb })],
+    discoveries: [
+      openProtocolKeys(
+        createHidDiscovery({ hid: world.links.bus.nodeHid, usb: world.links.bus.usb }),
+      ),
+    ],
     appVersion: '0.0.0-bench',
   });
   const host = await startBrowserHost({ router: app.router, root: RENDERER });

@@ -1,11 +1,12 @@
-// The one place the app asks for keys: it runs every discovery, opens each link
-// it reports, learns the key's serial number with GetInfo, merges a key's USB
-// and BLE links into one key, and runs each key's exchanges one at a time
-// (different keys in parallel). See docs/architecture.md, device layer.
+// The one place the app asks for keys: it runs every discovery (each knows its
+// key families), opens each key it reports through that family's driver, learns
+// the key's serial number, merges a key's USB and BLE links into one key, and runs
+// each key's operations one at a time (different keys, of any family, in
+// parallel). See docs/architecture.md, device layer.
 import { DeviceError, DeviceErrorKind } from '../errors/device-error';
-import { encodeRequest } from '../protocol/message-codec';
-import type { Request, Response } from '../protocol/messages';
-import type { LinkAvailability, LinkKind, TransportDiscovery } from '../transport/transport';
+import type { KeyDiscovery } from '../key/key-connection';
+import type { KeyAnswer, KeyOperation } from '../key/key-operations';
+import type { LinkAvailability, LinkKind } from '../transport/transport';
 import { KeyNotFoundError } from './key-not-found-error';
 import type { KeyRecord } from './key-record';
 import { KeyRegistry } from './key-registry';
@@ -18,7 +19,7 @@ import {
 } from './manager-events';
 
 export interface DeviceManagerOptions {
-  readonly discoveries: readonly TransportDiscovery[];
+  readonly discoveries: readonly KeyDiscovery[];
   /** Time limit for the GetInfo that identifies a newly opened link. Default 5 s (Hideez DefaultCommandTimeout). */
   readonly infoTimeoutMs?: number;
   /** Wait before reopening a lost link. Default 2 s (Hideez ReconnectDelay). */
@@ -33,7 +34,7 @@ export type { KeyRequestOptions } from './managed-key';
 
 export class DeviceManager {
   readonly #events = new ManagerEvents();
-  readonly #discoveries: readonly TransportDiscovery[];
+  readonly #discoveries: readonly KeyDiscovery[];
   readonly #availability = new Map<LinkKind, LinkAvailability>();
   readonly #registry: KeyRegistry;
   readonly #supervisor: LinkSupervisor;
@@ -116,23 +117,27 @@ export class DeviceManager {
   }
 
   /**
-   * Runs one request on the key, after the key's earlier jobs (FIFO). Rejects
-   * with KeyNotFoundError for an unknown serial, the codec's ProtocolError for a
-   * request it refuses (before queueing), or a DeviceError (Disconnected,
+   * Runs one operation on the key, after the key's earlier jobs (FIFO). Rejects
+   * with KeyNotFoundError for an unknown serial, the family's ProtocolError for an
+   * operation it refuses (before queueing), or a DeviceError (Disconnected,
    * Timeout, Cancelled, Busy, LinkError, Protocol).
    */
-  request(serialNo: string, request: Request, options: KeyRequestOptions): Promise<Response> {
+  request(
+    serialNo: string,
+    operation: KeyOperation,
+    options: KeyRequestOptions,
+  ): Promise<KeyAnswer> {
     const key = this.#registry.get(serialNo);
     if (!key) return Promise.reject(new KeyNotFoundError(serialNo));
     try {
-      encodeRequest(request); // a bad request fails now, not after the jobs before it
+      key.check(operation); // a bad operation fails now, not after the jobs before it
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error('Bad request'));
     }
-    return key.request(request, options);
+    return key.request(operation, options);
   }
 
-  #watch(discovery: TransportDiscovery): void {
+  #watch(discovery: KeyDiscovery): void {
     try {
       this.#unwatch.push(
         discovery.watch({

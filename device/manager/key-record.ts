@@ -29,8 +29,10 @@ export interface KeyRecord {
   readonly activeLink?: LinkKind;
   /** The BLE link's signal strength, when known. */
   readonly rssi?: number;
-  /** The last KeyInfo read (GetInfo at open, refreshed on AccessChanged and Battery events). */
+  /** The key's state: read at open, kept current by its state events and rereads. */
   readonly info?: KeyInfo;
+  /** How many other hosts the key says are connected to it (a Key 3 tells; others do not). */
+  readonly otherHosts?: number;
   /** Why the last attempt to open a link failed, while the key has no link (e.g. no permission). */
   readonly openError?: DeviceErrorData;
 }

@@ -5,17 +5,17 @@
 // its links: it is physically gone. Until then it stays, 'disconnected', so
 // the UI can say so and requests fail with Disconnected rather than "unknown".
 import type { DeviceError } from '../errors/device-error';
-import type { Event } from '../protocol/messages';
+import type { KeyConnection } from '../key/key-connection';
+import type { KeyEvent } from '../key/key-events';
 import type { TransportDescriptor } from '../transport/transport';
 import type { KeyRecord } from './key-record';
-import type { OpenedLink } from './link-opener';
 import { ManagedKey } from './managed-key';
 
 export interface KeyRegistryHooks {
   added(record: KeyRecord): void;
   changed(record: KeyRecord): void;
   removed(serialNo: string): void;
-  event(serialNo: string, event: Event): void;
+  event(serialNo: string, event: KeyEvent): void;
 }
 
 export interface KeyRegistryOptions {
@@ -62,7 +62,7 @@ export class KeyRegistry {
     this.#forgetIfGone(entry);
   }
 
-  attach(link: OpenedLink): void {
+  attach(link: KeyConnection): void {
     const { id } = link.descriptor;
     const serialNo = link.info.serialNo;
     // The link said another serial than the key does: the key is right.

@@ -4,13 +4,13 @@
 // bounded in number so a link that cannot be opened (no permission, a broken
 // key) does not loop.
 import { DeviceError, DeviceErrorKind } from '../errors/device-error';
-import type { TransportDescriptor, TransportDiscovery } from '../transport/transport';
-import { type OpenLinkOptions, type OpenedLink, openLink } from './link-opener';
+import type { KeyConnection, KeyDiscovery, OpenKeyOptions } from '../key/key-connection';
+import type { TransportDescriptor } from '../transport/transport';
 
 export interface LinkSupervisorHooks {
   /** A link starts opening; serialHint when the descriptor tells it. */
   opening(descriptor: TransportDescriptor): void;
-  opened(link: OpenedLink): void;
+  opened(link: KeyConnection): void;
   /** Opening failed; `final` when no more attempts follow. */
   openFailed(descriptor: TransportDescriptor, error: DeviceError, final: boolean): void;
   /** An open link went away (it may be reopened). */
@@ -21,7 +21,7 @@ export interface LinkSupervisorHooks {
   updated(descriptor: TransportDescriptor, serialNo: string): void;
 }
 
-export interface LinkSupervisorOptions extends Omit<OpenLinkOptions, 'signal'> {
+export interface LinkSupervisorOptions extends Omit<OpenKeyOptions, 'signal'> {
   /** Wait before reopening a lost link (the Hideez Client's ReconnectDelay is 2 s). */
   readonly reconnectDelayMs: number;
   /** Opens tried per arrival or loss before giving up until discovery reports the link again. */
@@ -30,9 +30,9 @@ export interface LinkSupervisorOptions extends Omit<OpenLinkOptions, 'signal'> {
 
 interface Tracked {
   descriptor: TransportDescriptor;
-  readonly discovery: TransportDiscovery;
+  readonly discovery: KeyDiscovery;
   phase: 'idle' | 'opening' | 'open';
-  open?: OpenedLink | undefined;
+  open?: KeyConnection | undefined;
   stopWatching?: (() => void) | undefined;
   timer?: NodeJS.Timeout | undefined;
   abort?: AbortController | undefined;
@@ -54,7 +54,7 @@ export class LinkSupervisor {
     return this.#links.get(id)?.discovered ?? false;
   }
 
-  added(discovery: TransportDiscovery, descriptor: TransportDescriptor): void {
+  added(discovery: KeyDiscovery, descriptor: TransportDescriptor): void {
     if (this.#stopped) return;
     const known = this.#links.get(descriptor.id);
     if (known) {
@@ -90,7 +90,7 @@ export class LinkSupervisor {
     const open = tracked.open;
     if (open) {
       this.#onLost(tracked, new DeviceError(DeviceErrorKind.Disconnected, 'The key was removed'));
-      void open.transport.close().catch(() => undefined);
+      void open.close().catch(() => undefined);
     }
     this.hooks.gone(tracked.descriptor);
   }
@@ -114,8 +114,8 @@ export class LinkSupervisor {
       tracked.abort?.abort();
       tracked.stopWatching?.();
     }
-    const open = all.flatMap((t) => (t.open ? [t.open.transport] : []));
-    await Promise.all(open.map((transport) => transport.close().catch(() => undefined)));
+    const open = all.flatMap((t) => (t.open ? [t.open] : []));
+    await Promise.all(open.map((key) => key.close().catch(() => undefined)));
   }
 
   #open(tracked: Tracked): void {
@@ -125,29 +125,31 @@ export class LinkSupervisor {
     const abort = new AbortController();
     tracked.abort = abort;
     this.hooks.opening(tracked.descriptor);
-    openLink(tracked.discovery, tracked.descriptor, { ...this.options, signal: abort.signal }).then(
-      (opened) => this.#onOpened(tracked, abort, opened),
-      (error: unknown) => this.#onOpenFailed(tracked, abort, error),
-    );
+    tracked.discovery
+      .open(tracked.descriptor, { infoTimeoutMs: this.options.infoTimeoutMs, signal: abort.signal })
+      .then(
+        (opened) => this.#onOpened(tracked, abort, opened),
+        (error: unknown) => this.#onOpenFailed(tracked, abort, error),
+      );
   }
 
-  #onOpened(tracked: Tracked, abort: AbortController, opened: OpenedLink): void {
+  #onOpened(tracked: Tracked, abort: AbortController, opened: KeyConnection): void {
     if (
       this.#stopped ||
       abort.signal.aborted ||
       this.#links.get(tracked.descriptor.id) !== tracked
     ) {
       // Stopped or gone while opening: nobody wants this link any more.
-      void opened.transport.close();
+      void opened.close();
       return;
     }
     tracked.phase = 'open';
     tracked.open = opened;
     tracked.attempts = 0;
-    tracked.stopWatching = opened.transport.onDisconnect((reason) => this.#onLost(tracked, reason));
+    tracked.stopWatching = opened.onDisconnect((reason) => this.#onLost(tracked, reason));
     this.hooks.opened(opened);
     // The link may have dropped between GetInfo and here; its disconnect already fired.
-    if (!opened.transport.isOpen) {
+    if (!opened.isOpen) {
       this.#onLost(
         tracked,
         new DeviceError(DeviceErrorKind.Disconnected, 'The link closed while it was opened'),

@@ -4,18 +4,18 @@
 // key that loses one link keeps working on the other.
 import type { KeyInfo } from '../../shared/key/key-info';
 import { DeviceError, DeviceErrorKind, type DeviceErrorData } from '../errors/device-error';
-import { Command, type Event, type Request, type Response } from '../protocol/messages';
+import type { KeyConnection } from '../key/key-connection';
+import { applyStateUpdate, type KeyEvent } from '../key/key-events';
+import { type KeyAnswer, KeyOp, type KeyOperation, operationLabel } from '../key/key-operations';
 import type { KeepaliveStatus } from '../transport/transport';
 import { JobQueue } from './job-queue';
-import { infoAfterEvent, needsInfoRefresh } from './key-info-events';
 import type { KeyConnectionState, KeyLinkRecord, KeyRecord } from './key-record';
-import type { OpenedLink } from './link-opener';
 
 export interface KeyRequestOptions {
   /** Time limit for the key's answer; every keepalive restarts it (the transport's rule). */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
-  /** For diagnostics only (never message contents). Defaults to the command's name. */
+  /** For diagnostics only (never message contents). Defaults to the operation's name. */
   readonly label?: string;
   readonly onKeepalive?: (status: KeepaliveStatus) => void;
   /**
@@ -32,11 +32,11 @@ export interface ManagedKeyOptions {
   /** The record changed (state, links, info). */
   readonly changed: () => void;
   /** An event from the key's active link (one copy even when both links are up). */
-  readonly event: (event: Event) => void;
+  readonly event: (event: KeyEvent) => void;
 }
 
 interface AttachedLink {
-  readonly opened: OpenedLink;
+  readonly opened: KeyConnection;
   rssi: number | undefined;
   readonly stopEvents: () => void;
 }
@@ -55,8 +55,6 @@ function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<
     });
   });
 }
-const commandName = (command: number): string =>
-  Object.entries(Command).find(([, value]) => value === command)?.[0] ?? 'request';
 
 export class ManagedKey {
   readonly #links = new Map<string, AttachedLink>();
@@ -66,6 +64,8 @@ export class ManagedKey {
   #info: KeyInfo | undefined;
   #openError: DeviceErrorData | undefined;
   #refreshQueued = false;
+  /** Other hosts connected to the key, as it last said (Key 3 STATUS). */
+  #otherHosts: number | undefined;
   /** The link the running job uses, so a stuck job can have its link reset. */
   #busyLink: AttachedLink | undefined;
   /** The running exchange, settled once the transport has finished with it. */
@@ -79,7 +79,7 @@ export class ManagedKey {
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
       // A job that ignores its abort holds the link: closing the transport ends
       // its I/O; the link supervisor then reopens the link.
-      onStuck: () => void this.#busyLink?.opened.transport.close(),
+      onStuck: () => void this.#busyLink?.opened.close(),
     });
     // No link yet: requests fail at once with Disconnected until one attaches.
     this.#queue.close(this.disconnectedError());
@@ -110,6 +110,7 @@ export class ManagedKey {
       ...(active ? { activeLink: active.opened.descriptor.link } : {}),
       ...(rssi !== undefined ? { rssi } : {}),
       ...(this.#info ? { info: this.#info } : {}),
+      ...(this.#otherHosts !== undefined ? { otherHosts: this.#otherHosts } : {}),
       ...(this.#openError && this.state === 'disconnected' ? { openError: this.#openError } : {}),
     };
   }
@@ -128,13 +129,13 @@ export class ManagedKey {
     this.options.changed();
   }
 
-  attach(opened: OpenedLink): void {
+  attach(opened: KeyConnection): void {
     const id = opened.descriptor.id;
     this.#links.get(id)?.stopEvents();
     const link: AttachedLink = {
       opened,
       rssi: opened.descriptor.rssi,
-      stopEvents: opened.client.onEvent((event) => this.#onEvent(link, event)),
+      stopEvents: opened.onEvent((event) => this.#onEvent(link, event)),
     };
     this.#links.set(id, link);
     this.#connecting.delete(id);
@@ -161,10 +162,15 @@ export class ManagedKey {
     this.options.changed();
   }
 
-  request(request: Request, options: KeyRequestOptions): Promise<Response> {
-    const label = options.label ?? commandName(request.command);
+  /** Throws the family's ProtocolError for an operation the key's link could never send. */
+  check(operation: KeyOperation): void {
+    this.#active()?.opened.check(operation);
+  }
+
+  request(operation: KeyOperation, options: KeyRequestOptions): Promise<KeyAnswer> {
+    const label = options.label ?? operationLabel(operation);
     const maxDurationMs = options.maxDurationMs ?? options.timeoutMs + LONGEST_BUTTON_WAIT_MS;
-    return this.#queue.run((signal) => this.#exchange(request, options, signal), {
+    return this.#queue.run((signal) => this.#exchange(operation, options, signal), {
       timeoutMs: maxDurationMs,
       label,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -182,26 +188,26 @@ export class ManagedKey {
     this.#links.clear();
     this.#connecting.clear();
     for (const link of links) link.stopEvents();
-    await Promise.all(links.map((l) => l.opened.transport.close().catch(() => undefined)));
+    await Promise.all(links.map((l) => l.opened.close().catch(() => undefined)));
   }
 
   async #exchange(
-    request: Request,
+    operation: KeyOperation,
     options: KeyRequestOptions,
     signal: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<KeyAnswer> {
     // Chosen when the job starts, not when it was queued: the link may have changed.
     const link = this.#active();
     if (!link) throw this.disconnectedError();
     this.#busyLink = link;
-    const { transport, client } = link.opened;
+    const connection = link.opened;
     let stopWatching = (): void => undefined;
-    // The transport rejects its exchange on disconnect itself; this makes sure
+    // The driver rejects its operation on disconnect itself; this makes sure
     // the job ends even if the link vanishes between two of its steps.
     const gone = new Promise<never>((_, reject) => {
-      stopWatching = transport.onDisconnect((reason) => reject(reason));
+      stopWatching = connection.onDisconnect((reason) => reject(reason));
     });
-    const work = client.request(request, {
+    const work = connection.perform(operation, {
       timeoutMs: options.timeoutMs,
       signal,
       ...(options.onKeepalive ? { onKeepalive: options.onKeepalive } : {}),
@@ -220,13 +226,27 @@ export class ManagedKey {
     }
   }
 
-  #onEvent(link: AttachedLink, event: Event): void {
-    const updated = this.#info && infoAfterEvent(this.#info, event);
-    if (updated) {
-      this.#info = updated;
-      this.options.changed();
+  #onEvent(link: AttachedLink, event: KeyEvent): void {
+    if (event.kind === 'state') {
+      const { update } = event;
+      // Both links of a key send the same state; the link it comes over only owns the RSSI.
+      let changed = false;
+      const updated = this.#info && applyStateUpdate(this.#info, update);
+      if (updated) {
+        this.#info = updated;
+        changed = true;
+      }
+      if (update.rssi !== undefined && link.rssi !== update.rssi) {
+        link.rssi = update.rssi;
+        changed = true;
+      }
+      if (update.otherHosts !== undefined && update.otherHosts !== this.#otherHosts) {
+        this.#otherHosts = update.otherHosts;
+        changed = true;
+      }
+      if (changed) this.options.changed();
+      if (update.refresh) this.#refreshInfo();
     }
-    if (needsInfoRefresh(event)) this.#refreshInfo();
     if (link === this.#active()) this.options.event(event);
   }
 
@@ -235,12 +255,12 @@ export class ManagedKey {
     if (this.#refreshQueued || this.#links.size === 0) return;
     this.#refreshQueued = true;
     this.request(
-      { command: Command.GetInfo },
+      { op: KeyOp.ReadInfo },
       { timeoutMs: this.options.infoTimeoutMs, label: 'refreshInfo' },
     )
-      .then((response) => {
-        if ('info' in response && response.info.serialNo === this.serialNo) {
-          this.#info = response.info;
+      .then((answer) => {
+        if ('info' in answer && answer.info.serialNo === this.serialNo) {
+          this.#info = answer.info;
           this.options.changed();
         }
       })
@@ -255,7 +275,7 @@ export class ManagedKey {
   }
 
   #active(): AttachedLink | undefined {
-    return this.#ordered().find((l) => l.opened.transport.isOpen);
+    return this.#ordered().find((l) => l.opened.isOpen);
   }
 
   disconnectedError(): DeviceError {

@@ -1,6 +1,6 @@
 // The manager's typed events. A throwing listener must not break the manager
 // or starve the other listeners, so each call is isolated.
-import type { Event } from '../protocol/messages';
+import type { KeyEvent } from '../key/key-events';
 import type { LinkAvailability } from '../transport/transport';
 import type { KeyRecord } from './key-record';
 
@@ -11,8 +11,8 @@ export interface DeviceManagerEvents {
   changed: (key: KeyRecord) => void;
   /** The key is gone: no link open or opening, and discovery sees none. */
   removed: (serialNo: string) => void;
-  /** An event from the key (ButtonPressed, LongPress, Battery, AccessChanged), once per key. */
-  event: (serialNo: string, event: Event) => void;
+  /** An event from the key (button, long press, state change), once per key. */
+  event: (serialNo: string, event: KeyEvent) => void;
   /** A kind of link became (un)usable: show it in the UI. */
   availability: (state: LinkAvailability) => void;
 }

@@ -15,6 +15,7 @@ import {
   readOptionalUint,
   readUint,
 } from './cbor-map';
+import { LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../key/key-operations';
 import { MAX_MESSAGE_SIZE } from './ctaphid';
 import { decodeKeyInfo, encodeKeyInfo } from './key-info-codec';
 import { Command, type Event, KeyEvent, type Request, type Response } from './messages';
@@ -25,9 +26,7 @@ export const SECRET_MIN_BYTES = 1;
 export const SECRET_MAX_BYTES = 64;
 export const WAIT_BUTTON_MAX_MS = 600_000;
 export const REMOTE_CHANNEL_MAX = 0xff;
-/** The key holds this many licences (slots 0–7). */
-export const LICENSE_SLOTS = 8;
-export const LICENSE_MAX_BYTES = 1024;
+export { LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../key/key-operations';
 
 /** CBOR keys of each request's map. */
 export const RequestKey = {

@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { TransportDiscovery } from '../../device/transport/transport';
+import type { KeyDiscovery } from '../../device/key/key-connection';
 import { startCompanionApp, type CompanionApp } from '../../main/app/companion-app';
 import { startBrowserHost } from '../../main/browser-host/browser-host';
 import { loadWorkstationId } from '../../main/hes/workstation-id';
@@ -197,7 +197,7 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
     return;
   }
 
-  const discoveries: TransportDiscovery[] = virtualDiscoveries(keys, args.link);
+  const discoveries: KeyDiscovery[] = virtualDiscoveries(keys, args.link);
   const app = await startCompanionApp({
     dataDir,
     serverUrl,

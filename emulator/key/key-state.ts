@@ -3,7 +3,7 @@
 // lock, the PIN, the access profile, the last accepted remote counter and the
 // housekeeping values. parseKeyState() checks everything a file could get
 // wrong, so a corrupt or tampered file gives a KeyStateError, never a crash.
-import { LICENSE_SLOTS } from '../../device/protocol/message-codec';
+import { LICENSE_SLOTS } from '../../device/key/key-operations';
 import { CodeLockReason } from '../../shared/key/key-info';
 import type { AccessParams } from '../remote-channel/ops';
 import { SEAL_SECRET_BYTES } from '../remote-channel/seal';

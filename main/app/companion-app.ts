@@ -3,10 +3,11 @@
 // (its relay through the device manager), the audit queue, the workflow service and
 // the IPC router. The Electron shell and the demo's browser host both start it.
 import { join } from 'node:path';
+import type { KeyDiscovery } from '../../device/key/key-connection';
 import { DeviceManager } from '../../device/manager/device-manager';
+import { openProtocolKeys } from '../../device/open-protocol/open-discovery';
 import { createBleDiscovery } from '../../device/transport/ble/ble-discovery';
 import { createHidDiscovery, type HidDiscovery } from '../../device/transport/hid';
-import type { TransportDiscovery } from '../../device/transport/transport';
 import { openAuditQueue, type AuditQueue } from '../audit/audit-queue';
 import { auditSender } from '../hes/audit-sender';
 import { createHesClient, type HesClient } from '../hes/hes-client';
@@ -25,7 +26,7 @@ export interface CompanionAppOptions {
   /** The HES base address; undefined: not configured. */
   readonly serverUrl?: string | undefined;
   /** How keys are found (defaultDiscoveries() for the real USB and Bluetooth). */
-  readonly discoveries: readonly TransportDiscovery[];
+  readonly discoveries: readonly KeyDiscovery[];
   readonly appVersion: string;
   /** Warnings worth logging (codes and messages only, never secrets). */
   readonly onWarning?: (warning: { code: string; message: string }) => void;
@@ -42,10 +43,10 @@ export interface CompanionApp {
   stop(): Promise<void>;
 }
 
-/** The machine's real transports: USB HID (node-hid) and Bluetooth LE (noble). */
-export function defaultDiscoveries(): { hid: HidDiscovery; all: TransportDiscovery[] } {
+/** The machine's real links: USB HID (node-hid) and Bluetooth LE (noble), with their key families. */
+export function defaultDiscoveries(): { hid: HidDiscovery; all: KeyDiscovery[] } {
   const hid = createHidDiscovery();
-  return { hid, all: [hid, createBleDiscovery()] };
+  return { hid, all: [openProtocolKeys(hid), openProtocolKeys(createBleDiscovery())] };
 }
 
 const warningOf = (w: WorkstationIdWarning): { code: string; message: string } => ({

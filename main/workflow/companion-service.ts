@@ -3,9 +3,10 @@
 // of every key for the UI, emits notices, records audit events and the local status
 // history, and takes the user's codes and PINs from the IPC commands. Codes and PINs
 // go to the key and are forgotten: they are never in a snapshot, notice, error or file.
+import type { KeyEvent } from '../../device/key/key-events';
+import { KeyOp } from '../../device/key/key-operations';
 import type { DeviceManager } from '../../device/manager/device-manager';
 import type { KeyRecord } from '../../device/manager/key-record';
-import { Command, KeyEvent, type Event } from '../../device/protocol/messages';
 import type { LinkAvailability } from '../../device/transport/transport';
 import { HesErrorCode } from '../../shared/errors/hes-error-code';
 import {
@@ -353,7 +354,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     async readInfo(signal) {
       const response = await devices.request(
         e.serialNo,
-        { command: Command.GetInfo },
+        { op: KeyOp.ReadInfo },
         { timeoutMs: KEY_TIMEOUT_MS, signal },
       );
       if (!('info' in response)) throw new WorkflowError(WorkflowErrorCode.KeyError);
@@ -476,19 +477,25 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     else disconnected(e);
     publish();
   };
-  const onEvent = (serialNo: string, event: Event): void => {
+  const onEvent = (serialNo: string, event: KeyEvent): void => {
     const e = entries.get(serialNo);
     if (!e) return;
-    if (event.event === KeyEvent.LongPress && e.flow) {
+    if (event.kind === 'longPress' && e.flow) {
       void cancelFlow(e, WorkflowErrorCode.CancelledOnKey);
       return;
     }
-    if (event.event === KeyEvent.AccessChanged && !e.flow && e.connected) {
+    if (event.kind !== 'state') return;
+    const { update } = event;
+    const lockChanged =
+      update.access !== undefined ||
+      update.lockedByCode !== undefined ||
+      update.lockedByPin !== undefined;
+    if (lockChanged && !e.flow && e.connected) {
       const info = devices.key(serialNo)?.info;
       if (info && lockPicture(info) !== e.lockPicture) resync(e);
     }
-    if (event.event === KeyEvent.Battery) {
-      if (e.info) e.info = { ...e.info, battery: event.battery };
+    if (update.battery !== undefined && e.info && e.info.battery !== update.battery) {
+      e.info = { ...e.info, battery: update.battery };
       publish();
     }
   };
@@ -641,7 +648,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       try {
         const response = await devices.request(
           serialNo,
-          { command: Command.SetPin, newPin: bytes(newPin), oldPin: bytes(oldPin) },
+          { op: KeyOp.SetPin, newPin: bytes(newPin), oldPin: bytes(oldPin) },
           { timeoutMs: KEY_TIMEOUT_MS },
         );
         if (response.status === 0) return ok;

@@ -1,8 +1,8 @@
-// The HES client's relay wired to the device manager: the server's sealed
-// commands go to the key's RemoteCommand on channel 4 and the sealed reply goes
-// back, through the key's job queue like every other exchange.
+// The HES client's relay wired to the device manager: each of the server's channel
+// messages goes to the key's server channel (channel 4) and the key's reply goes
+// back untouched, through the key's job queue like every other exchange.
+import { KeyOp } from '../../device/key/key-operations';
 import type { DeviceManager } from '../../device/manager/device-manager';
-import { Command } from '../../device/protocol/messages';
 import { HES_REMOTE_CHANNEL } from '../../shared/hes/dto';
 import type { RelayFunction } from '../hes/device-hub-relay';
 import { WorkflowError, WorkflowErrorCode } from './workflow-error';
@@ -17,10 +17,14 @@ export function deviceRelay(
   return async (serialNo, sealed, signal) => {
     const response = await devices.request(
       serialNo,
-      { command: Command.RemoteCommand, channel: HES_REMOTE_CHANNEL, sealed },
-      { timeoutMs, signal, label: 'RemoteCommand' },
+      {
+        op: KeyOp.ServerChannel,
+        channel: HES_REMOTE_CHANNEL,
+        request: { kind: 'message', data: sealed },
+      },
+      { timeoutMs, signal },
     );
-    if ('sealed' in response) return response.sealed;
+    if ('reply' in response) return response.reply;
     throw new WorkflowError(
       WorkflowErrorCode.KeyError,
       `the key refused the remote command (status ${response.status})`,

@@ -4,8 +4,7 @@
 // button → AuthHwVault → accounts → Online. Every exit is a FlowEnd: 'online', or
 // 'stopped' with a WorkflowError saying why. Codes and PINs are turned into bytes for
 // the key and dropped; they never reach the host's state.
-import type { DeviceManager } from '../../device/manager/device-manager';
-import { Command, type Response } from '../../device/protocol/messages';
+import { type KeyAnswer, KeyOp, type KeyOperation } from '../../device/key/key-operations';
 import type { HesClient } from '../hes/hes-client';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import {
@@ -33,11 +32,7 @@ export type FlowEnd =
 /** What the flow needs from the service: the key, the server, the user, and the snapshot. */
 export interface FlowHost {
   readonly serialNo: string;
-  request(
-    request: Parameters<DeviceManager['request']>[1],
-    signal: AbortSignal,
-    timeoutMs?: number,
-  ): Promise<Response>;
+  request(operation: KeyOperation, signal: AbortSignal, timeoutMs?: number): Promise<KeyAnswer>;
   readInfo(signal: AbortSignal): Promise<KeyInfo>;
   /** A wrong code's answer carries the attempts left: the key's report without re-reading it. */
   codeAttemptsLeft(attemptsRemain: number): KeyInfo;
@@ -116,7 +111,7 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
     try {
       host.setStep('verifyingCode');
       const response = await host.request(
-        { command: Command.UnlockWithCode, code: ascii(input.values[0] ?? '') },
+        { op: KeyOp.UnlockWithCode, code: ascii(input.values[0] ?? '') },
         signal,
       );
       lastResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
@@ -226,7 +221,7 @@ async function userAuthorization(
       try {
         host.setStep('verifyingPin');
         const response = await host.request(
-          { command: Command.SetPin, newPin: ascii(input.values[0] ?? '') },
+          { op: KeyOp.SetPin, newPin: ascii(input.values[0] ?? '') },
           signal,
         );
         newPinResult =
@@ -253,7 +248,7 @@ async function userAuthorization(
       try {
         host.setStep('verifyingPin');
         const response = await host.request(
-          { command: Command.EnterPin, pin: ascii(input.values[0] ?? '') },
+          { op: KeyOp.EnterPin, pin: ascii(input.values[0] ?? '') },
           signal,
         );
         pinResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
@@ -276,7 +271,7 @@ async function userAuthorization(
     if (info.access.buttonRequired) {
       host.setStep('awaitingButton', { kind: 'button' });
       const response = await host.request(
-        { command: Command.WaitButton, timeoutMs: BUTTON_WAIT_MS },
+        { op: KeyOp.WaitButton, timeoutMs: BUTTON_WAIT_MS },
         signal,
         BUTTON_WAIT_MS + KEY_TIMEOUT_MS,
       );

@@ -4,8 +4,7 @@
 // the key's first free slot; a locked key refuses that, so it gets an explicit slot, as
 // the Hideez Client does. Each loaded licence is reported applied. Offline, the step
 // is skipped: the server asks again at the next connection.
-import { LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../../device/protocol/message-codec';
-import { Command } from '../../device/protocol/messages';
+import { KeyOp, LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../../device/key/key-operations';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import type { HwVaultInfoFromHesDto, HwVaultLicenseDto } from '../../shared/hes/dto';
 import type { KeyInfo } from '../../shared/key/key-info';
@@ -31,10 +30,10 @@ export async function loadLicenses(
   if (licenses === undefined) return;
   for (const [index, license] of licenses.entries()) {
     const data = licenseBytes(license);
-    let response = await host.request({ command: Command.LoadLicense, data }, signal);
+    let response = await host.request({ op: KeyOp.LoadLicense, data }, signal);
     if (LOCKED.has(response.status)) {
       response = await host.request(
-        { command: Command.LoadLicense, data, slot: index % LICENSE_SLOTS },
+        { op: KeyOp.LoadLicense, data, slot: index % LICENSE_SLOTS },
         signal,
       );
     }

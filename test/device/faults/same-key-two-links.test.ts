@@ -10,8 +10,9 @@ import type { VirtualBleBindings } from '../../../emulator/ble/virtual-ble-bindi
 import { createVirtualNoble } from '../../../emulator/ble/virtual-noble';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
+import { KeyOp } from '../../../device/key/key-operations';
 import { CtapHidCommand } from '../../../device/protocol/ctaphid';
-import { Command } from '../../../device/protocol/messages';
+
 import {
   OPTS,
   getInfo,
@@ -77,7 +78,7 @@ describe('the same key on USB and BLE', () => {
         if (initCommand(report) === CtapHidCommand.HideezMessage) bus.pullCable(key);
       },
     };
-    const job = manager.request(serialNo, { command: Command.WaitButton, timeoutMs: 60_000 }, OPTS);
+    const job = manager.request(serialNo, { op: KeyOp.WaitButton, timeoutMs: 60_000 }, OPTS);
     await expect(job).rejects.toMatchObject({ code: DeviceErrorKind.Disconnected });
     await keyWhere(manager, serialNo, (k) => k.activeLink === 'ble');
     expect(manager.key(serialNo)?.state).toBe('connected');

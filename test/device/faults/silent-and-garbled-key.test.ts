@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceErrorKind, isDeviceError } from '../../../device/errors/device-error';
 import type { DeviceManager } from '../../../device/manager/device-manager';
+import { KeyOp } from '../../../device/key/key-operations';
 import { CtapHidCommand } from '../../../device/protocol/ctaphid';
-import { Command } from '../../../device/protocol/messages';
+
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import { connected, getInfo, startManager, waitButton } from '../manager/manager-harness';
@@ -46,7 +47,7 @@ describe('a key that stops answering or sends garbage', () => {
         if (initCommand(report) === CtapHidCommand.Cancel) silent = false;
       },
     };
-    const stalled = manager.request(serials[0]!, { command: Command.GetInfo }, { timeoutMs: 150 });
+    const stalled = manager.request(serials[0]!, { op: KeyOp.ReadInfo }, { timeoutMs: 150 });
     const next = getInfo(manager, serials[0]!);
     await expect(stalled).rejects.toMatchObject({ code: DeviceErrorKind.Timeout });
     await expect(next).resolves.toMatchObject({ status: DeviceErrorCode.OK });
@@ -100,7 +101,7 @@ describe('a key that stops answering or sends garbage', () => {
               }
             : {};
           const outcome = await manager
-            .request(serials[0]!, { command: Command.GetInfo }, { timeoutMs: 300 })
+            .request(serials[0]!, { op: KeyOp.ReadInfo }, { timeoutMs: 300 })
             .then(
               (r) => r.status === DeviceErrorCode.OK,
               (e: unknown) =>

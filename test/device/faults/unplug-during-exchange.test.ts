@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceErrorKind } from '../../../device/errors/device-error';
 import type { DeviceManager } from '../../../device/manager/device-manager';
 import { CtapHidCommand } from '../../../device/protocol/ctaphid';
-import { Command, type Request } from '../../../device/protocol/messages';
+import { KeyOp, type KeyOperation } from '../../../device/key/key-operations';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import { OPTS, connected, getInfo, gone, startManager } from '../manager/manager-harness';
@@ -13,7 +13,7 @@ import { type CableTaps, TappedUsbBus, initCommand, virtualKeys } from '../manag
 
 interface Step {
   readonly name: string;
-  readonly request: Request;
+  readonly request: KeyOperation;
   /** Taps that unplug the key at this step; `unplug` pulls the power. */
   readonly taps: (unplug: () => void) => CableTaps;
 }
@@ -21,7 +21,7 @@ interface Step {
 const STEPS: readonly Step[] = [
   {
     name: 'before the request is written',
-    request: { command: Command.GetInfo },
+    request: { op: KeyOp.ReadInfo },
     taps: (unplug) => ({
       write: (report) => {
         if (initCommand(report) === CtapHidCommand.HideezMessage) unplug();
@@ -31,7 +31,11 @@ const STEPS: readonly Step[] = [
   {
     name: 'in the middle of writing the request',
     // A sealed buffer long enough for several reports (the key would refuse the seal).
-    request: { command: Command.RemoteCommand, channel: 4, sealed: new Uint8Array(400).fill(7) },
+    request: {
+      op: KeyOp.ServerChannel,
+      channel: 4,
+      request: { kind: 'message', data: new Uint8Array(400).fill(7) },
+    },
     taps: (unplug) => ({
       write: (report) => {
         if (initCommand(report) === undefined) unplug(); // the first continuation report
@@ -40,7 +44,7 @@ const STEPS: readonly Step[] = [
   },
   {
     name: 'while the key works on it (waiting for its button)',
-    request: { command: Command.WaitButton, timeoutMs: 60_000 },
+    request: { op: KeyOp.WaitButton, timeoutMs: 60_000 },
     taps: (unplug) => ({
       read: (report) => {
         if (initCommand(report) !== CtapHidCommand.Keepalive) return report;
@@ -51,7 +55,7 @@ const STEPS: readonly Step[] = [
   },
   {
     name: 'in the middle of the response',
-    request: { command: Command.GetInfo },
+    request: { op: KeyOp.ReadInfo },
     taps: (unplug) => {
       let answering = false;
       return {

@@ -6,7 +6,8 @@ import { DeviceErrorKind } from '../../../device/errors/device-error';
 import type { DeviceManager } from '../../../device/manager/device-manager';
 import { KEY_NOT_FOUND, isKeyNotFoundError } from '../../../device/manager/key-not-found-error';
 import type { KeyRecord } from '../../../device/manager/key-record';
-import { Command, type Event, KeyEvent } from '../../../device/protocol/messages';
+import type { KeyEvent } from '../../../device/key/key-events';
+import { KeyOp } from '../../../device/key/key-operations';
 import { CodeLockReason } from '../../../shared/key/key-info';
 import type { ProvisioningRecord } from '../../../emulator/key/provision';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
@@ -18,6 +19,7 @@ import {
   getInfo,
   gone,
   keyWhere,
+  remoteHost,
   startManager,
   waitButton,
 } from './manager-harness';
@@ -127,7 +129,7 @@ describe('DeviceManager over USB', () => {
     let sent = 0;
     const queued = manager.request(
       serial(0),
-      { command: Command.EnterPin, pin: new TextEncoder().encode('1234') },
+      { op: KeyOp.EnterPin, pin: new TextEncoder().encode('1234') },
       { ...OPTS, signal: controller.signal, onKeepalive: () => void (sent += 1) },
     );
     await running.waiting;
@@ -140,16 +142,16 @@ describe('DeviceManager over USB', () => {
   });
 
   it('passes the key events on, once per key', async () => {
-    const events: [string, Event][] = [];
+    const events: [string, KeyEvent][] = [];
     const pressed = new Promise<void>((resolve) =>
       manager.on('event', (serialNo, event) => {
         events.push([serialNo, event]);
-        if (event.event === KeyEvent.ButtonPressed) resolve();
+        if (event.kind === 'button') resolve();
       }),
     );
     keys[1]!.pressButton(2);
     await pressed;
-    expect(events).toEqual([[serial(1), { event: KeyEvent.ButtonPressed, presses: 2 }]]);
+    expect(events).toEqual([[serial(1), { kind: 'button', presses: 2 }]]);
   });
 
   it('a Battery event updates the key info', async () => {
@@ -159,9 +161,7 @@ describe('DeviceManager over USB', () => {
 
   it('an AccessChanged event rereads the key info (linking locks the key by code)', async () => {
     const server = new TestServer(records.find((r) => r.serialNo === serial(0))!);
-    const host = {
-      request: (r: Parameters<DeviceManager['request']>[1]) => manager.request(serial(0), r, OPTS),
-    };
+    const host = remoteHost(manager, serial(0));
     await server.link(host, '123456');
     await keyWhere(
       manager,

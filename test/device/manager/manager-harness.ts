@@ -1,9 +1,14 @@
 // Test wiring for the device manager: event-driven waits on its state (no
 // sleeps), and requests that report when the key is waiting for its button.
+import type { KeyDiscovery } from '../../../device/key/key-connection';
+import { type KeyAnswer, KeyOp } from '../../../device/key/key-operations';
 import { DeviceManager, type DeviceManagerOptions } from '../../../device/manager/device-manager';
 import type { KeyRecord } from '../../../device/manager/key-record';
+import { openProtocolKeys } from '../../../device/open-protocol/open-discovery';
 import { Command, type Request, type Response } from '../../../device/protocol/messages';
 import type { LinkKind, TransportDiscovery } from '../../../device/transport/transport';
+import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
+import type { KeyHost } from '../../emulator/key/key-hosts';
 
 /** Resolves when `check` holds, re-checked on every manager event. */
 export function until(manager: DeviceManager, check: () => boolean): Promise<void> {
@@ -48,10 +53,12 @@ export function linkState(manager: DeviceManager, link: LinkKind, state: string)
   });
 }
 
+/** A manager over open-protocol keys on these transports (the tests' virtual keys). */
 export function startManager(
-  discoveries: TransportDiscovery[],
+  transports: TransportDiscovery[],
   options: Partial<DeviceManagerOptions> = {},
 ): DeviceManager {
+  const discoveries: KeyDiscovery[] = transports.map((t) => openProtocolKeys(t));
   const manager = new DeviceManager({
     discoveries,
     infoTimeoutMs: 2_000,
@@ -73,19 +80,47 @@ export function waitButton(
   manager: DeviceManager,
   serialNo: string,
   extra: { signal?: AbortSignal; timeoutMs?: number } = {},
-): { answer: Promise<Response>; waiting: Promise<void> } {
+): { answer: Promise<KeyAnswer>; waiting: Promise<void> } {
   let onWaiting = (): void => undefined;
   const waiting = new Promise<void>((resolve) => (onWaiting = resolve));
-  const request: Request = { command: Command.WaitButton, timeoutMs: 60_000 };
-  const answer = manager.request(serialNo, request, {
-    timeoutMs: extra.timeoutMs ?? 3_000,
-    ...(extra.signal ? { signal: extra.signal } : {}),
-    onKeepalive: (status) => {
-      if (status === 'upNeeded') onWaiting();
+  const answer = manager.request(
+    serialNo,
+    { op: KeyOp.WaitButton, timeoutMs: 60_000 },
+    {
+      timeoutMs: extra.timeoutMs ?? 3_000,
+      ...(extra.signal ? { signal: extra.signal } : {}),
+      onKeepalive: (status) => {
+        if (status === 'upNeeded') onWaiting();
+      },
     },
-  });
+  );
   return { answer, waiting };
 }
 
-export const getInfo = (manager: DeviceManager, serialNo: string): Promise<Response> =>
-  manager.request(serialNo, { command: Command.GetInfo }, OPTS);
+export const getInfo = (manager: DeviceManager, serialNo: string): Promise<KeyAnswer> =>
+  manager.request(serialNo, { op: KeyOp.ReadInfo }, OPTS);
+
+/**
+ * The manager's server channel as the emulator's TestServer expects a key host: its
+ * sealed RemoteCommand requests go through the seam's serverChannel operation.
+ */
+export function remoteHost(manager: DeviceManager, serialNo: string): KeyHost {
+  return {
+    async request(request: Request): Promise<Response> {
+      if (request.command !== Command.RemoteCommand) throw new Error('only remote commands');
+      const answer = await manager.request(
+        serialNo,
+        {
+          op: KeyOp.ServerChannel,
+          channel: request.channel,
+          request: { kind: 'message', data: request.sealed },
+        },
+        OPTS,
+      );
+      if ('reply' in answer)
+        return { command: Command.RemoteCommand, status: DeviceErrorCode.OK, sealed: answer.reply };
+      if (answer.status === DeviceErrorCode.OK) throw new Error('no reply');
+      return { command: Command.RemoteCommand, status: answer.status };
+    },
+  };
+}

@@ -210,7 +210,7 @@ export class TappedUsbBus {
   }
 }
 
-// The name test/device/key/key-client.test.ts (not ours to edit) still imports;
+// The name test/device/open-protocol/key-client.test.ts (not ours to edit) still imports;
 // TappedUsbBus keeps the constructor, open, descriptor and cable it uses.
 
 /** `count` provisioned, plugged virtual keys in a temp folder. */

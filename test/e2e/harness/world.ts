@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { openProtocolKeys } from '../../../device/open-protocol/open-discovery';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { startCompanionApp, type CompanionApp } from '../../../main/app/companion-app';
 import { startBrowserHost, type BrowserHost } from '../../../main/browser-host/browser-host';
@@ -101,7 +102,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const app = await startCompanionApp({
       dataDir,
       serverUrl: rig.server.url,
-      discoveries: [usb.discovery],
+      discoveries: [openProtocolKeys(usb.discovery)],
       appVersion: '0.1.0-e2e',
     });
     cleanups.push(() => app.stop());

@@ -5,7 +5,7 @@
 // RemoteCommand on channel 4; the test types codes and PINs with `request()`.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { KeyClient } from '../../../device/key/key-client';
+import { KeyClient } from '../../../device/open-protocol/key-client';
 import { Command, type Request, type Response } from '../../../device/protocol/messages';
 import { openHidTransport, type HidTransport } from '../../../device/transport/hid';
 import { hidDescriptor } from '../../../device/transport/hid/hid-enumeration';

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openProtocolKeys } from '../../../device/open-protocol/open-discovery';
 import { createHidDiscovery } from '../../../device/transport/hid';
 import { startHesStandIn, type HesStandInServer } from '../../../emulator/hes/server';
 import { provisionKeys } from '../../../emulator/key/provision';
@@ -65,7 +66,9 @@ describe('startCompanionApp', () => {
     app = await startCompanionApp({
       dataDir: join(dir, 'app'),
       serverUrl: server.url,
-      discoveries: [createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 1 })],
+      discoveries: [
+        openProtocolKeys(createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 1 })),
+      ],
       appVersion: '0.0.0-test',
     });
     expect(app.workstationId).toMatch(/^[0-9a-f-]{36}$/);

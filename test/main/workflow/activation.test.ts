@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { KeyOp } from '../../../device/key/key-operations';
 import { Command } from '../../../device/protocol/messages';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import { startCompanionRig, type CompanionRig } from './companion-rig';
@@ -99,7 +100,9 @@ describe('first activation through the companion service', () => {
     expect(long).toMatchObject({ ok: false, error: { code: 'INPUT_CODE_TOO_LONG' } });
     const key = c.key(serial);
     expect(key?.prompt).toMatchObject({ attemptsRemain: 3, lastResult: 'tooLong' });
-    expect(await c.devices.request(serial, { command: 1 }, { timeoutMs: 5000 })).toMatchObject({
+    expect(
+      await c.devices.request(serial, { op: KeyOp.ReadInfo }, { timeoutMs: 5000 }),
+    ).toMatchObject({
       info: { unlockAttemptsRemain: 3 },
     });
     await c.service.submitActivationCode(serial, code);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { openProtocolKeys } from '../../../device/open-protocol/open-discovery';
 import { DeviceManager } from '../../../device/manager/device-manager';
 import { openAuditQueue, type AuditQueue } from '../../../main/audit/audit-queue';
 import { auditSender } from '../../../main/hes/audit-sender';
@@ -103,7 +104,7 @@ export async function startCompanionRig(
   rig.server.standIn.importVaults(records);
   const usb = new TappedUsbBus(keys);
   const devices = new DeviceManager({
-    discoveries: [usb.discovery],
+    discoveries: [openProtocolKeys(usb.discovery)],
     reconnectDelayMs: 20,
     infoTimeoutMs: 5000,
   });

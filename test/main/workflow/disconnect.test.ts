@@ -2,7 +2,7 @@
 // IPC router: the flow ends 'stopped' (WORKFLOW_DISCONNECTED) with no prompt left, and a
 // replug resumes at the right next step.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Command } from '../../../device/protocol/messages';
+import { KeyOp } from '../../../device/key/key-operations';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
 
@@ -125,11 +125,7 @@ describe('unplugging the key at each step (through the IPC router)', () => {
     key = await rig.until(serial, settled);
     expect(key.step).toBe('online');
     expect(key.view.kind).toBe('active');
-    const info = await rig.devices.request(
-      serial,
-      { command: Command.GetInfo },
-      { timeoutMs: 5000 },
-    );
+    const info = await rig.devices.request(serial, { op: KeyOp.ReadInfo }, { timeoutMs: 5000 });
     expect(info).toMatchObject({ info: { pinAttemptsRemain: 5, lockedByPin: false } });
     await rig.scan();
   });

@@ -2,7 +2,7 @@
 // errors never reach the key, wrong PINs show the attempts left, changePin proves the old
 // PIN, and the button confirms or (long press) cancels.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Command } from '../../../device/protocol/messages';
+import { KeyOp } from '../../../device/key/key-operations';
 import type { KeyInfo } from '../../../shared/key/key-info';
 import { settled, startIpcRig, type IpcRig } from './ipc-rig';
 
@@ -13,11 +13,7 @@ afterEach(async () => {
 });
 
 async function keyInfo(rig: IpcRig, serial: string): Promise<KeyInfo> {
-  const response = await rig.devices.request(
-    serial,
-    { command: Command.GetInfo },
-    { timeoutMs: 5000 },
-  );
+  const response = await rig.devices.request(serial, { op: KeyOp.ReadInfo }, { timeoutMs: 5000 });
   if (!('info' in response)) throw new Error('no info');
   return response.info;
 }

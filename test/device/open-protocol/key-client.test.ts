@@ -2,7 +2,7 @@
 // events, and what happens when the key's bytes are wrong.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceErrorKind } from '../../../device/errors/device-error';
-import { KeyClient } from '../../../device/key/key-client';
+import { KeyClient } from '../../../device/open-protocol/key-client';
 import { CtapHidCommand, encodeReports } from '../../../device/protocol/ctaphid';
 import { Command, type Event, KeyEvent } from '../../../device/protocol/messages';
 import { ProtocolErrorCode, type ProtocolError } from '../../../device/protocol/protocol-error';

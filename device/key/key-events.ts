@@ -1,0 +1,51 @@
+// What a key tells on its own, whatever its family: button presses, a long press
+// (the user cancels on the key), and changes of its state. State changes are
+// updates of the one key-state model (KeyInfo): the open protocol's Battery and
+// AccessChanged events and a Key 3's STATUS packets both become a KeyStateUpdate,
+// applied by one rule, so notices, history and the UI stay one code path.
+import { type AccessFlags, type KeyInfo, accessFlagsToBits } from '../../shared/key/key-info';
+
+export interface KeyStateUpdate {
+  /** 0–100 % */
+  readonly battery?: number;
+  readonly access?: AccessFlags;
+  readonly lockedByCode?: boolean;
+  readonly lockedByPin?: boolean;
+  readonly pinAttemptsRemain?: number;
+  /** The link's signal as the key measures it (dBm). */
+  readonly rssi?: number;
+  /** How many other hosts hold a connection to the key now. */
+  readonly otherHosts?: number;
+  /**
+   * The update shows only part of a change (e.g. "locked" without why): the key's
+   * whole state should be read again when its queue gets to it.
+   */
+  readonly refresh?: boolean;
+}
+
+export type KeyEvent =
+  | { readonly kind: 'button'; readonly presses: number }
+  /** A long press: the user cancels what the key is doing. */
+  | { readonly kind: 'longPress' }
+  | { readonly kind: 'state'; readonly update: KeyStateUpdate };
+
+/** The KeyInfo after `update`, or undefined when it changes nothing KeyInfo holds. */
+export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo | undefined {
+  const next: KeyInfo = {
+    ...info,
+    ...(update.battery !== undefined ? { battery: update.battery } : {}),
+    ...(update.access !== undefined ? { access: update.access } : {}),
+    ...(update.lockedByCode !== undefined ? { lockedByCode: update.lockedByCode } : {}),
+    ...(update.lockedByPin !== undefined ? { lockedByPin: update.lockedByPin } : {}),
+    ...(update.pinAttemptsRemain !== undefined
+      ? { pinAttemptsRemain: update.pinAttemptsRemain }
+      : {}),
+  };
+  const same =
+    next.battery === info.battery &&
+    accessFlagsToBits(next.access) === accessFlagsToBits(info.access) &&
+    next.lockedByCode === info.lockedByCode &&
+    next.lockedByPin === info.lockedByPin &&
+    next.pinAttemptsRemain === info.pinAttemptsRemain;
+  return same ? undefined : next;
+}

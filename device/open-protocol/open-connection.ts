@@ -1,0 +1,151 @@
+// The open-protocol driver behind the key-family seam: each KeyOperation is one
+// request of docs/protocol.md (command byte + CBOR map) over a Transport (USB
+// CTAPHID or BLE GATT fragments), each answer and event mapped to the family-neutral
+// forms. The server's channel is the sealed RemoteCommand: a `message` step carries
+// the server's sealed buffer; the channel has no set-up steps of its own (a reset is
+// a no-op, verify/rootKey/control are unsupported).
+import type { KeyInfo } from '../../shared/key/key-info';
+import { DeviceErrorCode } from '../../shared/errors/device-error-code';
+import { accessFlagsFromBits } from '../../shared/key/key-info';
+import type { DeviceError } from '../errors/device-error';
+import type { KeyConnection } from '../key/key-connection';
+import type { KeyEvent } from '../key/key-events';
+import { type KeyAnswer, KeyOp, type KeyOperation } from '../key/key-operations';
+import { encodeRequest } from '../protocol/message-codec';
+import {
+  Command,
+  type Event,
+  KeyEvent as WireEvent,
+  type Request,
+  type Response,
+} from '../protocol/messages';
+import type { ExchangeOptions, Transport } from '../transport/transport';
+import type { KeyClient } from './key-client';
+
+export class OpenProtocolConnection implements KeyConnection {
+  readonly family = 'open' as const;
+
+  constructor(
+    readonly transport: Transport,
+    readonly client: KeyClient,
+    readonly info: KeyInfo,
+  ) {}
+
+  get descriptor(): Transport['descriptor'] {
+    return this.transport.descriptor;
+  }
+
+  get isOpen(): boolean {
+    return this.transport.isOpen;
+  }
+
+  check(operation: KeyOperation): void {
+    const request = toRequest(operation);
+    if (request) encodeRequest(request);
+  }
+
+  async perform(operation: KeyOperation, options: ExchangeOptions): Promise<KeyAnswer> {
+    const request = toRequest(operation);
+    if (!request) return withoutExchange(operation);
+    return toAnswer(operation, await this.client.request(request, options));
+  }
+
+  onEvent(listener: (event: KeyEvent) => void): () => void {
+    return this.client.onEvent((event) => listener(toKeyEvent(event)));
+  }
+
+  onDisconnect(listener: (reason: DeviceError) => void): () => void {
+    return this.transport.onDisconnect(listener);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
+
+/** The open-protocol request for an operation; undefined when it needs no exchange. */
+function toRequest(operation: KeyOperation): Request | undefined {
+  switch (operation.op) {
+    case KeyOp.ReadInfo:
+      return { command: Command.GetInfo };
+    case KeyOp.UnlockWithCode:
+      return { command: Command.UnlockWithCode, code: operation.code };
+    case KeyOp.EnterPin:
+      return { command: Command.EnterPin, pin: operation.pin };
+    case KeyOp.SetPin:
+      return {
+        command: Command.SetPin,
+        newPin: operation.newPin,
+        ...(operation.oldPin !== undefined ? { oldPin: operation.oldPin } : {}),
+      };
+    case KeyOp.WaitButton:
+      return { command: Command.WaitButton, timeoutMs: operation.timeoutMs };
+    case KeyOp.LoadLicense:
+      return {
+        command: Command.LoadLicense,
+        data: operation.data,
+        ...(operation.slot !== undefined ? { slot: operation.slot } : {}),
+      };
+    case KeyOp.ServerChannel:
+      return operation.request.kind === 'message'
+        ? {
+            command: Command.RemoteCommand,
+            channel: operation.channel,
+            sealed: operation.request.data,
+          }
+        : undefined;
+  }
+}
+
+/** Server-channel steps our sealed channel does not have. */
+function withoutExchange(operation: KeyOperation): KeyAnswer {
+  if (operation.op === KeyOp.ServerChannel && operation.request.kind === 'reset') {
+    // Each sealed command authenticates itself: there is no channel session to drop.
+    return { op: KeyOp.ServerChannel, status: DeviceErrorCode.OK, reply: new Uint8Array(0) };
+  }
+  return { op: operation.op, status: DeviceErrorCode.ERR_UNSUPPORTED };
+}
+
+function toAnswer(operation: KeyOperation, response: Response): KeyAnswer {
+  if (response.status !== DeviceErrorCode.OK) {
+    return {
+      op: operation.op,
+      status: response.status,
+      ...('attemptsRemain' in response && response.attemptsRemain !== undefined
+        ? { attemptsRemain: response.attemptsRemain }
+        : {}),
+    };
+  }
+  if ('info' in response)
+    return { op: KeyOp.ReadInfo, status: DeviceErrorCode.OK, info: response.info };
+  if ('sealed' in response) {
+    return { op: KeyOp.ServerChannel, status: DeviceErrorCode.OK, reply: response.sealed };
+  }
+  if (operation.op === KeyOp.ReadInfo || operation.op === KeyOp.ServerChannel) {
+    // The codec decodes by the request's command, so this cannot happen with a sane key.
+    return { op: operation.op, status: DeviceErrorCode.ERR_UNKNOWN_MESSAGE };
+  }
+  return { op: operation.op, status: DeviceErrorCode.OK };
+}
+
+function toKeyEvent(event: Event): KeyEvent {
+  switch (event.event) {
+    case WireEvent.ButtonPressed:
+      return { kind: 'button', presses: event.presses };
+    case WireEvent.LongPress:
+      return { kind: 'longPress' };
+    case WireEvent.Battery:
+      return { kind: 'state', update: { battery: event.battery } };
+    case WireEvent.AccessChanged:
+      // The event has the flags but not the attempts left: the manager reads the info again.
+      return {
+        kind: 'state',
+        update: {
+          access: accessFlagsFromBits(event.accessBits),
+          lockedByCode: event.lockedByCode,
+          lockedByPin: event.lockedByPin,
+          refresh: true,
+        },
+      };
+  }
+}
