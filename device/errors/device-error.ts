@@ -19,6 +19,10 @@ export const DeviceErrorKind = {
   Protocol: 'DEVICE_PROTOCOL_ERROR',
   /** Bluetooth cannot be used on this machine (no adapter, no permission, off, library missing). */
   BluetoothUnavailable: 'BLUETOOTH_UNAVAILABLE',
+  /** The key did not let this computer in over Bluetooth: it needs pairing (its button). */
+  PairingRequired: 'DEVICE_PAIRING_REQUIRED',
+  /** The key failed the vendor's authenticity check (certificate or channel signature): never used. */
+  NotGenuine: 'DEVICE_NOT_GENUINE',
 } as const;
 export type DeviceErrorKind = (typeof DeviceErrorKind)[keyof typeof DeviceErrorKind];
 

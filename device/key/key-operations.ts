@@ -87,6 +87,4 @@ type OK = typeof DeviceErrorCode.OK;
 
 /** The name of an operation for diagnostics (never its contents). */
 export const operationLabel = (operation: KeyOperation): string =>
-  operation.op === KeyOp.ServerChannel
-    ? `${operation.op}.${operation.request.kind}`
-    : operation.op;
+  operation.op === KeyOp.ServerChannel ? `${operation.op}.${operation.request.kind}` : operation.op;

@@ -20,6 +20,16 @@ export const ProtocolErrorCode = {
   BadField: 'PROTOCOL_BAD_FIELD',
   /** A sealed buffer that fails authentication or is malformed. */
   BadSeal: 'PROTOCOL_BAD_SEAL',
+  /** A message that authenticates but was already accepted, or whose counter went backwards (Key 3 session). */
+  Replay: 'PROTOCOL_REPLAY',
+  /** A root-key certificate not signed by the expected vendor key (Key 3). */
+  BadCertificate: 'PROTOCOL_BAD_CERTIFICATE',
+  /** A handshake signature that does not verify under the certified root key (Key 3). */
+  BadSignature: 'PROTOCOL_BAD_SIGNATURE',
+  /** A well-formed reply with another reply code than the request expects (Key 3; the vendor's WrongReplyData). */
+  UnexpectedReply: 'PROTOCOL_UNEXPECTED_REPLY',
+  /** A session or handshake used after it was destroyed or finished. */
+  SessionClosed: 'PROTOCOL_SESSION_CLOSED',
 } as const;
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 

@@ -1,24 +1,18 @@
 // Custom noble bindings over virtual keys: a Bluetooth adapter in software.
 // `@abandonware/noble/with-bindings` builds a real Noble over it, so the real
 // Noble, Peripheral, Service and Characteristic classes run against the
-// virtual key's GATT side (emulator/key/ble-peripheral.ts). The method names
-// and the events emitted back (name and argument order) are those of noble's
-// lib/hci-socket/bindings.js. Fault hooks: adapter states, link loss, a key
-// that stops answering, connects that get no answer.
+// virtual key's GATT side (any VirtualGattPeripheral: the open protocol's or a
+// Key 3's). The method names and the events emitted back (name and argument
+// order) are those of noble's lib/hci-socket/bindings.js. Fault hooks: adapter
+// states, link loss, a key that stops answering, connects that get no answer.
 import { EventEmitter } from 'node:events';
-import {
-  CONTROL_POINT_LENGTH_UUID,
-  CONTROL_POINT_UUID,
-  HIDEEZ_SERVICE_UUID,
-  STATUS_UUID,
-} from '../../device/protocol/gatt';
 import type { NobleState } from '../../device/transport/ble/noble-like';
-import type { VirtualBlePeripheral } from '../key/ble-peripheral';
+import type { GattProperty, VirtualGattPeripheral } from './gatt-peripheral';
 import { DEFAULT_LINK_MODEL, PacketPacer, type BleLinkModel } from './link-model';
 
 /** Where a key's peripheral is: a VirtualKey has a new one after each replug. */
 export type PeripheralSource =
-  VirtualBlePeripheral | { readonly plugged: boolean; readonly ble: VirtualBlePeripheral };
+  VirtualGattPeripheral | { readonly plugged: boolean; readonly gatt: VirtualGattPeripheral };
 
 export interface VirtualBleBindingsOptions {
   /** The state init() reports: e.g. 'unsupported' or 'unauthorized' for those paths. */
@@ -32,23 +26,18 @@ export interface VirtualBleBindingsOptions {
 const HCI_CONNECTION_TIMEOUT = 0x08;
 const HCI_LOCAL_HOST_TERMINATED = 0x16;
 
-const CHARACTERISTICS = [
-  { uuid: CONTROL_POINT_UUID, properties: ['write'] },
-  { uuid: STATUS_UUID, properties: ['notify'] },
-  { uuid: CONTROL_POINT_LENGTH_UUID, properties: ['read'] },
-] as const;
-
 interface Link {
-  readonly peripheral: VirtualBlePeripheral;
+  readonly peripheral: VirtualGattPeripheral;
   readonly pacer: PacketPacer;
   readonly onLoss: () => void;
-  unsubscribe: (() => void) | undefined;
+  /** Notification subscriptions by characteristic. */
+  readonly subscriptions: Map<string, () => void>;
 }
 
 interface Slot {
   readonly id: string;
   readonly address: string;
-  readonly current: () => VirtualBlePeripheral | undefined;
+  readonly current: () => VirtualGattPeripheral | undefined;
   link: Link | undefined;
   unresponsive: boolean;
   ignoreConnects: number;
@@ -78,8 +67,8 @@ export class VirtualBleBindings extends EventEmitter {
 
   /** Puts a key in range. Returns its noble id (the address without colons). */
   addPeripheral(source: PeripheralSource): string {
-    const current = (): VirtualBlePeripheral | undefined =>
-      'plugged' in source ? (source.plugged ? source.ble : undefined) : source;
+    const current = (): VirtualGattPeripheral | undefined =>
+      'plugged' in source ? (source.plugged ? source.gatt : undefined) : source;
     const first = current();
     if (!first) throw new Error('The key must be plugged in when added');
     const slot: Slot = {
@@ -137,12 +126,18 @@ export class VirtualBleBindings extends EventEmitter {
     if (slot) slot.ignoreConnects = count;
   }
 
-  /** A notification the key did not send (garbage, a stray ERROR): the host must cope. */
-  injectNotification(id: string, fragment: Uint8Array): void {
+  /**
+   * A notification the key did not send (garbage, a stray ERROR): the host must cope.
+   * On the key's first notifying characteristic unless one is named.
+   */
+  injectNotification(id: string, fragment: Uint8Array, characteristic?: string): void {
     const link = this.#slot(id)?.link;
-    link?.pacer.push(() =>
-      this.emit('read', id, HIDEEZ_SERVICE_UUID, STATUS_UUID, Buffer.from(fragment), true),
-    );
+    if (!link) return;
+    const { service, characteristics } = link.peripheral;
+    const target =
+      characteristic ?? characteristics.find((c) => c.properties.includes('notify'))?.uuid;
+    if (target === undefined) return;
+    link.pacer.push(() => this.emit('read', id, service, target, Buffer.from(fragment), true));
   }
 
   connectAttempts(id: string): number {
@@ -233,8 +228,10 @@ export class VirtualBleBindings extends EventEmitter {
   // ---- noble bindings: GATT ------------------------------------------------
 
   discoverServices(id: string, uuids: string[] | undefined): void {
+    const peripheral = this.#live(id)?.peripheral;
+    if (!peripheral) return;
     const wanted = (uuids ?? []).map(normalise);
-    const services = [HIDEEZ_SERVICE_UUID].filter((u) => wanted.length === 0 || wanted.includes(u));
+    const services = [peripheral.service].filter((u) => wanted.length === 0 || wanted.includes(u));
     this.#answer(id, () => this.emit('servicesDiscover', id, services));
   }
 
@@ -243,11 +240,12 @@ export class VirtualBleBindings extends EventEmitter {
   }
 
   discoverCharacteristics(id: string, serviceUuid: string, uuids: string[] | undefined): void {
-    if (normalise(serviceUuid) !== HIDEEZ_SERVICE_UUID) return;
+    const peripheral = this.#live(id)?.peripheral;
+    if (!peripheral || normalise(serviceUuid) !== peripheral.service) return;
     const wanted = (uuids ?? []).map(normalise);
-    const found = CHARACTERISTICS.filter((c) => wanted.length === 0 || wanted.includes(c.uuid)).map(
-      (c) => ({ uuid: c.uuid, properties: [...c.properties] }),
-    );
+    const found = peripheral.characteristics
+      .filter((c) => wanted.length === 0 || wanted.includes(c.uuid))
+      .map((c) => ({ uuid: c.uuid, properties: [...c.properties] }));
     this.#answer(id, () => this.emit('characteristicsDiscover', id, serviceUuid, found));
   }
 
@@ -259,13 +257,18 @@ export class VirtualBleBindings extends EventEmitter {
 
   read(id: string, serviceUuid: string, characteristicUuid: string): void {
     const link = this.#live(id);
-    // Only the control point length is readable; a real stack answers others with an ATT error.
-    if (!link || characteristicUuid !== CONTROL_POINT_LENGTH_UUID) return;
-    void link.peripheral.readControlPointLength().then((bytes) => {
-      this.#answer(id, () =>
-        this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(bytes), false),
-      );
-    });
+    if (!link || !this.#allows(link, characteristicUuid, 'read')) return;
+    link.peripheral.read(characteristicUuid).then(
+      (bytes) =>
+        this.#answer(id, () =>
+          this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(bytes), false),
+        ),
+      // An ATT error: hci-socket's gatt hands the read back empty.
+      () =>
+        this.#answer(id, () =>
+          this.emit('read', id, serviceUuid, characteristicUuid, Buffer.alloc(0), false),
+        ),
+    );
   }
 
   write(
@@ -276,33 +279,39 @@ export class VirtualBleBindings extends EventEmitter {
     withoutResponse: boolean,
   ): void {
     const link = this.#live(id);
-    if (!link || characteristicUuid !== CONTROL_POINT_UUID) return;
-    const fragment = Uint8Array.from(data);
+    const property = withoutResponse ? 'writeWithoutResponse' : 'write';
+    if (!link || !this.#allows(link, characteristicUuid, property)) return;
+    const value = Uint8Array.from(data);
     link.pacer.push(() => {
       if (this.#slot(id)?.unresponsive) return;
-      link.peripheral.writeControlPoint(fragment).then(
+      // Without response, hci-socket confirms the write once it has gone out, not when the key took it.
+      if (withoutResponse) this.emit('write', id, serviceUuid, characteristicUuid);
+      link.peripheral.write(characteristicUuid, value, withoutResponse).then(
         () => {
           if (!withoutResponse && this.#slot(id)?.link === link) {
             this.emit('write', id, serviceUuid, characteristicUuid);
           }
         },
-        () => undefined, // the link dropped meanwhile: 'disconnect' tells noble
+        () => undefined, // refused, or the link dropped meanwhile: 'disconnect' tells noble
       );
     });
   }
 
   notify(id: string, serviceUuid: string, characteristicUuid: string, enable: boolean): void {
     const link = this.#live(id);
-    if (!link || characteristicUuid !== STATUS_UUID) return;
-    link.unsubscribe?.();
-    link.unsubscribe = undefined;
+    if (!link || !this.#allows(link, characteristicUuid, 'notify')) return;
+    link.subscriptions.get(characteristicUuid)?.();
+    link.subscriptions.delete(characteristicUuid);
     if (enable) {
-      link.unsubscribe = link.peripheral.subscribeStatus((fragment) => {
-        if (this.#slot(id)?.unresponsive) return;
-        link.pacer.push(() =>
-          this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(fragment), true),
-        );
-      });
+      link.subscriptions.set(
+        characteristicUuid,
+        link.peripheral.subscribe(characteristicUuid, (value) => {
+          if (this.#slot(id)?.unresponsive) return;
+          link.pacer.push(() =>
+            this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(value), true),
+          );
+        }),
+      );
     }
     this.#answer(id, () => this.emit('notify', id, serviceUuid, characteristicUuid, enable));
   }
@@ -329,6 +338,13 @@ export class VirtualBleBindings extends EventEmitter {
 
   // ---- internals -----------------------------------------------------------
 
+  /** A real stack answers an operation the characteristic lacks with an ATT error: here, silence. */
+  #allows(link: Link, characteristic: string, property: GattProperty): boolean {
+    return link.peripheral.characteristics.some(
+      (c) => c.uuid === characteristic && c.properties.includes(property),
+    );
+  }
+
   #slot(id: string): Slot | undefined {
     return this.#slots.get(id);
   }
@@ -348,14 +364,14 @@ export class VirtualBleBindings extends EventEmitter {
     });
   }
 
-  #attach(slot: Slot, peripheral: VirtualBlePeripheral): void {
+  #attach(slot: Slot, peripheral: VirtualGattPeripheral): void {
     const onLoss = (): void => this.#drop(slot, HCI_CONNECTION_TIMEOUT, false);
     peripheral.once('disconnect', onLoss);
     slot.link = {
       peripheral,
       pacer: new PacketPacer(() => this.#model),
       onLoss,
-      unsubscribe: undefined,
+      subscriptions: new Map(),
     };
   }
 
@@ -366,7 +382,8 @@ export class VirtualBleBindings extends EventEmitter {
     if (!link) return;
     slot.link = undefined;
     link.pacer.stop();
-    link.unsubscribe?.();
+    for (const unsubscribe of link.subscriptions.values()) unsubscribe();
+    link.subscriptions.clear();
     link.peripheral.removeListener('disconnect', link.onLoss);
     if (hangUp) void link.peripheral.disconnect();
     // At once, not later: a later 'disconnect' could land on the next connection.

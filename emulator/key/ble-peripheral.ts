@@ -15,13 +15,17 @@ import {
 } from '../../device/protocol/ble-fragments';
 import {
   ATT_HEADER_BYTES,
+  CONTROL_POINT_LENGTH_UUID,
+  CONTROL_POINT_UUID,
   encodeControlPointLength,
   HIDEEZ_SERVICE_UUID,
   MAX_FRAGMENT_SIZE,
   MIN_FRAGMENT_SIZE,
+  STATUS_UUID,
 } from '../../device/protocol/gatt';
 import { encodeEvent } from '../../device/protocol/message-codec';
 import { isProtocolError } from '../../device/protocol/protocol-error';
+import type { GattCharacteristicSpec, VirtualGattPeripheral } from '../ble/gatt-peripheral';
 import type { KeyFirmware } from './firmware';
 import { REASSEMBLY_TIMEOUT_MS, startKeepalive } from './keepalive';
 import { busyAnswer, exchangeMessage } from './message-exchange';
@@ -40,7 +44,11 @@ export class BleLinkError extends Error {
   override readonly name = 'BleLinkError';
   constructor(
     readonly code:
-      'BLE_NOT_CONNECTED' | 'BLE_ALREADY_CONNECTED' | 'BLE_UNAVAILABLE' | 'BLE_BAD_MTU',
+      | 'BLE_NOT_CONNECTED'
+      | 'BLE_ALREADY_CONNECTED'
+      | 'BLE_UNAVAILABLE'
+      | 'BLE_BAD_MTU'
+      | 'BLE_NOT_PERMITTED',
     message: string,
   ) {
     super(message);
@@ -59,11 +67,19 @@ interface Link {
   reassemblyTimer: NodeJS.Timeout | undefined;
 }
 
-export class VirtualBlePeripheral extends EventEmitter {
+const CHARACTERISTICS: readonly GattCharacteristicSpec[] = [
+  { uuid: CONTROL_POINT_UUID, properties: ['write'] },
+  { uuid: STATUS_UUID, properties: ['notify'] },
+  { uuid: CONTROL_POINT_LENGTH_UUID, properties: ['read'] },
+];
+
+export class VirtualBlePeripheral extends EventEmitter implements VirtualGattPeripheral {
   /** noble-style address: lowercase MAC. */
   readonly address: string;
   readonly id: string;
   readonly advertisement: BleAdvertisement;
+  readonly service = HIDEEZ_SERVICE_UUID;
+  readonly characteristics = CHARACTERISTICS;
   rssi = -50;
 
   private link: Link | undefined;
@@ -131,6 +147,21 @@ export class VirtualBlePeripheral extends EventEmitter {
     this.available = false;
     this.simulateLinkLoss();
     this.detachEvents();
+  }
+
+  read(characteristic: string): Promise<Uint8Array> {
+    if (characteristic !== CONTROL_POINT_LENGTH_UUID) return Promise.reject(this.notPermitted());
+    return this.readControlPointLength();
+  }
+
+  write(characteristic: string, data: Uint8Array): Promise<void> {
+    if (characteristic !== CONTROL_POINT_UUID) return Promise.reject(this.notPermitted());
+    return this.writeControlPoint(data);
+  }
+
+  subscribe(characteristic: string, listener: (data: Uint8Array) => void): () => void {
+    if (characteristic !== STATUS_UUID) throw this.notPermitted();
+    return this.subscribeStatus(listener);
   }
 
   readControlPointLength(): Promise<Uint8Array> {
@@ -238,6 +269,10 @@ export class VirtualBlePeripheral extends EventEmitter {
         for (const listener of link.listeners) listener(fragment.slice());
       }
     });
+  }
+
+  private notPermitted(): BleLinkError {
+    return new BleLinkError('BLE_NOT_PERMITTED', 'The characteristic does not allow that');
   }
 
   private notConnected(): BleLinkError {

@@ -68,6 +68,12 @@ export interface FirmwareOptions {
    * Tests cut power from here to prove an attempt is paid for before it is checked.
    */
   readonly onCommit?: (state: KeyState) => void;
+  /**
+   * A press confirms the button whenever the key asks for it, not only while a
+   * WaitButton waits. Default: on a Hideez Key 3, which has no such command and
+   * reports presses in its STATUS packets (emulator/key3).
+   */
+  readonly confirmOnAnyPress?: boolean;
 }
 
 export type FirmwareEventListener = (event: Event) => void;
@@ -94,6 +100,7 @@ export class KeyFirmware {
   private readonly hashCost: number;
   private readonly now: () => number;
   private readonly onCommit: ((state: KeyState) => void) | undefined;
+  private readonly confirmOnAnyPress: boolean;
 
   private constructor(
     private readonly store: KeyStateStore,
@@ -104,6 +111,7 @@ export class KeyFirmware {
     this.hashCost = options.hashCost ?? DEFAULT_HASH_COST;
     this.now = options.now ?? Date.now;
     this.onCommit = options.onCommit;
+    this.confirmOnAnyPress = options.confirmOnAnyPress ?? state.provisioning.key3 !== undefined;
   }
 
   /** Powers the key up: loads its state file (throws KeyStateError if missing or invalid). */
@@ -170,9 +178,41 @@ export class KeyFirmware {
   /** A short button press: confirms a waiting operation; always reported as an event. */
   pressButton(presses = 1): void {
     if (!this.powered) return;
+    const before = this.confirmOnAnyPress ? this.snapshot() : undefined;
     const confirmed = this.button.press();
-    if (confirmed) this.session.buttonConfirmedAt = this.now();
+    if (confirmed || (this.confirmOnAnyPress && this.info().access.buttonRequired)) {
+      this.session.buttonConfirmedAt = this.now();
+    }
     this.emit({ event: KeyEvent.ButtonPressed, presses });
+    // A WaitButton reports its own change when it ends; a Key 3's press has no request.
+    if (before) this.emitIfAccessChanged(before);
+  }
+
+  /**
+   * A server op over a Hideez Key 3's channel 4: that channel's own session carries
+   * it (it authenticates the key; the master key authorises the op), so there is no
+   * seal and no counter here. Same rules and persistence as a sealed RemoteCommand.
+   * Rejects only with KeyStateError PowerLost after powerOff().
+   */
+  handleRemoteOp(op: RemoteOp): Promise<RemoteReply> {
+    if (!this.powered) return Promise.reject(this.powerLost());
+    return this.queue.run(async () => {
+      this.checkPower();
+      const before = this.snapshot();
+      let reply: RemoteReply;
+      try {
+        const done = await this.executeOp(op);
+        await this.persist(done.state);
+        reply = done.reply ?? { status: DeviceErrorCode.OK, info: this.info() };
+      } catch (e) {
+        if (isKeyStateError(e, KeyStateErrorCode.PowerLost) || !this.powered)
+          throw this.powerLost();
+        reply = failReply(DeviceErrorCode.ERR_HARDWARE_FAULT);
+      }
+      this.checkPower();
+      this.emitIfAccessChanged(before);
+      return reply;
+    });
   }
 
   /** A long press: the user cancels what the key is doing. */
@@ -352,7 +392,10 @@ export class KeyFirmware {
   private async remoteCommand(channel: number, sealed: Uint8Array): Promise<Response> {
     const cmd = Command.RemoteCommand;
     if (channel !== SERVER_CHANNEL) return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
-    const secret = Buffer.from(this.current.provisioning.secret, 'base64');
+    // A Key 3 has no seal secret: its server channel is its own (handleRemoteOp).
+    const sealSecret = this.current.provisioning.secret;
+    if (sealSecret === undefined) return fail(cmd, DeviceErrorCode.ERR_UNSUPPORTED);
+    const secret = Buffer.from(sealSecret, 'base64');
     let opened: { counter: bigint; op: RemoteOp };
     try {
       opened = openCommand(secret, sealed);

@@ -28,8 +28,20 @@ export interface Provisioning {
   readonly model: string;
   readonly firmwareVersion: string;
   readonly bootloaderVersion: string;
-  /** The per-key seal secret for the remote channel, base64 of SEAL_SECRET_BYTES bytes. */
-  readonly secret: string;
+  /**
+   * An open-protocol key's seal secret for the remote channel, base64 of
+   * SEAL_SECRET_BYTES bytes. A Hideez Key 3 has none (its channels set up their own keys).
+   */
+  readonly secret?: string;
+  /** A Hideez Key 3's identity keys (emulator/key3): it speaks the Key 3 protocol over BLE only. */
+  readonly key3?: Key3Identity;
+}
+
+export interface Key3Identity {
+  /** The key's root private key (base64, 32 bytes): it signs each channel's handshake. */
+  readonly rootPrivateKey: string;
+  /** Its root-key certificate (base64), signed by a vendor key. */
+  readonly certificate: string;
 }
 
 export interface CodeLock {
@@ -147,19 +159,44 @@ const VERSION = /^\d{1,5}\.\d{1,5}\.\d{1,5}$/;
 const COUNTER = /^(0|[1-9]\d{0,19})$/;
 const U32 = 0xffffffff;
 
+/** A certificate is 1 + 65 + 1 + devInfo (≤ 255) + 64 bytes. */
+const CERTIFICATE_MAX_BYTES = 386;
+
+function parseKey3Identity(value: unknown, field: string): Key3Identity {
+  const k = obj(value, field);
+  const rootPrivateKey = str(k, 'rootPrivateKey', field);
+  if (!isBase64(rootPrivateKey, 32))
+    throw invalid(`${field}.rootPrivateKey`, 'is not 32 bytes of base64');
+  const certificate = str(k, 'certificate', field);
+  const bytes = Buffer.from(certificate, 'base64');
+  if (
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(certificate) ||
+    bytes.length < 131 ||
+    bytes.length > CERTIFICATE_MAX_BYTES
+  ) {
+    throw invalid(`${field}.certificate`, 'is not a certificate in base64');
+  }
+  return { rootPrivateKey, certificate };
+}
+
 export function parseProvisioning(value: unknown, field = 'provisioning'): Provisioning {
   const p = obj(value, field);
-  const secret = str(p, 'secret', field);
-  if (!isBase64(secret, SEAL_SECRET_BYTES))
-    throw invalid(`${field}.secret`, 'is not 32 bytes of base64');
-  return {
+  const identity = {
     serialNo: str(p, 'serialNo', field, SERIAL),
     mac: str(p, 'mac', field, MAC),
     model: str(p, 'model', field, /^.{1,64}$/),
     firmwareVersion: str(p, 'firmwareVersion', field, VERSION),
     bootloaderVersion: str(p, 'bootloaderVersion', field, VERSION),
-    secret,
   };
+  // One family per key: the open protocol's seal secret, or a Key 3's identity keys.
+  if (p['key3'] !== undefined) {
+    if (p['secret'] !== undefined) throw invalid(`${field}.secret`, 'is set on a Key 3');
+    return { ...identity, key3: parseKey3Identity(p['key3'], `${field}.key3`) };
+  }
+  const secret = str(p, 'secret', field);
+  if (!isBase64(secret, SEAL_SECRET_BYTES))
+    throw invalid(`${field}.secret`, 'is not 32 bytes of base64');
+  return { ...identity, secret };
 }
 
 /** Validates an access profile; used for state files and for the Access remote op. */

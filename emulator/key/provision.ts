@@ -15,8 +15,10 @@ import {
   stateFileName,
 } from './state-store';
 
-/** What a server imports for each key; `secret` is base64. */
-export type ProvisioningRecord = Provisioning;
+/** What a server imports for an open-protocol key; `secret` is base64. */
+export type ProvisioningRecord = Omit<Provisioning, 'secret' | 'key3'> & {
+  readonly secret: string;
+};
 
 export const VIRTUAL_KEY_MODEL = 'Hideez Key 4';
 export const VIRTUAL_FIRMWARE_VERSION = '1.4.0';
@@ -39,11 +41,11 @@ function randomMac(): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
 
-/** New identities, unique among themselves and against `taken` serial numbers and MACs. */
-export function newProvisioning(
+/** New serial numbers and MACs, unique among themselves and against `taken` ones. */
+export function newIdentities(
   count: number,
   taken: ReadonlySet<string> = new Set(),
-): Provisioning[] {
+): { readonly serialNo: string; readonly mac: string }[] {
   if (!Number.isInteger(count) || count < 1 || count > MAX_PROVISION_COUNT) {
     throw new RangeError(`count must be an integer 1..${MAX_PROVISION_COUNT}`);
   }
@@ -57,11 +59,28 @@ export function newProvisioning(
   return Array.from({ length: count }, () => ({
     serialNo: fresh(randomSerial),
     mac: fresh(randomMac),
+  }));
+}
+
+/** New open-protocol identities, each with its seal secret. */
+export function newProvisioning(
+  count: number,
+  taken: ReadonlySet<string> = new Set(),
+): ProvisioningRecord[] {
+  return newIdentities(count, taken).map(({ serialNo, mac }) => ({
+    serialNo,
+    mac,
     model: VIRTUAL_KEY_MODEL,
     firmwareVersion: VIRTUAL_FIRMWARE_VERSION,
     bootloaderVersion: VIRTUAL_BOOTLOADER_VERSION,
     secret: randomBytes(SEAL_SECRET_BYTES).toString('base64'),
   }));
+}
+
+/** The serial numbers already in `dir` (their state files' names). */
+export async function takenSerials(dir: string): Promise<Set<string>> {
+  const existing = await listStateFiles(dir);
+  return new Set(existing.map((path) => basename(path, STATE_FILE_SUFFIX)));
 }
 
 /** Creates `count` blank keys as state files in `dir` and returns their provisioning records. */
@@ -71,9 +90,7 @@ export async function provisionKeys(
   now = Date.now(),
 ): Promise<ProvisioningRecord[]> {
   await ensureDir(dir);
-  const existing = await listStateFiles(dir);
-  const taken = new Set(existing.map((path) => basename(path, STATE_FILE_SUFFIX)));
-  const records = newProvisioning(count, taken);
+  const records = newProvisioning(count, await takenSerials(dir));
   for (const provisioning of records) {
     const store = new KeyStateStore(join(dir, stateFileName(provisioning.serialNo)));
     const state = blankKeyState(provisioning, {

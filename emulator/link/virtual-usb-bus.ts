@@ -44,7 +44,7 @@ export class VirtualUsbBus {
     devicesAsync: () => Promise.resolve(this.#rows()),
     HIDAsync: {
       open: (path: string) => {
-        const key = [...this.#keys].find((k) => k.plugged && k.hid.path === path);
+        const key = [...this.#keys].find((k) => k.plugged && k.hasUsb && k.hid.path === path);
         if (!key) return Promise.reject(new Error(`could not open HID device ${path}`));
         const link = new HidLink(key.hid, this.linkModel);
         this.links.push(link);
@@ -67,6 +67,6 @@ export class VirtualUsbBus {
   }
 
   #rows(): HidDeviceInfo[] {
-    return [...this.#keys].filter((k) => k.plugged).map((k) => k.hid.deviceInfo());
+    return [...this.#keys].filter((k) => k.plugged && k.hasUsb).map((k) => k.hid.deviceInfo());
   }
 }

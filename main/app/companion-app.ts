@@ -4,9 +4,10 @@
 // the IPC router. The Electron shell and the demo's browser host both start it.
 import { join } from 'node:path';
 import type { KeyDiscovery } from '../../device/key/key-connection';
+import type { Key3Options } from '../../device/key3/driver/open-key3';
 import { DeviceManager } from '../../device/manager/device-manager';
+import { createBleKeyDiscovery } from '../../device/discovery/ble-keys';
 import { openProtocolKeys } from '../../device/open-protocol/open-discovery';
-import { createBleDiscovery } from '../../device/transport/ble/ble-discovery';
 import { createHidDiscovery, type HidDiscovery } from '../../device/transport/hid';
 import { openAuditQueue, type AuditQueue } from '../audit/audit-queue';
 import { auditSender } from '../hes/audit-sender';
@@ -43,10 +44,19 @@ export interface CompanionApp {
   stop(): Promise<void>;
 }
 
-/** The machine's real links: USB HID (node-hid) and Bluetooth LE (noble), with their key families. */
-export function defaultDiscoveries(): { hid: HidDiscovery; all: KeyDiscovery[] } {
+/**
+ * The machine's real links: USB HID (node-hid: open-protocol keys) and Bluetooth LE
+ * (noble: open-protocol keys and Hideez Key 3s, certified by the real vendor key only).
+ */
+export function defaultDiscoveries(options: { key3?: Pick<Key3Options, 'trace'> } = {}): {
+  hid: HidDiscovery;
+  all: KeyDiscovery[];
+} {
   const hid = createHidDiscovery();
-  return { hid, all: [openProtocolKeys(hid), openProtocolKeys(createBleDiscovery())] };
+  const ble = createBleKeyDiscovery({
+    key3: options.key3?.trace ? { trace: options.key3.trace } : {},
+  });
+  return { hid, all: [openProtocolKeys(hid), ble] };
 }
 
 const warningOf = (w: WorkstationIdWarning): { code: string; message: string } => ({

@@ -1,10 +1,16 @@
 // The remote vault channel (hes-contract.md §4.7, §5.2). On the server's
-// EstablishRemoteHwVaultConnection(serial, 4) we open `<server>/deviceHub` with the
-// DeviceId and WorkstationId headers; each SendRemoteCommand buffer goes to the
-// key's RemoteCommand on channel 4 and the key's reply goes back in
-// RemoteCommandResponse. The bytes are sealed between the server and the key: this
-// module passes them through unread, and never logs or reports them.
+// EstablishRemoteHwVaultConnection(serial, channel) we open `<server>/deviceHub`
+// with the DeviceId and WorkstationId headers and carry the server's own channel to
+// the key, step by step, in the order the server sends them: SendResetChannel →
+// the key's RESET; SendVerifyCommand → the key's VERIFY, answered with
+// VerifyCommandResponse; SendGetRootKeyCommand → the key's root-key certificate,
+// answered with GetRootKeyCommandResponse; each SendRemoteCommand buffer → one
+// message on the server's channel, answered with RemoteCommandResponse;
+// SendControlRemoteCommand → a control packet. The channel number is the server's.
+// The bytes are protected between the server and the key: this module passes them
+// through unread, and never logs or reports them (only which step failed, and why).
 import { HubConnectionState, type HubConnection } from '@microsoft/signalr';
+import type { ServerChannelRequest } from '../../device/key/key-operations';
 import {
   DEVICE_ID_HEADER,
   HES_REMOTE_CHANNEL,
@@ -12,7 +18,7 @@ import {
   type MessageBufferDto,
 } from '../../shared/hes/dto';
 import { decodeBase64, encodeBase64 } from './base64';
-import { encryptedRequest } from './dto-validators';
+import { byteArray, byteValue, controlRequest, encryptedRequest } from './dto-validators';
 import { readOk } from './envelope';
 import { isHesError } from './hes-error';
 import { buildHubConnection, type HubLog } from './hub-connection-factory';
@@ -20,10 +26,11 @@ import { invokeWithLimits } from './invoke';
 import type { ServerUrl } from './server-url';
 import { ShapeError } from './shape';
 
-/** The key's remote-channel command: sealed bytes in, sealed bytes out. */
+/** One step of the server's channel to a key: the key's reply, untouched (empty for a reset). */
 export type RelayFunction = (
   serialNo: string,
-  sealed: Uint8Array,
+  channel: number,
+  request: ServerChannelRequest,
   signal: AbortSignal,
 ) => Promise<Uint8Array>;
 
@@ -42,8 +49,14 @@ export type RelayEvent =
   | { readonly type: 'channelOpened'; readonly serialNo: string }
   | { readonly type: 'channelClosed'; readonly serialNo: string }
   | { readonly type: 'channelFailed'; readonly serialNo: string; readonly problem: string }
-  /** A command the key did not answer; `problem` names the error, never the bytes. */
-  | { readonly type: 'relayFailed'; readonly serialNo: string; readonly problem: string };
+  /** A step the key did not answer; `problem` names the error, never the bytes. */
+  | {
+      readonly type: 'relayFailed';
+      readonly serialNo: string;
+      readonly problem: string;
+      /** Which step of the server's channel failed (message, verify, rootKey, reset, control). */
+      readonly step?: string;
+    };
 
 export interface DeviceHubRelayOptions {
   readonly url: ServerUrl;
@@ -59,8 +72,10 @@ export interface DeviceHubRelayOptions {
 interface VaultChannel {
   readonly connection: HubConnection;
   readonly abort: AbortController;
-  /** Commands run one after another, as the key handles them. */
+  /** Steps run one after another, in the order the server sent them, as the key handles them. */
   queue: Promise<void>;
+  /** The channel the server named in its last reset or verify (for the root-key step). */
+  serverChannel: number | undefined;
 }
 
 const MAX_PROBLEM_CHARS = 200;
@@ -92,21 +107,34 @@ export class DeviceHubRelay {
     await this.close(serialNo);
     const abort = new AbortController();
     const connection = this.build(serialNo);
-    const channel: VaultChannel = { connection, abort, queue: Promise.resolve() };
+    const channel: VaultChannel = {
+      connection,
+      abort,
+      queue: Promise.resolve(),
+      serverChannel: undefined,
+    };
     this.channels.set(serialNo, channel);
+    const inOrder = (step: () => Promise<void>): void => {
+      channel.queue = channel.queue.then(step, step);
+    };
     connection.on(DeviceHubMethod.SendRemoteCommand, (request: unknown) => {
-      channel.queue = channel.queue.then(() => this.command(serialNo, channel, request));
+      inOrder(() => this.command(serialNo, channel, request));
     });
-    // Our sealed channel needs no cryptolib verification: refuse at once rather than
-    // let the server wait out its 20 s set-up limit.
-    connection.on(DeviceHubMethod.SendVerifyCommand, () => {
-      this.answerUnsupported(channel, DeviceHubMethod.VerifyCommandResponse);
-    });
+    connection.on(
+      DeviceHubMethod.SendVerifyCommand,
+      (publicKey: unknown, nonce: unknown, channelNo: unknown) => {
+        inOrder(() => this.verify(serialNo, channel, publicKey, nonce, channelNo));
+      },
+    );
     connection.on(DeviceHubMethod.SendGetRootKeyCommand, () => {
-      this.answerUnsupported(channel, DeviceHubMethod.GetRootKeyCommandResponse);
+      inOrder(() => this.rootKey(serialNo, channel));
     });
-    connection.on(DeviceHubMethod.SendResetChannel, () => undefined);
-    connection.on(DeviceHubMethod.SendControlRemoteCommand, () => undefined);
+    connection.on(DeviceHubMethod.SendResetChannel, (channelNo: unknown) => {
+      inOrder(() => this.reset(serialNo, channel, channelNo));
+    });
+    connection.on(DeviceHubMethod.SendControlRemoteCommand, (request: unknown) => {
+      inOrder(() => this.control(serialNo, channel, request));
+    });
     connection.onclose(() => this.forget(serialNo, channel));
     try {
       await connection.start();
@@ -168,16 +196,118 @@ export class DeviceHubRelay {
     try {
       const request = encryptedRequest(raw);
       channelNo = request.buffer.channelNo;
-      const sealed = decodeBase64(request.buffer.data);
-      if (sealed === undefined) throw new ShapeError('request.buffer.data is not base64');
-      const answer = await this.options.relay(serialNo, sealed, channel.abort.signal);
+      const data = bytesOf(request.buffer.data, 'request.buffer.data');
+      const answer = await this.options.relay(
+        serialNo,
+        channelNo,
+        { kind: 'message', data },
+        channel.abort.signal,
+      );
       reply = { data: encodeBase64(answer), channelNo };
     } catch (e) {
-      error = e instanceof ShapeError ? `malformed request: ${e.message}` : problemOf(e);
+      error = this.failed(serialNo, 'message', e);
       reply = { data: '', channelNo };
-      this.options.onEvent({ type: 'relayFailed', serialNo, problem: error });
     }
     await this.respond(channel, DeviceHubMethod.RemoteCommandResponse, reply, error, serialNo);
+  }
+
+  /** SendVerifyCommand: the key's VERIFY on the server's channel; its reply in VerifyCommandResponse. */
+  private async verify(
+    serialNo: string,
+    channel: VaultChannel,
+    rawKey: unknown,
+    rawNonce: unknown,
+    rawChannel: unknown,
+  ): Promise<void> {
+    if (channel.abort.signal.aborted) return;
+    let replyResult = '';
+    let error = '';
+    try {
+      const channelNo = byteValue(rawChannel, 'verifyChannelNo');
+      const publicKey = bytesOf(byteArray(rawKey, 'pubKeyH'), 'pubKeyH');
+      const nonce = bytesOf(byteArray(rawNonce, 'nonceH'), 'nonceH');
+      channel.serverChannel = channelNo;
+      const answer = await this.options.relay(
+        serialNo,
+        channelNo,
+        { kind: 'verify', publicKey, nonce },
+        channel.abort.signal,
+      );
+      replyResult = encodeBase64(answer);
+    } catch (e) {
+      error = this.failed(serialNo, 'verify', e);
+    }
+    await this.respond(
+      channel,
+      DeviceHubMethod.VerifyCommandResponse,
+      { replyResult },
+      error,
+      serialNo,
+    );
+  }
+
+  /** SendGetRootKeyCommand: the key's root-key certificate, in GetRootKeyCommandResponse. */
+  private async rootKey(serialNo: string, channel: VaultChannel): Promise<void> {
+    if (channel.abort.signal.aborted) return;
+    let replyResult = '';
+    let error = '';
+    try {
+      const channelNo = channel.serverChannel;
+      if (channelNo === undefined) {
+        throw new ShapeError('the root key was asked for before the server named its channel');
+      }
+      const answer = await this.options.relay(
+        serialNo,
+        channelNo,
+        { kind: 'rootKey' },
+        channel.abort.signal,
+      );
+      replyResult = encodeBase64(answer);
+    } catch (e) {
+      error = this.failed(serialNo, 'rootKey', e);
+    }
+    await this.respond(
+      channel,
+      DeviceHubMethod.GetRootKeyCommandResponse,
+      { replyResult },
+      error,
+      serialNo,
+    );
+  }
+
+  /** SendResetChannel: the key drops the server channel's session. The server expects no answer. */
+  private async reset(serialNo: string, channel: VaultChannel, raw: unknown): Promise<void> {
+    if (channel.abort.signal.aborted) return;
+    try {
+      const channelNo = byteValue(raw, 'verifyNo');
+      channel.serverChannel = channelNo;
+      await this.options.relay(serialNo, channelNo, { kind: 'reset' }, channel.abort.signal);
+    } catch (e) {
+      this.failed(serialNo, 'reset', e);
+    }
+  }
+
+  /** SendControlRemoteCommand: a control packet for the key. The server expects no answer. */
+  private async control(serialNo: string, channel: VaultChannel, raw: unknown): Promise<void> {
+    if (channel.abort.signal.aborted) return;
+    try {
+      const data = bytesOf(controlRequest(raw).data, 'request.data');
+      await this.options.relay(
+        serialNo,
+        channel.serverChannel ?? HES_REMOTE_CHANNEL,
+        { kind: 'control', data },
+        channel.abort.signal,
+      );
+    } catch (e) {
+      this.failed(serialNo, 'control', e);
+    }
+  }
+
+  /** Reports a failed step (its name and the error's code, never bytes); the text for the server. */
+  private failed(serialNo: string, step: string, e: unknown): string {
+    const problem = e instanceof ShapeError ? `malformed request: ${e.message}` : problemOf(e);
+    this.options.onEvent({ type: 'relayFailed', serialNo, problem, step });
+    return problem;
   }
 
   private async respond(
@@ -201,13 +331,11 @@ export class DeviceHubRelay {
     } catch (e) {
       // An oversized reply is still answered, with an error, so the server does not wait.
       if (isHesError(e) && e.reason === 'messageTooLarge' && error === '') {
-        await this.respond(
-          channel,
-          target,
-          { data: '', channelNo: HES_REMOTE_CHANNEL },
-          e.message,
-          serialNo,
-        );
+        const empty =
+          target === DeviceHubMethod.RemoteCommandResponse
+            ? { data: '', channelNo: channel.serverChannel ?? HES_REMOTE_CHANNEL }
+            : { replyResult: '' };
+        await this.respond(channel, target, empty, e.message, serialNo);
         return;
       }
       if (serialNo !== undefined) {
@@ -215,13 +343,10 @@ export class DeviceHubRelay {
       }
     }
   }
+}
 
-  private answerUnsupported(channel: VaultChannel, target: string): void {
-    void this.respond(
-      channel,
-      target,
-      { replyResult: '' },
-      'unsupported: this companion relays the sealed remote channel only',
-    );
-  }
+function bytesOf(base64: string, path: string): Uint8Array {
+  const bytes = decodeBase64(base64);
+  if (bytes === undefined) throw new ShapeError(`${path} is not base64`);
+  return bytes;
 }

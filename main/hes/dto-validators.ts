@@ -2,6 +2,7 @@
 // Each builds a fresh object with only the known fields, so extra members a server
 // adds never travel further. Field names are camelCase, as .NET writes them.
 import type {
+  ControlRequest,
   EncryptedRequest,
   HwVaultInfoFromHesDto,
   HwVaultLicenseDto,
@@ -95,6 +96,17 @@ export const proximitySettings = (
   array(value, path).map((item, i) => proximitySetting(item, `${path}[${i}]`));
 
 /** SendRemoteCommand's argument (§4.7); `contextGuid` null reads as ''. */
+export function controlRequest(value: unknown, path = 'request'): ControlRequest {
+  const o = object(value, path);
+  return { data: base64(o['data'], `${path}.data`) };
+}
+
+/** A .NET byte[] as SignalR's JSON protocol writes it: a base64 string. */
+export const byteArray = (value: unknown, path: string): string => base64(value, path);
+
+/** A .NET byte: an integer 0..255. */
+export const byteValue = (value: unknown, path: string): number => integer(value, path, 0, 255);
+
 export function encryptedRequest(value: unknown, path = 'request'): EncryptedRequest {
   const o = object(value, path);
   const buffer = object(o['buffer'], `${path}.buffer`);

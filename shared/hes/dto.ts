@@ -165,7 +165,7 @@ export interface WorkstationEventDto {
   readonly accountLogin: string | null;
 }
 
-/** DeviceHub relay buffers (§4.7). `data` is base64 of a sealed remote-channel buffer. */
+/** DeviceHub relay buffers (§4.7). `data` is base64 of one message of the server's channel to the key. */
 export interface MessageBufferDto {
   readonly data: string;
   readonly channelNo: number;
@@ -175,6 +175,16 @@ export interface EncryptedRequest {
   readonly buffer: MessageBufferDto;
   readonly contextGuid: string;
   readonly channelNo: number;
+}
+
+/** The reply to SendVerifyCommand / SendGetRootKeyCommand (§4.7): base64 of the key's reply. */
+export interface DeviceCommandReplyResult {
+  readonly replyResult: string;
+}
+
+/** SendControlRemoteCommand's argument (§4.7): base64 of a control packet for the key. */
+export interface ControlRequest {
+  readonly data: string;
 }
 
 /** The channel HES uses for its remote vault sessions (§5.1). */

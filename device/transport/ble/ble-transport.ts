@@ -13,14 +13,14 @@ import {
 import { isProtocolError } from '../../protocol/protocol-error';
 import type { ExchangeOptions, Transport, TransportDescriptor } from '../transport';
 import { disconnectedError } from './noble-call';
+import type { BleLog } from './ble-scanner';
 import type { GattSession } from './gatt-session';
 import { PendingExchange } from './pending-exchange';
 
 /** How long the key may take to answer a CANCEL before the link is closed as unusable. */
 export const CANCEL_GRACE_MS = 2000;
 
-/** Non-secret, by-code log lines (e.g. a stray fragment while idle). */
-export type BleLog = (code: string, details?: Readonly<Record<string, string | number>>) => void;
+export type { BleLog } from './ble-scanner';
 
 export interface BleTransportOptions {
   readonly cancelGraceMs?: number;

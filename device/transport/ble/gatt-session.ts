@@ -12,12 +12,12 @@ import {
   HIDEEZ_SERVICE_UUID,
   STATUS_UUID,
 } from '../../protocol/gatt';
-import { callbackError, disconnectedError, nobleCall } from './noble-call';
+import { disconnectedError, nobleCall } from './noble-call';
+import { connectOnce, disconnectBounded, settleLink } from './noble-connect';
 import type { CharacteristicLike, PeripheralLike, ServiceLike } from './noble-like';
 
 export const DEFAULT_CONNECT_TIMEOUTS_MS: readonly number[] = [8000, 4000];
-/** How long a disconnect may take before we stop waiting for noble to confirm it. */
-export const DISCONNECT_WAIT_MS = 2000;
+export { DISCONNECT_WAIT_MS, disconnectBounded } from './noble-connect';
 
 export interface GattSession {
   /** What the key sends and accepts per fragment: its control point length. */
@@ -113,43 +113,6 @@ async function attempt(peripheral: PeripheralLike, timeoutMs: number): Promise<G
   } finally {
     clearTimeout(timer);
   }
-}
-
-function connectOnce(peripheral: PeripheralLike, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      // noble's cancelConnect answers the pending connect callback with an error; ignore it.
-      if (peripheral.state === 'connecting') peripheral.cancelConnect();
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    peripheral.connect((error) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) return;
-      const failure = callbackError(error);
-      if (failure) reject(failure);
-      else resolve();
-    });
-  });
-}
-
-/** After a failed attempt, leave the peripheral disconnected before the next one. */
-async function settleLink(peripheral: PeripheralLike): Promise<void> {
-  if (peripheral.state !== 'connected' && peripheral.state !== 'disconnecting') return;
-  await disconnectBounded(peripheral);
-}
-
-export function disconnectBounded(peripheral: PeripheralLike): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(finish, DISCONNECT_WAIT_MS);
-    function finish(): void {
-      clearTimeout(timer);
-      peripheral.removeListener('disconnect', finish);
-      resolve();
-    }
-    peripheral.on('disconnect', finish);
-    peripheral.disconnect();
-  });
 }
 
 const missing = (what: string): DeviceError =>

@@ -22,6 +22,7 @@ import {
   VaultStatusReason,
 } from '../../../shared/vault/vault-status';
 import { provisioningSecret, type ProvisioningRecord } from '../../key/provision';
+import type { Key3ProvisioningRecord } from '../../key3/provision-key3';
 import { RemoteOpCode } from '../../remote-channel/ops';
 import type { HesStore } from '../store/hes-store';
 import {
@@ -35,7 +36,9 @@ import { saveEvent } from './audit';
 import { envelope, hesError, okData, okPlain } from './envelope';
 import { HesAdminError, HesAdminErrorCode } from './hes-admin-error';
 import type { VaultRelay, WorkstationNotifier } from './ports';
-import { RemoteChannels, RemoteVault } from './remote-vault';
+import { TEST_VENDOR_PUBLIC_KEY } from '../../../device/key3/crypto/vendor-keys';
+import { Key3RemoteVault } from './key3-remote-vault';
+import { RemoteChannels, SealedRemoteVault, type RemoteVault } from './remote-vault';
 import { syncVaultStatus } from './status-sync';
 import { shortInfo, validateLink, vaultInfo } from './vault-info';
 import { fullReset, syncActor, writeVault, type Actor } from './vault-writes';
@@ -45,10 +48,24 @@ export interface HesStandInOptions {
   readonly relay: VaultRelay;
   readonly notifier: WorkstationNotifier;
   readonly now?: () => Date;
+  /**
+   * The vendor key a Hideez Key 3's certificate must verify against (HES: the real one in
+   * its cryptolib). Default: the test vendor key that certifies the virtual Key 3s.
+   */
+  readonly key3VendorPublicKey?: Uint8Array;
 }
 
-/** A provisioning record as imported; `rfid` may be given, else one is derived from the serial. */
-export type ImportRecord = ProvisioningRecord & { readonly rfid?: string };
+/**
+ * A provisioning record as imported: an open-protocol key's (with its seal secret) or a
+ * Hideez Key 3's (`family: 'key3'`, no secret); `rfid` may be given, else one is derived.
+ */
+export type ImportRecord = (ProvisioningRecord | Key3ProvisioningRecord) & {
+  readonly rfid?: string;
+};
+
+const isKey3Record = (r: ImportRecord): r is Key3ProvisioningRecord & { rfid?: string } =>
+  'family' in r && r.family === 'key3';
+const secretOf = (r: ImportRecord): string => ('secret' in r ? r.secret : '');
 
 export interface ImportResult {
   readonly imported: readonly string[];
@@ -148,6 +165,7 @@ export class HesStandIn {
   private readonly notifier: WorkstationNotifier;
   private readonly now: () => Date;
   private readonly channels: RemoteChannels;
+  private readonly key3VendorKey: Uint8Array;
   /** vaultId → workstations it was announced through (hes-contract.md §4.9; not persisted). */
   private readonly connectedVia = new Map<string, Set<string>>();
 
@@ -155,6 +173,7 @@ export class HesStandIn {
     this.store = options.store;
     this.notifier = options.notifier;
     this.now = options.now ?? (() => new Date());
+    this.key3VendorKey = options.key3VendorPublicKey ?? TEST_VENDOR_PUBLIC_KEY;
     const relay = options.relay;
     this.channels = new RemoteChannels((vaultId, ws) => relay.open(vaultId, ws));
   }
@@ -214,8 +233,12 @@ export class HesStandIn {
       ) {
         throw invalid('provisioning record');
       }
+      if (isKey3Record(r)) {
+        if ('secret' in r) throw invalid('provisioning record secret');
+        continue;
+      }
       try {
-        provisioningSecret(r);
+        provisioningSecret(r as ProvisioningRecord);
       } catch {
         throw invalid('provisioning record secret');
       }
@@ -236,7 +259,8 @@ export class HesStandIn {
           rfid: r.rfid ?? derivedRfid(r.serialNo),
           firmware: r.firmwareVersion,
           importedAt: time,
-          provisioningSecret: r.secret,
+          provisioningSecret: secretOf(r),
+          keyFamily: isKey3Record(r) ? 'key3' : 'open',
         });
         imported.push(r.serialNo);
       }
@@ -712,8 +736,13 @@ export class HesStandIn {
     if (!this.connectedVia.get(vaultId)?.has(ws)) {
       return Promise.reject(hesError(HesErrorCode.DeviceNotConnectedToAnyHost));
     }
+    const family = this.store.vaults.get(vaultId)?.keyFamily;
     return this.channels.run(vaultId, ws, (channel) =>
-      job(new RemoteVault(this.store, vaultId, channel)),
+      job(
+        family === 'key3'
+          ? new Key3RemoteVault(this.store, vaultId, channel, this.key3VendorKey, this.now)
+          : new SealedRemoteVault(this.store, vaultId, channel),
+      ),
     );
   }
 

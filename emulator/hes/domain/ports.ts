@@ -9,9 +9,20 @@ export interface VaultRelay {
   open(vaultId: string, workstationId: string): Promise<VaultChannel>;
 }
 
+/**
+ * One vault's remote channel through a workstation (hes-contract.md §4.7, §5.2). HES sets
+ * it up with the key's own handshake (a Hideez Key 3's RESET, VERIFY and root-key
+ * certificate), then sends every command as one message; each round trip has a 30 s limit.
+ */
 export interface VaultChannel {
-  /** One sealed command out, its sealed reply back (SendRemoteCommand → RemoteCommandResponse); 30 s limit. */
-  exchange(sealed: Uint8Array): Promise<Uint8Array>;
+  /** One message out, the key's reply back (SendRemoteCommand → RemoteCommandResponse). */
+  exchange(message: Uint8Array): Promise<Uint8Array>;
+  /** SendResetChannel(channel): the key drops that channel's session (no answer). */
+  resetChannel(channel: number): void;
+  /** SendVerifyCommand(publicKey, nonce, channel) → VerifyCommandResponse: the key's VERIFY reply. */
+  verify(publicKey: Uint8Array, nonce: Uint8Array, channel: number): Promise<Uint8Array>;
+  /** SendGetRootKeyCommand() → GetRootKeyCommandResponse: the key's root-key certificate reply. */
+  rootKey(): Promise<Uint8Array>;
   close(): void;
 }
 

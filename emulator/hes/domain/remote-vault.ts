@@ -10,7 +10,15 @@ import type { HesStore } from '../store/hes-store';
 import { codeMessage } from './envelope';
 import { HesCodeError, type VaultChannel } from './ports';
 
-export class RemoteVault {
+/** How the domain runs an operation on a vault, whatever protocol reaches it. */
+export interface RemoteVault {
+  readonly vaultId: string;
+  /** Runs one op on the key; the key's info after it, or HesCodeError with the key's refusal. */
+  run(op: RemoteOp): Promise<KeyInfo>;
+}
+
+/** An open-protocol key: sealed commands with the vault's provisioning secret and counter. */
+export class SealedRemoteVault implements RemoteVault {
   constructor(
     private readonly store: HesStore,
     readonly vaultId: string,

@@ -1,9 +1,8 @@
 // /deviceHub (hes-contract.md §4.7): the workstation's side of a remote-vault session. A
 // connection carries the DeviceId and WorkstationId headers; the relay pairs it with the set-up
 // that asked for it. Replies without a session answer 1001 "Cannot find remote device in the
-// DeviceHub", as on HES. The stand-in never sends SendVerifyCommand or SendGetRootKeyCommand
-// (no SDK cryptolib: the sealed channel authenticates itself), so their replies are only
-// acknowledged.
+// DeviceHub", as on HES. VerifyCommandResponse and GetRootKeyCommandResponse answer the
+// set-up of a Hideez Key 3's channel; a non-empty error fails it, as on HES.
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import type { HesResponse } from '../../../shared/hes/dto';
 import type { DeviceHubRelay } from '../relay/device-hub-relay';
@@ -31,12 +30,19 @@ export function createDeviceHub({ relay }: DeviceHubOptions): HubDefinition {
       },
     }) satisfies HubMethodDefinition;
 
-  /** A reply to a command the stand-in never sends: checked, then acknowledged. */
-  const unused = method((caller, args) => {
-    replyResultArgument(args[0]);
-    replyErrorArgument(args[1]);
-    return relay.hasSession(caller.connectionId) ? okResponse() : noSession();
-  });
+  /** A set-up reply: the key's bytes, or the workstation's error (which fails the set-up). */
+  const setUpReply = (kind: 'verify' | 'rootKey') =>
+    method((caller, args) => {
+      const bytes = replyResultArgument(args[0]);
+      const error = replyErrorArgument(args[1]);
+      const outcome =
+        error !== null && error !== ''
+          ? ({ kind: 'error', error } as const)
+          : ({ kind: 'reply', bytes } as const);
+      return relay.remoteCommandResponse(caller.connectionId, outcome, kind)
+        ? okResponse()
+        : noSession();
+    });
 
   return {
     methods: {
@@ -53,8 +59,8 @@ export function createDeviceHub({ relay }: DeviceHubOptions): HubDefinition {
           ? okResponse()
           : noSession();
       }),
-      VerifyCommandResponse: unused,
-      GetRootKeyCommandResponse: unused,
+      VerifyCommandResponse: setUpReply('verify'),
+      GetRootKeyCommandResponse: setUpReply('rootKey'),
     },
     onConnected(caller) {
       relay.deviceHubConnected(caller);

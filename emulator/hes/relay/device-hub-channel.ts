@@ -1,7 +1,9 @@
-// One remote-vault session over a /deviceHub connection (hes-contract.md §4.7, §5.2): sealed
-// commands go out as SendRemoteCommand and the next RemoteCommandResponse on that connection is
-// their reply. The buffers are opaque here; the domain seals and opens them. One command at a
-// time: the protocol has no correlation id, so a second command waits for the first.
+// One remote-vault session over a /deviceHub connection (hes-contract.md §4.7, §5.2): the
+// set-up steps go out as SendResetChannel (no answer), SendVerifyCommand and
+// SendGetRootKeyCommand (answered by VerifyCommandResponse / GetRootKeyCommandResponse), and
+// every command as SendRemoteCommand, answered by the next RemoteCommandResponse on that
+// connection. The buffers are opaque here; the domain protects and opens them. One request at
+// a time: the protocol has no correlation id, so a second one waits for the first.
 import { randomUUID } from 'node:crypto';
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import { HES_REMOTE_CHANNEL, type EncryptedRequest } from '../../../shared/hes/dto';
@@ -14,12 +16,16 @@ export interface DeviceHubPeer {
   close(error?: string): void;
 }
 
-/** What a workstation answered with RemoteCommandResponse: the sealed reply, or its error text. */
+/** What a workstation answered: the key's reply, or its error text. */
 export type RemoteReplyOutcome =
   | { readonly kind: 'reply'; readonly bytes: Uint8Array }
   | { readonly kind: 'error'; readonly error: string };
 
+/** Which answer a request waits for. */
+export type ReplyKind = 'remoteCommand' | 'verify' | 'rootKey';
+
 interface InFlight {
+  readonly kind: ReplyKind;
   readonly resolve: (bytes: Uint8Array) => void;
   readonly reject: (e: HesCodeError) => void;
   readonly timer: NodeJS.Timeout;
@@ -45,17 +51,42 @@ export class DeviceHubChannel implements VaultChannel {
     return this.ended === undefined;
   }
 
-  exchange(sealed: Uint8Array): Promise<Uint8Array> {
-    const run = (): Promise<Uint8Array> => this.send(sealed);
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+  exchange(message: Uint8Array): Promise<Uint8Array> {
+    return this.inTurn('remoteCommand', () => {
+      const request: EncryptedRequest = {
+        buffer: { data: Buffer.from(message).toString('base64'), channelNo: HES_REMOTE_CHANNEL },
+        contextGuid: randomUUID(),
+        channelNo: HES_REMOTE_CHANNEL,
+      };
+      this.peer.send('SendRemoteCommand', request);
+    });
   }
 
-  /** Delivers a RemoteCommandResponse; false when no command was waiting for one. */
-  deliver(outcome: RemoteReplyOutcome): boolean {
+  resetChannel(channel: number): void {
+    if (this.ended) return;
+    this.peer.send('SendResetChannel', channel);
+  }
+
+  verify(publicKey: Uint8Array, nonce: Uint8Array, channel: number): Promise<Uint8Array> {
+    return this.inTurn('verify', () => {
+      // .NET byte[] arguments travel as base64 in SignalR's JSON protocol.
+      this.peer.send(
+        'SendVerifyCommand',
+        Buffer.from(publicKey).toString('base64'),
+        Buffer.from(nonce).toString('base64'),
+        channel,
+      );
+    });
+  }
+
+  rootKey(): Promise<Uint8Array> {
+    return this.inTurn('rootKey', () => this.peer.send('SendGetRootKeyCommand'));
+  }
+
+  /** Delivers an answer; false when no request was waiting for this kind of answer. */
+  deliver(outcome: RemoteReplyOutcome, kind: ReplyKind = 'remoteCommand'): boolean {
     const waiting = this.inFlight;
-    if (!waiting) return false;
+    if (!waiting || waiting.kind !== kind) return false;
     this.inFlight = undefined;
     clearTimeout(waiting.timer);
     if (outcome.kind === 'reply') {
@@ -96,7 +127,15 @@ export class DeviceHubChannel implements VaultChannel {
     this.peer.close();
   }
 
-  private send(sealed: Uint8Array): Promise<Uint8Array> {
+  /** Queues a request: `send` goes out when the ones before it are answered. */
+  private inTurn(kind: ReplyKind, send: () => void): Promise<Uint8Array> {
+    const run = (): Promise<Uint8Array> => this.request(kind, send);
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private request(kind: ReplyKind, send: () => void): Promise<Uint8Array> {
     if (this.ended) return Promise.reject(this.ended);
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -108,13 +147,8 @@ export class DeviceHubChannel implements VaultChannel {
         this.end(timedOut);
         this.peer.close();
       }, this.commandTimeoutMs);
-      this.inFlight = { resolve, reject, timer };
-      const request: EncryptedRequest = {
-        buffer: { data: Buffer.from(sealed).toString('base64'), channelNo: HES_REMOTE_CHANNEL },
-        contextGuid: randomUUID(),
-        channelNo: HES_REMOTE_CHANNEL,
-      };
-      this.peer.send('SendRemoteCommand', request);
+      this.inFlight = { kind, resolve, reject, timer };
+      send();
     });
   }
 }

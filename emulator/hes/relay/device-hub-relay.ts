@@ -16,6 +16,7 @@ import {
   DeviceHubChannel,
   type DeviceHubPeer,
   type RemoteReplyOutcome,
+  type ReplyKind,
 } from './device-hub-channel';
 
 export const DEFAULT_SETUP_TIMEOUT_MS = 20_000;
@@ -123,12 +124,19 @@ export class DeviceHubRelay implements VaultRelay {
     this.byConnection.get(connectionId)?.end(deviceHubGone());
   }
 
-  /** A RemoteCommandResponse from a /deviceHub connection; false when it has no session. */
-  remoteCommandResponse(connectionId: string, outcome: RemoteReplyOutcome): boolean {
+  /**
+   * A RemoteCommandResponse (or, with `kind`, a VerifyCommandResponse or
+   * GetRootKeyCommandResponse) from a /deviceHub connection; false when it has no session.
+   */
+  remoteCommandResponse(
+    connectionId: string,
+    outcome: RemoteReplyOutcome,
+    kind: ReplyKind = 'remoteCommand',
+  ): boolean {
     const channel = this.byConnection.get(connectionId);
     if (!channel?.isOpen) return false;
     // A reply nobody waits for (e.g. after a timeout) is dropped; the session is still there.
-    channel.deliver(outcome);
+    channel.deliver(outcome, kind);
     return true;
   }
 

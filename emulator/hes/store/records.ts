@@ -24,7 +24,10 @@ export interface VaultRecord {
   readonly licenseStatus: number;
   readonly licenseEndDate: string | null;
   /** Beyond HES: the factory seal secret, base64 (never logged). */
+  /** The open protocol's seal secret (base64); '' for a Key 3. */
   readonly provisioningSecret: string;
+  /** 'open': sealed commands; 'key3': a Hideez Key 3's own channel 4 (schema V3). */
+  readonly keyFamily: 'open' | 'key3';
   /** Beyond HES: the last remote command counter used for this vault. */
   readonly remoteCounter: bigint;
 }

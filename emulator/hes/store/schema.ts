@@ -159,7 +159,16 @@ CREATE TABLE HardwareVaultLicenses (
 CREATE INDEX IX_HardwareVaultLicenses_HardwareVaultId ON HardwareVaultLicenses (HardwareVaultId);
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2];
+/**
+ * Version 2 → 3 (beyond HES): the key family a vault speaks. 'open': our open protocol,
+ * reached with sealed commands (ProvisioningSecret); 'key3': a Hideez Key 3, reached as HES
+ * reaches every vault, through its own verified channel 4 (no per-vault secret: '').
+ */
+const V3 = `
+ALTER TABLE HardwareVaults ADD COLUMN KeyFamily TEXT NOT NULL DEFAULT 'open';
+`;
+
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Forced on every start-up, as HES does for all existing profiles (hes-contract.md §1.4). */

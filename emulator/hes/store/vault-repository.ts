@@ -14,6 +14,8 @@ export interface NewVault {
   readonly firmware: string;
   readonly importedAt: string;
   readonly provisioningSecret: string;
+  /** Default 'open'. */
+  readonly keyFamily?: 'open' | 'key3';
 }
 
 const COLUMNS: Readonly<Record<keyof Required<VaultPatch>, string>> = {
@@ -64,6 +66,7 @@ function toVault(row: SqlRow): VaultRecord {
     licenseStatus: int(row, 'LicenseStatus'),
     licenseEndDate: textOrNull(row, 'LicenseEndDate'),
     provisioningSecret: text(row, 'ProvisioningSecret'),
+    keyFamily: text(row, 'KeyFamily') === 'key3' ? 'key3' : 'open',
     remoteCounter: u64(row, 'RemoteCounter'),
   };
 }
@@ -112,8 +115,8 @@ export class VaultRepository {
     this.db
       .prepare(
         `INSERT INTO HardwareVaults (Id, MAC, Model, RFID, Battery, Firmware, Status, StatusReason,
-           HardwareVaultProfileId, ImportedAt, ProvisioningSecret)
-         VALUES (?, ?, ?, ?, 100, ?, 0, 0, 'default', ?, ?)`,
+           HardwareVaultProfileId, ImportedAt, ProvisioningSecret, KeyFamily)
+         VALUES (?, ?, ?, ?, 100, ?, 0, 0, 'default', ?, ?, ?)`,
       )
       .run(
         vault.id,
@@ -123,6 +126,7 @@ export class VaultRepository {
         vault.firmware,
         vault.importedAt,
         vault.provisioningSecret,
+        vault.keyFamily ?? 'open',
       );
   }
 

@@ -173,9 +173,12 @@ export function startCompanion(rig: Rig, options: Partial<HesClientOptions> = {}
       registrations += 1;
       return workstationInfo(id);
     },
-    relay: (serialNo, sealed, signal) => {
+    relay: (serialNo, _channel, request, signal) => {
       const key = keys.get(serialNo);
       if (!key) return Promise.reject(new Error('no such key on this workstation'));
+      if (request.kind !== 'message')
+        return Promise.reject(new Error(`unsupported step ${request.kind}`));
+      const sealed = request.data;
       const forward = (bytes: Uint8Array): Promise<Uint8Array> => {
         relayed.push(bytes);
         return key.remote(bytes, signal);

@@ -33,8 +33,10 @@ beforeEach(async () => {
   serial = key.server.record.serialNo;
   relayed.length = 0;
   // What the companion wires: the key's RemoteCommand on channel 4.
-  const relay: RelayFunction = async (serialNo, sealed) => {
+  const relay: RelayFunction = async (serialNo, _channel, request) => {
     expect(serialNo).toBe(serial);
+    if (request.kind !== 'message') throw new KeyRefused('ERR_UNSUPPORTED');
+    const sealed = request.data;
     relayed.push(sealed);
     const response = await key.usb.request({ command: Command.RemoteCommand, channel: 4, sealed });
     if ('sealed' in response) return response.sealed;

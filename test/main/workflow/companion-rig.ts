@@ -1,7 +1,9 @@
 // The real parts wired as in production, as test/integration/hes does: the HES stand-in
 // (temp SQLite, ephemeral port), the real createHesClient whose relay goes through the
-// DeviceManager (deviceRelay), the DeviceManager over the real HID discovery on a
-// VirtualUsbBus with real VirtualKeys, and the companion service. Waits are event-driven.
+// DeviceManager (deviceRelay), the DeviceManager over the real discoveries — open-protocol
+// keys on the real HID discovery over a VirtualUsbBus, or Hideez Key 3s on the real BLE
+// key discovery over the virtual adapter — with real VirtualKeys, and the companion
+// service. Waits are event-driven.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -22,13 +24,28 @@ import { deviceRelay } from '../../../main/workflow/device-relay';
 import type { Notice } from '../../../shared/ipc/contract';
 import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { ServerConnection } from '../../../shared/view/server-state';
+import type { KeyDiscovery } from '../../../device/key/key-connection';
+import type { VirtualKey } from '../../../emulator/key/virtual-key';
+import { virtualKey3s } from '../../device/key3/virtual-key3s';
 import { TappedUsbBus, virtualKeys } from '../../device/manager/virtual-usb';
 import { startRig, workstationInfo, type Rig } from '../../integration/hes/stand-in-rig';
 import { createWaiters } from './waiters';
 
+/** Which kind of key a rig's keys are: our open protocol (USB), or Hideez Key 3s (BLE). */
+export type KeyFamily = 'open' | 'key3';
+export const KEY_FAMILIES: readonly KeyFamily[] = ['open', 'key3'];
+
 export interface CompanionRig {
   readonly rig: Rig;
+  readonly family: KeyFamily;
+  /** The rig's keys, whatever their family. */
+  readonly keys: readonly VirtualKey[];
+  /** The USB bus (open-protocol keys; empty for Key 3s). */
   readonly usb: TappedUsbBus;
+  /** The key goes away (unplugged, or switched off / out of range for a Key 3). */
+  unplugKey(key: VirtualKey): void;
+  /** The key comes back. */
+  plugKey(key: VirtualKey): Promise<void>;
   readonly devices: DeviceManager;
   readonly hes: HesClient;
   readonly service: CompanionService;
@@ -93,6 +110,44 @@ export interface CompanionRigOptions {
   readonly approve?: boolean;
   /** Wraps the relay to the keys (a test that holds server commands on their way). */
   readonly relay?: (toKeys: Relay) => Relay;
+  /** The keys' family (default: open protocol). */
+  readonly family?: KeyFamily;
+}
+
+interface RigKeys {
+  readonly keys: VirtualKey[];
+  readonly records: readonly Parameters<Rig['server']['standIn']['importVaults']>[0][number][];
+  readonly usb: TappedUsbBus;
+  readonly discovery: KeyDiscovery;
+  readonly unplug: (key: VirtualKey) => void;
+  readonly plug: (key: VirtualKey) => Promise<void>;
+  readonly cleanup: () => Promise<void>;
+}
+
+async function rigKeys(family: KeyFamily, count: number): Promise<RigKeys> {
+  if (family === 'open') {
+    const { keys, records, cleanup } = await virtualKeys(count);
+    const usb = new TappedUsbBus(keys);
+    return {
+      keys,
+      records,
+      usb,
+      discovery: openProtocolKeys(usb.discovery),
+      unplug: (key) => usb.unplug(key),
+      plug: (key) => usb.plug(key),
+      cleanup,
+    };
+  }
+  const bench = await virtualKey3s(count);
+  return {
+    keys: bench.keys,
+    records: bench.records,
+    usb: new TappedUsbBus([]),
+    discovery: bench.discovery({ staleAfterMs: 1_000 }),
+    unplug: (key) => key.unplug(),
+    plug: (key) => key.plug(),
+    cleanup: () => bench.cleanup(),
+  };
 }
 
 export async function startCompanionRig(
@@ -100,11 +155,11 @@ export async function startCompanionRig(
   options: CompanionRigOptions = {},
 ): Promise<CompanionRig> {
   const rig = await startRig();
-  const { keys, records, cleanup } = await virtualKeys(count);
+  const family = options.family ?? 'open';
+  const { keys, records, usb, discovery, unplug, plug, cleanup } = await rigKeys(family, count);
   rig.server.standIn.importVaults(records);
-  const usb = new TappedUsbBus(keys);
   const devices = new DeviceManager({
-    discoveries: [openProtocolKeys(usb.discovery)],
+    discoveries: [discovery],
     reconnectDelayMs: 20,
     infoTimeoutMs: 5000,
   });
@@ -139,7 +194,11 @@ export async function startCompanionRig(
     service.snapshot().keys.find((k) => k.serialNo === serial);
   const crig: CompanionRig = {
     rig,
+    family,
+    keys,
     usb,
+    unplugKey: unplug,
+    plugKey: plug,
     devices,
     hes,
     service,

@@ -8,7 +8,7 @@ import { createIpcRouter, type IpcRouter } from '../../../main/ipc/ipc-router';
 import type { CommandResult, IpcEvent } from '../../../shared/ipc/contract';
 import type { KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
-import { startCompanionRig, type CompanionRig } from './companion-rig';
+import { startCompanionRig, type CompanionRig, type KeyFamily } from './companion-rig';
 import { expectNoSecrets } from './secrets';
 
 /** A held relay command: release() lets it reach the key. */
@@ -34,11 +34,12 @@ export interface IpcRig extends CompanionRig {
   scan(): Promise<void>;
 }
 
-export async function startIpcRig(count = 1): Promise<IpcRig> {
+export async function startIpcRig(count = 1, family: KeyFamily = 'open'): Promise<IpcRig> {
   const holds = new Map<string, (held: Held) => void>();
   const held = new Set<() => void>();
   const base = await startCompanionRig(count, {
-    relay: (toKeys) => async (serialNo, sealed, signal) => {
+    family,
+    relay: (toKeys) => async (serialNo, channel, request, signal) => {
       const hold = holds.get(serialNo);
       if (hold) {
         holds.delete(serialNo);
@@ -47,14 +48,14 @@ export async function startIpcRig(count = 1): Promise<IpcRig> {
           hold({ serialNo, release });
         });
       }
-      return toKeys(serialNo, sealed, signal);
+      return toKeys(serialNo, channel, request, signal);
     },
   });
   const router = createIpcRouter(base.service);
   const events: IpcEvent[] = [];
   router.onEvent((e) => events.push(e));
   // A VirtualKey's serial is readable only while it is powered: map them now.
-  const bySerial = new Map(base.usb.keys.map((k) => [k.serialNo, k]));
+  const bySerial = new Map(base.keys.map((k) => [k.serialNo, k]));
   const keyOf = (serial: string): VirtualKey => {
     const k = bySerial.get(serial);
     if (!k) throw new Error('no such key');
@@ -76,14 +77,14 @@ export async function startIpcRig(count = 1): Promise<IpcRig> {
       });
     },
     async unplug(serial) {
-      base.usb.unplug(keyOf(serial));
+      base.unplugKey(keyOf(serial));
       return base.until(
         serial,
         (s) => s.connection !== 'connected' && s.step === 'stopped' && s.prompt === undefined,
       );
     },
     async plug(serial) {
-      await base.usb.plug(keyOf(serial));
+      await base.plugKey(keyOf(serial));
       await base.until(serial, (k) => k.connection === 'connected');
     },
     async scan() {
@@ -106,12 +107,12 @@ export const settled = (k: KeySnapshot): boolean => k.step === 'online' || k.ste
 export const wrongCode = (code: string): string => (code === '000000' ? '111111' : '000000');
 
 /** A rig with one key already reserved: the common opening of the workflow scenarios. */
-export async function startWithReservedKey(): Promise<{
+export async function startWithReservedKey(family: KeyFamily = 'open'): Promise<{
   rig: IpcRig;
   serial: string;
   code: string;
 }> {
-  const rig = await startIpcRig(1);
+  const rig = await startIpcRig(1, family);
   const [serial = ''] = rig.serials;
   return { rig, serial, code: rig.reserve(serial) };
 }

@@ -142,6 +142,10 @@ export class KeyRelay implements VaultRelay {
         // The key refused in plain (no authentic counter to seal a reply to).
         throw new HesCodeError(response.status, `remote command refused: ${response.status}`);
       },
+      // An open-protocol key's sealed channel has no set-up steps: the domain never sends them.
+      resetChannel: () => undefined,
+      verify: () => Promise.reject(new HesCodeError(1001, 'no VERIFY on a sealed channel')),
+      rootKey: () => Promise.reject(new HesCodeError(1001, 'no root key on a sealed channel')),
       close: () => undefined,
     });
   }

@@ -58,8 +58,10 @@ describe('the companion HES client against the stand-in', () => {
         users: [],
         isAlarmTurnOn: false,
       }),
-      relay: async (serialNo, sealed) => {
+      relay: async (serialNo, channel, request) => {
         expect(serialNo).toBe(record.serialNo);
+        if (request.kind !== 'message') throw new Error(`unsupported step ${request.kind}`);
+        const sealed = request.data;
         const response = await usb.request({ command: Command.RemoteCommand, channel: 4, sealed });
         if (!('sealed' in response)) throw new Error(`key status ${response.status}`);
         return response.sealed;

@@ -1,0 +1,438 @@
+// A Hideez Key 3 behind the key-family seam. Each operation becomes the Key 3's own
+// commands over the companion's secure channel (channel 1); the key's refusals
+// (`E1 xx`) map into the one status catalogue; STATUS packets keep the key-state
+// model current and carry the button; the key's CANCEL is a long press. The
+// server's channel (HES: 4) is relayed untouched: its VERIFY and messages go to
+// the key as the server built them, the root-key certificate comes from our own
+// verified channel (the server cannot ask for it in its name), and a reset or a
+// control packet is passed on only when it leaves our channel 1 alone.
+//
+// Where the reference leaves behaviour unknown the conservative choice is made and
+// recorded in the trace: attempts after a wrong code or PIN are read back with
+// GETINFO (the `E1 13` reply carries none); the first free licence slot is found by
+// asking each slot (QUERYLICENSE), never guessed; a button wait sends nothing and
+// waits for a STATUS whose button byte changes.
+import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
+import { accessFlagsFromBits, type KeyInfo } from '../../../shared/key/key-info';
+import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
+import type { KeyConnection, KeyFamily } from '../../key/key-connection';
+import type { KeyEvent, KeyStateUpdate } from '../../key/key-events';
+import {
+  type KeyAnswer,
+  KeyOp,
+  type KeyOperation,
+  LICENSE_MAX_BYTES,
+  LICENSE_SLOTS,
+  type ServerChannelRequest,
+} from '../../key/key-operations';
+import { ProtocolErrorCode, protocolError } from '../../protocol/protocol-error';
+import type { ExchangeOptions, TransportDescriptor } from '../../transport/transport';
+import { Key3Command } from '../protocol/command-codes';
+import {
+  enterPin,
+  getInfo,
+  loadLicense,
+  queryLicense,
+  setPin,
+  unlockDeviceCode,
+  verify,
+} from '../protocol/commands';
+import { Key3FirmwareError, toDeviceErrorCode } from '../protocol/errors';
+import { checkCode, checkPin } from '../protocol/fields';
+import { decodeInfoBlock } from '../protocol/info-block';
+import { encodeMessage, type Key3Reply } from '../protocol/message';
+import { ControlCode, resetPacket } from '../protocol/packets';
+import type { Key3StatusPacket } from '../protocol/status';
+import { PACKET_SIZE } from '../protocol/gatt';
+import type { Key3PacketLink } from '../link/packet-link';
+import { keyInfoFromBlock } from './key3-key-info';
+import { KEY3_TIMEOUTS, type Key3SecureChannel } from './secure-channel';
+
+/** Our own channel; the server's channel must be another one. */
+export const COMPANION_CHANNEL = 1;
+/** ButtonPressCode of a press (1 single … 9 multi); 0x10/0x11 are long presses (CANCEL carries those). */
+const isPress = (code: number): boolean => code >= 1 && code <= 9;
+
+type Failure = Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
+
+interface ButtonWait {
+  readonly resolve: (outcome: 'pressed' | 'cancelled') => void;
+}
+
+export class Key3Connection implements KeyConnection {
+  readonly family: KeyFamily = 'key3';
+  #info: KeyInfo;
+  readonly #listeners = new Set<(event: KeyEvent) => void>();
+  #lastStatus: Key3StatusPacket | undefined;
+  #buttonWait: ButtonWait | undefined;
+
+  constructor(
+    readonly descriptor: TransportDescriptor,
+    readonly info: KeyInfo,
+    private readonly link: Key3PacketLink,
+    /** Undefined in bootloader mode: nothing but the info is asked of such a key. */
+    private readonly secure: Key3SecureChannel | undefined,
+  ) {
+    this.#info = info;
+    link.onStatus((status) => this.#onStatus(status));
+    link.onCancel(() => this.#onCancel());
+  }
+
+  get isOpen(): boolean {
+    return this.link.isOpen;
+  }
+
+  check(operation: KeyOperation): void {
+    switch (operation.op) {
+      case KeyOp.UnlockWithCode:
+        return checkCode(operation.code);
+      case KeyOp.EnterPin:
+        return checkPin('pin', operation.pin);
+      case KeyOp.SetPin:
+        checkPin('newPin', operation.newPin);
+        if (operation.oldPin !== undefined) checkPin('oldPin', operation.oldPin);
+        return;
+      case KeyOp.LoadLicense:
+        if (operation.data.length === 0 || operation.data.length > LICENSE_MAX_BYTES) {
+          throw protocolError(ProtocolErrorCode.BadField, 'a licence is 1..1024 bytes', {
+            field: 'data',
+            length: operation.data.length,
+          });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  async perform(operation: KeyOperation, options: ExchangeOptions): Promise<KeyAnswer> {
+    if (!this.secure) {
+      if (operation.op === KeyOp.ReadInfo)
+        return { op: operation.op, status: DeviceErrorCode.OK, info: this.#info };
+      return { op: operation.op, status: DeviceErrorCode.ERR_BOOTLOADER_MODE };
+    }
+    const secure = this.secure;
+    const limits = {
+      timeoutMs: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    switch (operation.op) {
+      case KeyOp.ReadInfo:
+        return {
+          op: operation.op,
+          status: DeviceErrorCode.OK,
+          info: await this.#readInfo(secure, limits),
+        };
+      case KeyOp.UnlockWithCode: {
+        const reply = await secure.call(unlockDeviceCode(operation.code), limits);
+        if (reply.ok) return { op: operation.op, status: DeviceErrorCode.OK };
+        return this.#wrongGuess(operation.op, reply, 'code', secure, limits);
+      }
+      case KeyOp.EnterPin: {
+        const reply = await secure.call(enterPin(operation.pin), limits);
+        if (reply.ok) return { op: operation.op, status: DeviceErrorCode.OK };
+        return this.#wrongGuess(operation.op, reply, 'pin', secure, limits);
+      }
+      case KeyOp.SetPin: {
+        const reply = await secure.call(setPin(operation.newPin, operation.oldPin), limits);
+        if (reply.ok) return { op: operation.op, status: DeviceErrorCode.OK };
+        return this.#wrongGuess(operation.op, reply, 'pin', secure, limits);
+      }
+      case KeyOp.WaitButton:
+        return this.#waitButton(operation.timeoutMs, options);
+      case KeyOp.LoadLicense:
+        return this.#loadLicense(operation, secure, limits);
+      case KeyOp.ServerChannel:
+        return this.#serverChannel(operation.channel, operation.request, secure, limits);
+    }
+  }
+
+  onEvent(listener: (event: KeyEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  onDisconnect(listener: (reason: DeviceError) => void): () => void {
+    return this.link.onDisconnect(listener);
+  }
+
+  close(): Promise<void> {
+    this.secure?.drop('closed');
+    return this.link.close();
+  }
+
+  async #readInfo(
+    secure: Key3SecureChannel,
+    limits: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<KeyInfo> {
+    const info = await readKey3Info(secure, this.#info.mac, limits);
+    if (info.serialNo !== this.info.serialNo) {
+      throw new DeviceError(DeviceErrorKind.Protocol, 'The key reported another serial number');
+    }
+    this.#info = info;
+    return info;
+  }
+
+  /**
+   * A refused code or PIN. `E1 13` carries no attempts: they are read back (GETINFO)
+   * so the user hears how many are left; the last one is reported as the lock.
+   */
+  async #wrongGuess(
+    op: KeyOperation['op'],
+    reply: Extract<Key3Reply, { ok: false }>,
+    what: 'code' | 'pin',
+    secure: Key3SecureChannel,
+    limits: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<KeyAnswer> {
+    const status = toDeviceErrorCode(reply.source, reply.error);
+    const wrong = reply.source === 'firmware' && reply.error === Key3FirmwareError.WrongPinOrCode;
+    const locked =
+      reply.source === 'firmware' &&
+      (reply.error === Key3FirmwareError.LockedByCode ||
+        reply.error === Key3FirmwareError.LockedByPin);
+    if (!wrong && !locked) return { op, status };
+    this.link.trace.record({
+      kind: 'choice',
+      unknown: 'attempts left after a wrong code or PIN',
+      chosen: 'read back with GETINFO',
+    });
+    const info = await this.#readInfo(secure, limits);
+    this.#emit({
+      kind: 'state',
+      update: {
+        access: info.access,
+        lockedByCode: info.lockedByCode,
+        lockedByPin: info.lockedByPin,
+        pinAttemptsRemain: info.pinAttemptsRemain,
+      },
+    });
+    if (what === 'code') {
+      if (info.lockedByCode && info.canUnlock && info.unlockAttemptsRemain > 0 && wrong) {
+        return {
+          op,
+          status: DeviceErrorCode.ERR_PIN_WRONG,
+          attemptsRemain: info.unlockAttemptsRemain,
+        };
+      }
+      return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE, attemptsRemain: 0 };
+    }
+    if (!info.lockedByPin && info.pinAttemptsRemain > 0 && wrong) {
+      return { op, status: DeviceErrorCode.ERR_PIN_WRONG, attemptsRemain: info.pinAttemptsRemain };
+    }
+    return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN, attemptsRemain: 0 };
+  }
+
+  /** Nothing is sent: the key reports presses in its STATUS packets; a long press (CANCEL) cancels. */
+  #waitButton(timeoutMs: number, options: ExchangeOptions): Promise<KeyAnswer> {
+    const op = KeyOp.WaitButton;
+    if (this.#buttonWait) return Promise.resolve({ op, status: DeviceErrorCode.ERR_DEVICE_BUSY });
+    options.onKeepalive?.('upNeeded');
+    return new Promise<KeyAnswer>((resolve, reject) => {
+      const finish = (answer: KeyAnswer | DeviceError): void => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        stopLoss();
+        if (this.#buttonWait === wait) this.#buttonWait = undefined;
+        if (answer instanceof DeviceError) reject(answer);
+        else resolve(answer);
+      };
+      const wait: ButtonWait = {
+        resolve: (outcome) =>
+          finish({
+            op,
+            status:
+              outcome === 'pressed' ? DeviceErrorCode.OK : DeviceErrorCode.ERR_OPERATION_CANCELED,
+          }),
+      };
+      const timer = setTimeout(
+        () => finish({ op, status: DeviceErrorCode.ERR_TIMEOUT }),
+        timeoutMs,
+      );
+      const onAbort = (): void =>
+        finish(new DeviceError(DeviceErrorKind.Cancelled, 'The request was cancelled'));
+      const stopLoss = this.link.onDisconnect((reason) => finish(reason));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#buttonWait = wait;
+      if (options.signal?.aborted) onAbort();
+    });
+  }
+
+  async #loadLicense(
+    operation: Extract<KeyOperation, { op: typeof KeyOp.LoadLicense }>,
+    secure: Key3SecureChannel,
+    limits: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<KeyAnswer> {
+    const op = operation.op;
+    let slot = operation.slot;
+    if (slot === undefined) {
+      // A locked key refuses "first free" (hideez-client-behaviour.md §1.4): the host names one.
+      if (this.#info.lockedByCode) return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE };
+      if (this.#info.lockedByPin) return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN };
+      this.link.trace.record({
+        kind: 'choice',
+        unknown: 'how the vendor host asks for the first free licence slot',
+        chosen: 'QUERYLICENSE each slot; the first that holds no licence',
+      });
+      slot = await this.#freeLicenseSlot(secure, limits);
+      if (slot === undefined) return { op, status: DeviceErrorCode.ERR_STORAGE_FULL };
+    }
+    const reply = await secure.call(loadLicense(slot, operation.data), limits);
+    return reply.ok
+      ? { op, status: DeviceErrorCode.OK }
+      : { op, status: toDeviceErrorCode(reply.source, reply.error) };
+  }
+
+  async #freeLicenseSlot(
+    secure: Key3SecureChannel,
+    limits: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<number | undefined> {
+    for (let slot = 0; slot < LICENSE_SLOTS; slot++) {
+      const reply = await secure.call(queryLicense(slot), limits);
+      const empty = !reply.ok || reply.payload.every((b) => b === 0);
+      if (empty) return slot;
+    }
+    return undefined;
+  }
+
+  async #serverChannel(
+    channel: number,
+    request: ServerChannelRequest,
+    secure: Key3SecureChannel,
+    limits: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<KeyAnswer> {
+    const op = KeyOp.ServerChannel;
+    const ok = (reply: Uint8Array): KeyAnswer => ({ op, status: DeviceErrorCode.OK, reply });
+    const refuse = (status: Failure): KeyAnswer => ({ op, status });
+    // The server's channel is never ours, and a valid Key 3 channel (reference §1.6).
+    if (!Number.isInteger(channel) || channel === COMPANION_CHANNEL || channel < 2 || channel > 6) {
+      return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
+    }
+    switch (request.kind) {
+      case 'reset':
+        await this.link.sendControl(resetPacket(channel));
+        return ok(new Uint8Array(0));
+      case 'verify': {
+        let message: Uint8Array;
+        try {
+          message = verify(channel, request.publicKey, request.nonce);
+        } catch {
+          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
+        }
+        return ok(
+          await this.link.exchange(channel, message, {
+            ...limits,
+            timeoutMs: Math.max(limits.timeoutMs, KEY3_TIMEOUTS.verifyMs),
+          }),
+        );
+      }
+      case 'rootKey': {
+        // The certificate is public and vendor-signed: our verified channel's copy serves.
+        if (!secure.certificate) await secure.open(limits.signal);
+        const certificate = secure.certificate;
+        if (!certificate) return refuse(DeviceErrorCode.ERR_NOT_INITIALIZED);
+        return ok(encodeMessage(Key3Command.ROOTKEY, certificate));
+      }
+      case 'message':
+        if (request.data.length === 0 || request.data.length % 16 !== 0) {
+          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
+        }
+        return ok(await this.link.exchange(channel, request.data, limits));
+      case 'control': {
+        const packet = safeControlPacket(request.data);
+        if (!packet) return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
+        await this.link.sendControl(packet);
+        return ok(new Uint8Array(0));
+      }
+    }
+  }
+
+  #onStatus(status: Key3StatusPacket): void {
+    const previous = this.#lastStatus;
+    this.#lastStatus = status;
+    const access = status.accessLevels[COMPANION_CHANNEL - 1] ?? 0;
+    const before = previous?.accessLevels[COMPANION_CHANNEL - 1];
+    const locked = (access & 0x80) !== 0;
+    const update: KeyStateUpdate = {
+      battery: Math.min(100, Math.max(0, status.battery)),
+      rssi: status.rssi,
+      pinAttemptsRemain: status.pinAttemptsRemain,
+      otherHosts: status.otherConnections,
+      ...(previous === undefined || before !== access
+        ? {
+            access: accessFlagsFromBits(access),
+            // STATUS says "locked" but not why: unlocked clears both; a new lock is read back.
+            ...(locked ? {} : { lockedByCode: false, lockedByPin: false }),
+            refresh: true,
+          }
+        : {}),
+    };
+    this.#emit({ kind: 'state', update });
+    // The vendor host takes any change of the button byte as a new press.
+    if (
+      previous !== undefined &&
+      status.buttonByte !== previous.buttonByte &&
+      isPress(status.button)
+    ) {
+      this.#emit({ kind: 'button', presses: status.button });
+      this.#buttonWait?.resolve('pressed');
+    }
+  }
+
+  #onCancel(): void {
+    this.#buttonWait?.resolve('cancelled');
+    this.#emit({ kind: 'longPress' });
+  }
+
+  #emit(event: KeyEvent): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug is the listener's.
+      }
+    }
+  }
+}
+
+/** GETINFO over the secure channel, as the one key-state model. */
+export async function readKey3Info(
+  secure: Key3SecureChannel,
+  mac: string,
+  limits: { timeoutMs: number; signal?: AbortSignal },
+): Promise<KeyInfo> {
+  const reply = await secure.call(getInfo(), limits);
+  if (!reply.ok) {
+    throw new DeviceError(DeviceErrorKind.Protocol, 'The key refused GETINFO', {
+      keyError: `${reply.source}:${reply.error}`,
+    });
+  }
+  try {
+    return keyInfoFromBlock(decodeInfoBlock(reply.payload), mac);
+  } catch (error) {
+    throw new DeviceError(
+      DeviceErrorKind.Protocol,
+      'The key sent a malformed info block',
+      {},
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A control packet the server may have passed on: 20 bytes at most, byte 0 zero,
+ * a known control code the host sends (RESET or CANCEL), and a RESET that leaves
+ * our channel 1 alone. Anything else could disturb our own session: refused.
+ */
+function safeControlPacket(data: Uint8Array): Uint8Array | undefined {
+  if (data.length < 2 || data.length > PACKET_SIZE || data[0] !== 0) return undefined;
+  const code = data[1];
+  if (code === ControlCode.RESET) {
+    const channels = data[2] ?? 0;
+    if (channels === 0 || (channels & 0x01) !== 0 || channels > 0x3f) return undefined;
+  } else if (code !== ControlCode.CANCEL) {
+    return undefined;
+  }
+  const packet = new Uint8Array(PACKET_SIZE);
+  packet.set(data);
+  return packet;
+}
