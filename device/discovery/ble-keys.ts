@@ -6,6 +6,7 @@
 // see advertisements without a service, the scan has no filter when Key 3s are
 // looked for; the scanner then drops everything that is neither.
 import type { KeyConnection, KeyDiscovery } from '../key/key-connection';
+import { macOf } from '../key3/driver/key3-key-info';
 import { openKey3, type Key3Options } from '../key3/driver/open-key3';
 import { isKey3Advertisement } from '../key3/protocol/gatt';
 import { identify } from '../open-protocol/open-discovery';
@@ -44,6 +45,10 @@ export function createBleKeyDiscovery(options: BleKeyDiscoveryOptions = {}): Key
     },
     ...(key3 ? {} : { scanFilter: [HIDEEZ_SERVICE_UUID] }),
     defaultName: (family) => (family === 'key3' ? 'Hideez Key 3' : 'Hideez key'),
+    // A Key 3 is known by its BLE address until GETINFO names it (reference §1.1), so the
+    // user sees it, and why it could not be opened, before that.
+    provisionalIdentity: (family, peripheral) =>
+      family === 'key3' ? macOf(peripheral.address || peripheral.id) : undefined,
     ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

@@ -107,6 +107,16 @@ export class DeviceManager {
     return this.#registry.get(serialNo)?.record();
   }
 
+  /**
+   * Tries the key's idle links again now (the user's "Try again" for a key that could not
+   * be opened, e.g. after pressing its button to pair). False when none could be tried.
+   */
+  reopen(serialNo: string): boolean {
+    let any = false;
+    for (const id of this.#registry.linkIdsOf(serialNo)) any = this.#supervisor.reopen(id) || any;
+    return any;
+  }
+
   /** Whether each kind of link can be used on this machine. */
   availability(): LinkAvailability[] {
     return [...this.#availability.values()];

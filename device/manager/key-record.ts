@@ -33,6 +33,9 @@ export interface KeyRecord {
   readonly info?: KeyInfo;
   /** How many other hosts the key says are connected to it (a Key 3 tells; others do not). */
   readonly otherHosts?: number;
-  /** Why the last attempt to open a link failed, while the key has no link (e.g. no permission). */
+  /**
+   * Why the last attempt to open a link failed, while the key has no open link (e.g. no
+   * permission, a Key 3 that wants pairing, one that failed the authenticity check).
+   */
   readonly openError?: DeviceErrorData;
 }

@@ -4,12 +4,18 @@
 // (removed) when it has no open link, none opening, and discovery sees none of
 // its links: it is physically gone. Until then it stays, 'disconnected', so
 // the UI can say so and requests fail with Disconnected rather than "unknown".
-import type { DeviceError } from '../errors/device-error';
+import { type DeviceError, DeviceErrorKind } from '../errors/device-error';
 import type { KeyConnection } from '../key/key-connection';
 import type { KeyEvent } from '../key/key-events';
 import type { TransportDescriptor } from '../transport/transport';
 import type { KeyRecord } from './key-record';
 import { ManagedKey } from './managed-key';
+
+/** Open failures the user has to act on (pair the key; it is not genuine). */
+const ASK_THE_USER: ReadonlySet<string> = new Set([
+  DeviceErrorKind.PairingRequired,
+  DeviceErrorKind.NotGenuine,
+]);
 
 export interface KeyRegistryHooks {
   added(record: KeyRecord): void;
@@ -58,7 +64,8 @@ export class KeyRegistry {
     const serialNo = this.#serialOf(descriptor.id);
     const entry = serialNo === undefined ? undefined : this.#entries.get(serialNo);
     if (!entry) return;
-    if (final) entry.key.openFailed(descriptor.id, error);
+    // What the user must act on is shown at the first failure, not after every retry.
+    if (final || ASK_THE_USER.has(error.code)) entry.key.openFailed(descriptor.id, error);
     this.#forgetIfGone(entry);
   }
 
@@ -88,6 +95,11 @@ export class KeyRegistry {
     if (!entry) return;
     entry.key.connecting(descriptor.id, false);
     this.#forgetIfGone(entry);
+  }
+
+  /** The link ids seen for a key. */
+  linkIdsOf(serialNo: string): readonly string[] {
+    return [...(this.#entries.get(serialNo)?.linkIds ?? [])];
   }
 
   setRssi(descriptor: TransportDescriptor, serialNo: string): void {

@@ -38,6 +38,8 @@ interface Tracked {
   abort?: AbortController | undefined;
   attempts: number;
   discovered: boolean;
+  /** The key failed the authenticity check: not opened again until discovery loses it. */
+  refused?: boolean;
 }
 
 export class LinkSupervisor {
@@ -62,7 +64,7 @@ export class LinkSupervisor {
       known.discovered = true;
       if (known.phase === 'open' && known.open)
         this.hooks.updated(descriptor, known.open.info.serialNo);
-      if (known.phase === 'idle' && !known.timer) {
+      if (known.phase === 'idle' && !known.timer && !known.refused) {
         known.attempts = 0;
         this.#open(known);
       }
@@ -77,6 +79,20 @@ export class LinkSupervisor {
     };
     this.#links.set(descriptor.id, tracked);
     this.#open(tracked);
+  }
+
+  /**
+   * Opens an idle link again now, with a fresh count of attempts (the user says "try
+   * again", e.g. after putting a Key 3 in pairing mode). False when it is open, opening
+   * or no longer seen.
+   */
+  reopen(id: string): boolean {
+    const tracked = this.#links.get(id);
+    if (this.#stopped || !tracked?.discovered || tracked.phase !== 'idle') return false;
+    clearTimeout(tracked.timer);
+    tracked.attempts = 0;
+    this.#open(tracked);
+    return true;
   }
 
   removed(id: string): void {
@@ -164,7 +180,10 @@ export class LinkSupervisor {
       error instanceof DeviceError
         ? error
         : new DeviceError(DeviceErrorKind.OpenFailed, 'The link could not be opened');
-    const retry = tracked.discovered && tracked.attempts < this.options.openAttempts;
+    // A key that failed the authenticity check is never tried again until it is seen anew.
+    tracked.refused = deviceError.code === DeviceErrorKind.NotGenuine;
+    const retry =
+      tracked.discovered && tracked.attempts < this.options.openAttempts && !tracked.refused;
     this.hooks.openFailed(tracked.descriptor, deviceError, !retry);
     if (retry) this.#scheduleOpen(tracked);
   }

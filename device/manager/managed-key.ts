@@ -111,7 +111,8 @@ export class ManagedKey {
       ...(rssi !== undefined ? { rssi } : {}),
       ...(this.#info ? { info: this.#info } : {}),
       ...(this.#otherHosts !== undefined ? { otherHosts: this.#otherHosts } : {}),
-      ...(this.#openError && this.state === 'disconnected' ? { openError: this.#openError } : {}),
+      // Kept while a link is reopened, so "press the button to pair" stays on screen meanwhile.
+      ...(this.#openError && this.state !== 'connected' ? { openError: this.#openError } : {}),
     };
   }
 

@@ -30,7 +30,10 @@ export interface TransportDescriptor {
   readonly link: LinkKind;
   /** A name to show (the HID product string, the BLE local name). */
   readonly name: string;
-  /** The serial number when the link tells it before opening (USB iSerial). */
+  /**
+   * The serial number when the link tells it before opening (USB iSerial), or what the
+   * key's family calls it until it names itself (a Key 3: its BLE address).
+   */
   readonly serialHint?: string;
   /** BLE signal strength in dBm, when known. */
   readonly rssi?: number;

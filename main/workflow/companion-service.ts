@@ -3,6 +3,7 @@
 // of every key for the UI, emits notices, records audit events and the local status
 // history, and takes the user's codes and PINs from the IPC commands. Codes and PINs
 // go to the key and are forgotten: they are never in a snapshot, notice, error or file.
+import { DeviceErrorKind } from '../../device/errors/device-error';
 import type { KeyEvent } from '../../device/key/key-events';
 import { KeyOp } from '../../device/key/key-operations';
 import type { DeviceManager } from '../../device/manager/device-manager';
@@ -33,7 +34,12 @@ import type {
 } from '../../shared/ipc/snapshot';
 import { isLowBattery } from '../../shared/key/battery';
 import type { KeyInfo } from '../../shared/key/key-info';
-import { deriveKeyView, isServerErrorCode, type KeyView } from '../../shared/view/key-view';
+import {
+  deriveKeyView,
+  isServerErrorCode,
+  type KeyLinkState,
+  type KeyView,
+} from '../../shared/view/key-view';
 import type { ServerAnswer } from '../../shared/view/server-state';
 import {
   VaultStatus,
@@ -110,6 +116,8 @@ const NOTICE_KINDS: ReadonlySet<KeyView['kind']> = new Set([
   'unknownToServer',
   'notApproved',
   'alarm',
+  'notGenuine',
+  'pairingRequired',
   'bootloader',
   'lockedByPin',
   'lockedByCode',
@@ -161,17 +169,16 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   });
 
   // ---- snapshot ----
+  /** Where the key's link stands, including why it could not be opened when the user can act. */
+  const keyLinkOf = (e: KeyEntry): KeyLinkState => {
+    if (e.connected) return 'connected';
+    const openError = e.record?.openError?.code;
+    if (openError === DeviceErrorKind.PairingRequired) return 'pairingRequired';
+    if (openError === DeviceErrorKind.NotGenuine) return 'notGenuine';
+    return e.record?.state === 'connecting' ? 'connecting' : 'disconnected';
+  };
   const viewOf = (e: KeyEntry): KeyView =>
-    deriveKeyView({
-      key: e.info,
-      answer: e.answer,
-      connection: hes.state,
-      keyLink: e.connected
-        ? 'connected'
-        : e.record?.state === 'connecting'
-          ? 'connecting'
-          : 'disconnected',
-    });
+    deriveKeyView({ key: e.info, answer: e.answer, connection: hes.state, keyLink: keyLinkOf(e) });
   const keySnapshot = (e: KeyEntry): KeySnapshot => {
     const record = e.record;
     const link = record?.activeLink;
@@ -374,6 +381,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       return e.info;
     },
     serverReady: () => hes.state.state === 'connected',
+    serverStatus: () => (e.answer.kind === 'ok' ? e.answer.status : undefined),
     server: (call, signal) =>
       new Promise((resolve, reject) => {
         const onAbort = (): void => reject(abortReason(signal));
@@ -508,6 +516,9 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       if (e) {
         e.record = undefined;
         disconnected(e);
+        // A key seen but never read (a Key 3 known by its address until it names itself)
+        // leaves no card behind: there is nothing of it to show.
+        if (e.info === undefined && e.answer.kind === 'none') entries.delete(serialNo);
       }
       publish();
     }),
@@ -669,6 +680,8 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       if (!e) return Promise.resolve(failWith(WorkflowErrorCode.UnknownKey));
       // The server may be the reason the flow stopped: try it now, not at the end of the back-off.
       hes.retryNow();
+      // A key that could not be opened (e.g. it wanted pairing) is tried again at once.
+      if (!e.connected && devices.reopen(serialNo)) return Promise.resolve(ok);
       if (!e.connected) return Promise.resolve(failWith(WorkflowErrorCode.Disconnected));
       if (e.flow) return Promise.resolve(failWith(WorkflowErrorCode.KeyBusy));
       startFlow(e);

@@ -14,7 +14,7 @@
 // answers it), so masterKeyRequired does not change the view. The client's own
 // codes 1026–1028 carry no server verdict: the key's fresher flags decide.
 import { HesErrorCode } from '../errors/hes-error-code';
-import { CodeLockReason, type KeyInfo } from '../key/key-info';
+import { isSuspensionLock, type KeyInfo } from '../key/key-info';
 import { codeAttemptsLeft } from '../vault/observed-key-state';
 import { VaultStatus } from '../vault/vault-status';
 import type { MessageKey } from './messages';
@@ -41,9 +41,16 @@ export interface KeyViewInput {
   readonly key: KeyInfo | undefined;
   readonly answer: ServerAnswer;
   readonly connection: ServerConnection;
-  /** Whether the key is here now; default 'connected'. An absent key's last report only proves its locks. */
-  readonly keyLink?: 'connected' | 'connecting' | 'disconnected';
+  /**
+   * Whether the key is here now; default 'connected'. An absent key's last report only
+   * proves its locks. 'pairingRequired' / 'notGenuine': the key was found but could not be
+   * opened (it wants Bluetooth pairing; it failed the vendor's authenticity check).
+   */
+  readonly keyLink?: KeyLinkState;
 }
+
+export type KeyLinkState =
+  'connected' | 'connecting' | 'disconnected' | 'pairingRequired' | 'notGenuine';
 
 type NoParams = Readonly<Record<string, never>>;
 /** The parameters each view kind carries (what its messages and screens need). */
@@ -57,6 +64,8 @@ export interface ViewParamsByKind {
   unknownToServer: NoParams;
   notApproved: NoParams;
   alarm: NoParams;
+  notGenuine: NoParams;
+  pairingRequired: NoParams;
   disconnected: NoParams;
   bootloader: NoParams;
   reading: NoParams;
@@ -198,7 +207,8 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
   if (keyLink !== 'connected') {
     const locked = key !== undefined && lockedView(key, codeView, status);
     if (locked) return make(locked, {});
-    return keyLink === 'connecting' ? make('reading', {}) : make('disconnected', {});
+    if (keyLink === 'connecting') return make('reading', {});
+    return make(keyLink, {});
   }
   if (key === undefined) return make('reading', {});
   if (key.bootloaderMode) return make('bootloader', {});
@@ -208,9 +218,7 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
   if (locked) return make(locked, {});
   if (key.lockedByCode) {
     const attemptsRemain = codeAttemptsLeft(key);
-    const suspended =
-      key.codeLockReason === CodeLockReason.Suspension ||
-      (key.codeLockReason === CodeLockReason.None && status === VaultStatus.Suspended);
+    const suspended = isSuspensionLock(key, status === VaultStatus.Suspended);
     if (!suspended) return make('awaitingActivation', { attemptsRemain });
     return description !== undefined && status === VaultStatus.Suspended
       ? make('suspended', { attemptsRemain, description }, 'view.suspended.withDescription')

@@ -5,6 +5,10 @@
 export const MESSAGES = {
   'view.reading': 'Reading your key…',
   'view.disconnected': 'Your key is not connected. Plug it in or switch it on.',
+  'view.pairingRequired':
+    'Your key did not let this computer in. Press its button until the light flashes blue (pairing mode) and keep it near: it connects by itself.',
+  'view.notGenuine':
+    'This key failed the Hideez authenticity check and is not used. Contact your administrator.',
   'view.checking.connecting': 'Connecting to the server…',
   'view.checking.reporting': 'Checking your key with the server…',
   'view.checking.updatingStatus': 'The server is updating your key. Keep it connected.',

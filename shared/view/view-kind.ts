@@ -117,6 +117,20 @@ export const VIEW_KINDS = {
     takesNotice: false,
     when: 'the server has its alarm on, or a call answered 618',
   },
+  notGenuine: {
+    severity: 'error',
+    messages: ['view.notGenuine'],
+    actions: ['contactAdmin', 'removeKey'],
+    takesNotice: false,
+    when: 'the key failed the vendor authenticity check (certificate or channel signature): it is never used',
+  },
+  pairingRequired: {
+    severity: 'warning',
+    messages: ['view.pairingRequired'],
+    actions: ['retry'],
+    takesNotice: false,
+    when: 'the key did not let this computer in over Bluetooth: it needs pairing (its button)',
+  },
   disconnected: {
     severity: 'info',
     messages: ['view.disconnected'],

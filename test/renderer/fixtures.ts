@@ -17,6 +17,8 @@ export const SAMPLE_PARAMS: { readonly [K in ViewKind]: ViewParamsByKind[K] } = 
   unknownToServer: {},
   notApproved: {},
   alarm: {},
+  notGenuine: {},
+  pairingRequired: {},
   disconnected: {},
   bootloader: {},
   reading: {},

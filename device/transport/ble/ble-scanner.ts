@@ -35,6 +35,11 @@ export interface BleScannerOptions<K extends string> {
   readonly scanFilter?: readonly string[];
   /** The name shown when an advertisement has none. */
   readonly defaultName?: (kind: K) => string;
+  /**
+   * What a key of this kind is known by before it is opened (the descriptor's serialHint),
+   * when its family names keys by their address until they say their serial.
+   */
+  readonly provisionalIdentity?: (kind: K, peripheral: PeripheralLike) => string | undefined;
   readonly staleAfterMs?: number;
   readonly log?: BleLog;
 }
@@ -82,8 +87,10 @@ export class BleScanner<K extends string> {
 
   /**
    * Opens a seen key with `open` (the family's connect and set-up). The key is
-   * forgotten when that fails or when the opened link goes away, so the next
-   * advertisement announces it afresh.
+   * forgotten when the opened link goes away, so the next advertisement announces it
+   * afresh. When the open fails it stays seen (not connected): the device manager
+   * decides whether to try again, and a key that cannot be opened does not come back
+   * as a new arrival at every advertisement.
    */
   async connect<T extends OpenedOverBle>(
     descriptor: TransportDescriptor,
@@ -113,7 +120,7 @@ export class BleScanner<K extends string> {
       opened.onDisconnect(() => this.#forget(seen));
       return opened;
     } catch (error) {
-      this.#forget(seen);
+      seen.connected = false;
       throw error;
     } finally {
       this.#connecting -= 1;
@@ -219,11 +226,13 @@ export class BleScanner<K extends string> {
     }
     const kind = this.options.classify(peripheral.advertisement);
     if (kind === undefined) return;
+    const identity = this.options.provisionalIdentity?.(kind, peripheral);
     const descriptor: TransportDescriptor = {
       id: peripheral.id,
       link: 'ble',
       name: peripheral.advertisement.localName ?? this.options.defaultName?.(kind) ?? 'Hideez key',
       rssi: peripheral.rssi,
+      ...(identity !== undefined ? { serialHint: identity } : {}),
     };
     this.#seen.set(peripheral.id, {
       peripheral,

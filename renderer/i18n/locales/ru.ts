@@ -4,6 +4,10 @@ import type { Catalogue } from './catalogue';
 export const ru: Catalogue = {
   'view.reading': 'Чтение ключа…',
   'view.disconnected': 'Ваш ключ не подключён. Вставьте его или включите.',
+  'view.pairingRequired':
+    'Ваш ключ не впустил этот компьютер. Нажмите его кнопку, пока индикатор не замигает синим (режим сопряжения), и держите ключ рядом: он подключится сам.',
+  'view.notGenuine':
+    'Этот ключ не прошёл проверку подлинности Hideez и не используется. Обратитесь к администратору.',
   'view.checking.connecting': 'Подключение к серверу…',
   'view.checking.reporting': 'Проверка ключа на сервере…',
   'view.checking.updatingStatus': 'Сервер обновляет ваш ключ. Не отключайте его.',
@@ -146,6 +150,8 @@ export const ru: Catalogue = {
   'status.notApproved': 'Не одобрен',
   'status.alarm': 'Тревога',
   'status.disconnected': 'Не подключён',
+  'status.pairingRequired': 'Нужно сопряжение',
+  'status.notGenuine': 'Не подлинный',
   'status.reading': 'Чтение',
   'status.bootloader': 'Режим прошивки',
   'status.lockedByPin': 'Заблокирован',
@@ -200,6 +206,8 @@ export const ru: Catalogue = {
   'noticeTitle.notApproved': 'Этот компьютер не одобрен на сервере',
   'noticeTitle.alarm': 'Сервер остановил весь доступ',
   'noticeTitle.disconnected': '{{name}} не подключён',
+  'noticeTitle.pairingRequired': '{{name}} нужно сопряжение: нажмите его кнопку',
+  'noticeTitle.notGenuine': '{{name}} не прошёл проверку подлинности',
   'noticeTitle.reading': 'Чтение {{name}}',
   'noticeTitle.bootloader': '{{name}} в режиме обновления прошивки',
   'noticeTitle.lockedByPin': '{{name}} заблокирован: слишком много неверных PIN-кодов',

@@ -4,6 +4,10 @@ import type { Catalogue } from './catalogue';
 export const uk: Catalogue = {
   'view.reading': 'Зчитування ключа…',
   'view.disconnected': 'Ваш ключ не підключено. Вставте його або ввімкніть.',
+  'view.pairingRequired':
+    'Ваш ключ не впустив цей комп’ютер. Натисніть його кнопку, доки індикатор не заблимає синім (режим сполучення), і тримайте ключ поруч: він підключиться сам.',
+  'view.notGenuine':
+    'Цей ключ не пройшов перевірку автентичності Hideez і не використовується. Зверніться до адміністратора.',
   'view.checking.connecting': 'Підключення до сервера…',
   'view.checking.reporting': 'Перевірка ключа на сервері…',
   'view.checking.updatingStatus': 'Сервер оновлює ваш ключ. Не від’єднуйте його.',
@@ -147,6 +151,8 @@ export const uk: Catalogue = {
   'status.notApproved': 'Не схвалено',
   'status.alarm': 'Тривога',
   'status.disconnected': 'Не підключено',
+  'status.pairingRequired': 'Потрібне сполучення',
+  'status.notGenuine': 'Не справжній',
   'status.reading': 'Зчитування',
   'status.bootloader': 'Режим прошивки',
   'status.lockedByPin': 'Заблоковано',
@@ -201,6 +207,8 @@ export const uk: Catalogue = {
   'noticeTitle.notApproved': 'Цей комп’ютер не схвалено на сервері',
   'noticeTitle.alarm': 'Сервер зупинив увесь доступ',
   'noticeTitle.disconnected': '{{name}} не підключено',
+  'noticeTitle.pairingRequired': '{{name}} потребує сполучення: натисніть його кнопку',
+  'noticeTitle.notGenuine': '{{name}} не пройшов перевірку автентичності',
   'noticeTitle.reading': 'Зчитування {{name}}',
   'noticeTitle.bootloader': '{{name}} у режимі оновлення прошивки',
   'noticeTitle.lockedByPin': '{{name}} заблоковано: забагато неправильних PIN-кодів',

@@ -24,7 +24,12 @@ export interface Key3Bench {
   readonly noble: NobleLike;
   readonly adapter: VirtualBleBindings;
   /** The companion's BLE discovery (both families), accepting the test vendor key. */
-  discovery(options?: { trace?: Key3Trace; staleAfterMs?: number }): KeyDiscovery;
+  discovery(options?: {
+    trace?: Key3Trace;
+    staleAfterMs?: number;
+    /** Default: the test vendor key that certified these keys. */
+    vendorPublicKey?: Uint8Array;
+  }): KeyDiscovery;
   cleanup(): Promise<void>;
 }
 
@@ -46,7 +51,7 @@ export async function virtualKey3s(
       createBleKeyDiscovery({
         noble,
         key3: {
-          vendorPublicKey: TEST_VENDOR_PUBLIC_KEY,
+          vendorPublicKey: extra.vendorPublicKey ?? TEST_VENDOR_PUBLIC_KEY,
           connectTimeoutsMs: [2000, 1000],
           ...(extra.trace ? { trace: extra.trace } : {}),
         },

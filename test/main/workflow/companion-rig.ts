@@ -25,7 +25,7 @@ import type { Notice } from '../../../shared/ipc/contract';
 import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { ServerConnection } from '../../../shared/view/server-state';
 import type { KeyDiscovery } from '../../../device/key/key-connection';
-import type { VirtualKey } from '../../../emulator/key/virtual-key';
+import type { VirtualKey, VirtualKeyOptions } from '../../../emulator/key/virtual-key';
 import { virtualKey3s } from '../../device/key3/virtual-key3s';
 import { TappedUsbBus, virtualKeys } from '../../device/manager/virtual-usb';
 import { startRig, workstationInfo, type Rig } from '../../integration/hes/stand-in-rig';
@@ -34,10 +34,12 @@ import { createWaiters } from './waiters';
 /** Which kind of key a rig's keys are: our open protocol (USB), or Hideez Key 3s (BLE). */
 export type KeyFamily = 'open' | 'key3';
 export const KEY_FAMILIES: readonly KeyFamily[] = ['open', 'key3'];
+/** `count` keys of each family at once. */
+export type RigFamily = KeyFamily | 'mixed';
 
 export interface CompanionRig {
   readonly rig: Rig;
-  readonly family: KeyFamily;
+  readonly family: RigFamily;
   /** The rig's keys, whatever their family. */
   readonly keys: readonly VirtualKey[];
   /** The USB bus (open-protocol keys; empty for Key 3s). */
@@ -110,43 +112,56 @@ export interface CompanionRigOptions {
   readonly approve?: boolean;
   /** Wraps the relay to the keys (a test that holds server commands on their way). */
   readonly relay?: (toKeys: Relay) => Relay;
-  /** The keys' family (default: open protocol). */
-  readonly family?: KeyFamily;
+  /** The keys' family (default: open protocol); 'mixed': `count` keys of each. */
+  readonly family?: RigFamily;
+  /** How the Key 3s behave, and the vendor key the companion accepts (default: the test one). */
+  readonly key3?: { readonly key?: VirtualKeyOptions; readonly vendorPublicKey?: Uint8Array };
 }
 
 interface RigKeys {
   readonly keys: VirtualKey[];
   readonly records: readonly Parameters<Rig['server']['standIn']['importVaults']>[0][number][];
   readonly usb: TappedUsbBus;
-  readonly discovery: KeyDiscovery;
+  readonly discoveries: KeyDiscovery[];
   readonly unplug: (key: VirtualKey) => void;
   readonly plug: (key: VirtualKey) => Promise<void>;
   readonly cleanup: () => Promise<void>;
 }
 
-async function rigKeys(family: KeyFamily, count: number): Promise<RigKeys> {
-  if (family === 'open') {
-    const { keys, records, cleanup } = await virtualKeys(count);
-    const usb = new TappedUsbBus(keys);
-    return {
-      keys,
-      records,
-      usb,
-      discovery: openProtocolKeys(usb.discovery),
-      unplug: (key) => usb.unplug(key),
-      plug: (key) => usb.plug(key),
-      cleanup,
-    };
-  }
-  const bench = await virtualKey3s(count);
+async function rigKeys(
+  family: RigFamily,
+  count: number,
+  options: CompanionRigOptions['key3'] = {},
+): Promise<RigKeys> {
+  const open = family === 'key3' ? undefined : await virtualKeys(count);
+  const key3 =
+    family === 'open'
+      ? undefined
+      : await virtualKey3s(count, options.key ? { key: options.key } : {});
+  const usb = new TappedUsbBus(open?.keys ?? []);
+  const isOpen = (key: VirtualKey): boolean => open?.keys.includes(key) ?? false;
   return {
-    keys: bench.keys,
-    records: bench.records,
-    usb: new TappedUsbBus([]),
-    discovery: bench.discovery({ staleAfterMs: 1_000 }),
-    unplug: (key) => key.unplug(),
-    plug: (key) => key.plug(),
-    cleanup: () => bench.cleanup(),
+    keys: [...(open?.keys ?? []), ...(key3?.keys ?? [])],
+    records: [...(open?.records ?? []), ...(key3?.records ?? [])],
+    usb,
+    discoveries: [
+      ...(open ? [openProtocolKeys(usb.discovery)] : []),
+      ...(key3
+        ? [
+            key3.discovery({
+              staleAfterMs: 1_000,
+              ...(options.vendorPublicKey ? { vendorPublicKey: options.vendorPublicKey } : {}),
+            }),
+          ]
+        : []),
+    ],
+    // A Key 3 has no cable: it goes away when switched off (or out of range).
+    unplug: (key) => (isOpen(key) ? usb.unplug(key) : key.unplug()),
+    plug: (key) => (isOpen(key) ? usb.plug(key) : key.plug()),
+    cleanup: async () => {
+      await open?.cleanup();
+      await key3?.cleanup();
+    },
   };
 }
 
@@ -156,10 +171,14 @@ export async function startCompanionRig(
 ): Promise<CompanionRig> {
   const rig = await startRig();
   const family = options.family ?? 'open';
-  const { keys, records, usb, discovery, unplug, plug, cleanup } = await rigKeys(family, count);
+  const { keys, records, usb, discoveries, unplug, plug, cleanup } = await rigKeys(
+    family,
+    count,
+    options.key3,
+  );
   rig.server.standIn.importVaults(records);
   const devices = new DeviceManager({
-    discoveries: [discovery],
+    discoveries,
     reconnectDelayMs: 20,
     infoTimeoutMs: 5000,
   });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeyOp } from '../../../device/key/key-operations';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
+import { KEY_FAMILIES } from './companion-rig';
 
 let c: IpcRig | undefined;
 afterEach(async () => {
@@ -35,98 +36,101 @@ async function finishActivation(rig: IpcRig, serial: string, code: string): Prom
   expect(done.serverStatus?.status).toBe(VaultStatus.Active);
 }
 
-describe('unplugging the key at each step (through the IPC router)', () => {
-  it('while reporting: stopped, and the replug reports again and asks for the code', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
-    c = rig;
-    rig.atStep(serial, 'reporting', () => rig.usb.unplug(rig.keyOf(serial)));
-    rig.devices.start();
-    stoppedByDisconnect(
-      await rig.until(serial, (k) => k.step === 'stopped' && k.connection !== 'connected'),
-    );
-    await rig.plug(serial);
-    await finishActivation(rig, serial, code);
-    await rig.scan();
-  });
-
-  it('while updating the status (a server command held on its way to the key): stopped, the replug finishes the update', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
-    c = rig;
-    const held = rig.holdRelay(serial);
-    rig.devices.start();
-    const command = await held;
-    expect(rig.key(serial)?.step).toBe('updatingStatus');
-    const key = await rig.unplug(serial);
-    stoppedByDisconnect(key);
-    command.release();
-    await rig.plug(serial);
-    await finishActivation(rig, serial, code);
-    await rig.scan();
-  });
-
-  it('while awaiting the activation code: the prompt goes away, a late code is refused, the replug asks again', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
-    c = rig;
-    rig.devices.start();
-    await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
-    stoppedByDisconnect(await rig.unplug(serial));
-    const late = await rig.call('submitActivationCode', serial, code);
-    expect(late).toMatchObject({ ok: false, error: { code: 'WORKFLOW_NO_PROMPT' } });
-    await rig.plug(serial);
-    await finishActivation(rig, serial, code);
-    await rig.scan();
-  });
-
-  it('while verifying the code: the code never reaches the key, no attempt is spent, the replug asks again', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
-    c = rig;
-    rig.devices.start();
-    await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
-    rig.atStep(serial, 'verifyingCode', () => rig.usb.unplug(rig.keyOf(serial)));
-    const submitted = await rig.call('submitActivationCode', serial, code);
-    expect(submitted.ok).toBe(true);
-    stoppedByDisconnect(
-      await rig.until(serial, (k) => k.step === 'stopped' && k.connection !== 'connected'),
-    );
-    await rig.plug(serial);
-    await finishActivation(rig, serial, code);
-    await rig.scan();
-  });
-
-  it('while awaiting the PIN: the prompt goes away, the replug asks for the PIN with the attempts unchanged', async () => {
-    c = await startIpcRig(1);
-    const rig = c;
-    const [serial = ''] = rig.serials;
-    rig.profile({ pinConnection: true, pinTryCount: 5 });
-    const code = rig.reserve(serial);
-    rig.devices.start();
-    await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
-    await rig.call('submitActivationCode', serial, code);
-    await rig.until(serial, (k) => k.step === 'awaitingNewPin');
-    rig.typed.push('86420975');
-    expect((await rig.call('submitNewPin', serial, '86420975', '86420975')).ok).toBe(true);
-    let key = await rig.until(serial, (k) => settled(k) || k.step === 'awaitingPin');
-    if (key.step === 'awaitingPin') await rig.call('submitPin', serial, '86420975');
-    expect((await rig.until(serial, settled)).step).toBe('online');
-
-    await rig.unplug(serial);
-    await rig.plug(serial);
-    key = await rig.until(serial, (k) => k.step === 'awaitingPin');
-    expect(key.prompt).toMatchObject({ kind: 'pin', attemptsRemain: 5 });
-    stoppedByDisconnect(await rig.unplug(serial));
-    expect(await rig.call('submitPin', serial, '86420975')).toMatchObject({
-      ok: false,
-      error: { code: 'WORKFLOW_NO_PROMPT' },
+describe.each(KEY_FAMILIES)(
+  'unplugging the key at each step (through the IPC router) (%s keys)',
+  (family) => {
+    it('while reporting: stopped, and the replug reports again and asks for the code', async () => {
+      const { rig, serial, code } = await startWithReservedKey(family);
+      c = rig;
+      rig.atStep(serial, 'reporting', () => rig.unplugKey(rig.keyOf(serial)));
+      rig.devices.start();
+      stoppedByDisconnect(
+        await rig.until(serial, (k) => k.step === 'stopped' && k.connection !== 'connected'),
+      );
+      await rig.plug(serial);
+      await finishActivation(rig, serial, code);
+      await rig.scan();
     });
-    await rig.plug(serial);
-    key = await rig.until(serial, (k) => k.step === 'awaitingPin');
-    expect(key.prompt).toMatchObject({ kind: 'pin', attemptsRemain: 5 });
-    await rig.call('submitPin', serial, '86420975');
-    key = await rig.until(serial, settled);
-    expect(key.step).toBe('online');
-    expect(key.view.kind).toBe('active');
-    const info = await rig.devices.request(serial, { op: KeyOp.ReadInfo }, { timeoutMs: 5000 });
-    expect(info).toMatchObject({ info: { pinAttemptsRemain: 5, lockedByPin: false } });
-    await rig.scan();
-  });
-});
+
+    it('while updating the status (a server command held on its way to the key): stopped, the replug finishes the update', async () => {
+      const { rig, serial, code } = await startWithReservedKey(family);
+      c = rig;
+      const held = rig.holdRelay(serial);
+      rig.devices.start();
+      const command = await held;
+      expect(rig.key(serial)?.step).toBe('updatingStatus');
+      const key = await rig.unplug(serial);
+      stoppedByDisconnect(key);
+      command.release();
+      await rig.plug(serial);
+      await finishActivation(rig, serial, code);
+      await rig.scan();
+    });
+
+    it('while awaiting the activation code: the prompt goes away, a late code is refused, the replug asks again', async () => {
+      const { rig, serial, code } = await startWithReservedKey(family);
+      c = rig;
+      rig.devices.start();
+      await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
+      stoppedByDisconnect(await rig.unplug(serial));
+      const late = await rig.call('submitActivationCode', serial, code);
+      expect(late).toMatchObject({ ok: false, error: { code: 'WORKFLOW_NO_PROMPT' } });
+      await rig.plug(serial);
+      await finishActivation(rig, serial, code);
+      await rig.scan();
+    });
+
+    it('while verifying the code: the code never reaches the key, no attempt is spent, the replug asks again', async () => {
+      const { rig, serial, code } = await startWithReservedKey(family);
+      c = rig;
+      rig.devices.start();
+      await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
+      rig.atStep(serial, 'verifyingCode', () => rig.unplugKey(rig.keyOf(serial)));
+      const submitted = await rig.call('submitActivationCode', serial, code);
+      expect(submitted.ok).toBe(true);
+      stoppedByDisconnect(
+        await rig.until(serial, (k) => k.step === 'stopped' && k.connection !== 'connected'),
+      );
+      await rig.plug(serial);
+      await finishActivation(rig, serial, code);
+      await rig.scan();
+    });
+
+    it('while awaiting the PIN: the prompt goes away, the replug asks for the PIN with the attempts unchanged', async () => {
+      c = await startIpcRig(1, family);
+      const rig = c;
+      const [serial = ''] = rig.serials;
+      rig.profile({ pinConnection: true, pinTryCount: 5 });
+      const code = rig.reserve(serial);
+      rig.devices.start();
+      await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
+      await rig.call('submitActivationCode', serial, code);
+      await rig.until(serial, (k) => k.step === 'awaitingNewPin');
+      rig.typed.push('86420975');
+      expect((await rig.call('submitNewPin', serial, '86420975', '86420975')).ok).toBe(true);
+      let key = await rig.until(serial, (k) => settled(k) || k.step === 'awaitingPin');
+      if (key.step === 'awaitingPin') await rig.call('submitPin', serial, '86420975');
+      expect((await rig.until(serial, settled)).step).toBe('online');
+
+      await rig.unplug(serial);
+      await rig.plug(serial);
+      key = await rig.until(serial, (k) => k.step === 'awaitingPin');
+      expect(key.prompt).toMatchObject({ kind: 'pin', attemptsRemain: 5 });
+      stoppedByDisconnect(await rig.unplug(serial));
+      expect(await rig.call('submitPin', serial, '86420975')).toMatchObject({
+        ok: false,
+        error: { code: 'WORKFLOW_NO_PROMPT' },
+      });
+      await rig.plug(serial);
+      key = await rig.until(serial, (k) => k.step === 'awaitingPin');
+      expect(key.prompt).toMatchObject({ kind: 'pin', attemptsRemain: 5 });
+      await rig.call('submitPin', serial, '86420975');
+      key = await rig.until(serial, settled);
+      expect(key.step).toBe('online');
+      expect(key.view.kind).toBe('active');
+      const info = await rig.devices.request(serial, { op: KeyOp.ReadInfo }, { timeoutMs: 5000 });
+      expect(info).toMatchObject({ info: { pinAttemptsRemain: 5, lockedByPin: false } });
+      await rig.scan();
+    });
+  },
+);

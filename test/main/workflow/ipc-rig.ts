@@ -8,7 +8,13 @@ import { createIpcRouter, type IpcRouter } from '../../../main/ipc/ipc-router';
 import type { CommandResult, IpcEvent } from '../../../shared/ipc/contract';
 import type { KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
-import { startCompanionRig, type CompanionRig, type KeyFamily } from './companion-rig';
+import {
+  startCompanionRig,
+  type CompanionRig,
+  type CompanionRigOptions,
+  type KeyFamily,
+  type RigFamily,
+} from './companion-rig';
 import { expectNoSecrets } from './secrets';
 
 /** A held relay command: release() lets it reach the key. */
@@ -34,11 +40,16 @@ export interface IpcRig extends CompanionRig {
   scan(): Promise<void>;
 }
 
-export async function startIpcRig(count = 1, family: KeyFamily = 'open'): Promise<IpcRig> {
+export async function startIpcRig(
+  count = 1,
+  family: RigFamily = 'open',
+  key3?: CompanionRigOptions['key3'],
+): Promise<IpcRig> {
   const holds = new Map<string, (held: Held) => void>();
   const held = new Set<() => void>();
   const base = await startCompanionRig(count, {
     family,
+    ...(key3 ? { key3 } : {}),
     relay: (toKeys) => async (serialNo, channel, request, signal) => {
       const hold = holds.get(serialNo);
       if (hold) {

@@ -4,6 +4,7 @@
 // applied; offline the step waits for the next connection.
 import { afterEach, describe, expect, it } from 'vitest';
 import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
+import { KEY_FAMILIES } from './companion-rig';
 
 let c: IpcRig | undefined;
 afterEach(async () => {
@@ -19,9 +20,9 @@ async function replug(rig: IpcRig, serial: string): Promise<void> {
   await rig.plug(serial);
 }
 
-describe('licences', () => {
+describe.each(KEY_FAMILIES)('licences (%s keys)', (family) => {
   it('a licence added for an Active key is loaded at its next connection and reported applied', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
+    const { rig, serial, code } = await startWithReservedKey(family);
     c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
@@ -56,7 +57,7 @@ describe('licences', () => {
   });
 
   it('a blank key gets every current licence before it is linked', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
+    const { rig, serial, code } = await startWithReservedKey(family);
     c = rig;
     const standIn = rig.rig.server.standIn;
     standIn.addLicense(serial, { endDate: '2001-01-01T00:00:00.000Z', data: blob(1) });
@@ -76,7 +77,7 @@ describe('licences', () => {
   });
 
   it('a linked key still locked by its activation code gets a new licence in an explicit slot', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
+    const { rig, serial, code } = await startWithReservedKey(family);
     c = rig;
     rig.devices.start();
     // Linked by the server, waiting for the first code: locked by code, status Reserved.
@@ -97,7 +98,7 @@ describe('licences', () => {
   });
 
   it('with the server away the key goes online without the licence, and gets it when the server is back', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     const code = rig.reserve(serial);

@@ -2,6 +2,7 @@
 // asks for its master key (hideez-client-behaviour.md §1.5), not at every connection.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowStep } from '../../../shared/ipc/snapshot';
+import { KEY_FAMILIES, type KeyFamily } from './companion-rig';
 import { settled, startWithReservedKey, type IpcRig } from './ipc-rig';
 
 let c: IpcRig | undefined;
@@ -15,8 +16,9 @@ const stepsOf = (rig: IpcRig, serial: string): FlowStep[] =>
 
 async function activateAndReplug(
   masterKeyConnection: boolean,
+  family: KeyFamily,
 ): Promise<{ rig: IpcRig; serial: string }> {
-  const { rig, serial, code } = await startWithReservedKey();
+  const { rig, serial, code } = await startWithReservedKey(family);
   c = rig;
   rig.profile({ masterKeyConnection });
   rig.devices.start();
@@ -30,9 +32,9 @@ async function activateAndReplug(
   return { rig, serial };
 }
 
-describe('master-key authorization', () => {
+describe.each(KEY_FAMILIES)('master-key authorization (%s keys)', (family) => {
   it('a profile that wants the master key at connection: the flow authorizes the key through the server', async () => {
-    const { rig, serial } = await activateAndReplug(true);
+    const { rig, serial } = await activateAndReplug(true, family);
     expect(stepsOf(rig, serial)).toContain('authorizing');
     // The key's own flag is satisfied for this connection.
     const info = rig.devices.key(serial)?.info;
@@ -40,7 +42,7 @@ describe('master-key authorization', () => {
   });
 
   it('a profile that does not: no AuthHwVault, no /deviceHub round trip at connection', async () => {
-    const { rig, serial } = await activateAndReplug(false);
+    const { rig, serial } = await activateAndReplug(false, family);
     expect(stepsOf(rig, serial)).not.toContain('authorizing');
   });
 });

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeyOp } from '../../../device/key/key-operations';
 import type { KeyInfo } from '../../../shared/key/key-info';
+import { KEY_FAMILIES } from './companion-rig';
 import { settled, startIpcRig, type IpcRig } from './ipc-rig';
 
 let c: IpcRig | undefined;
@@ -38,14 +39,16 @@ async function withPin(rig: IpcRig, serial: string, pin: string): Promise<void> 
 }
 
 const nextButtonWait = async (rig: IpcRig, serial: string): Promise<void> => {
-  // The key has no event for "waiting for the button": yield until its firmware waits.
+  // A Key 3 has no button command: the prompt on screen is the moment to press.
+  if (rig.family === 'key3') return;
+  // The open protocol's key has no event for "waiting for the button": yield until its firmware waits.
   const firmware = rig.keyOf(serial).firmware;
   while (!firmware.waitingForButton) await new Promise((r) => setImmediate(r));
 };
 
-describe('PIN through the IPC router', () => {
+describe.each(KEY_FAMILIES)('PIN through the IPC router (%s keys)', (family) => {
   it('a new PIN that is too short or does not match is refused before the key', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     rig.profile({ pinConnection: true, pinTryCount: 5 });
@@ -78,7 +81,7 @@ describe('PIN through the IPC router', () => {
   });
 
   it('a wrong PIN shows the attempts left, the right one goes Online', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     await withPin(rig, serial, '11223344');
@@ -102,7 +105,7 @@ describe('PIN through the IPC router', () => {
   });
 
   it('changePin: a wrong old PIN costs an attempt, the right one sets the new PIN, which works on replug', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     await withPin(rig, serial, '55667788');
@@ -141,9 +144,9 @@ describe('PIN through the IPC router', () => {
   });
 });
 
-describe('the button through the IPC router', () => {
+describe.each(KEY_FAMILIES)('the button through the IPC router (%s keys)', (family) => {
   it('a profile that asks for the button: awaitingButton, a press, then Online', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     rig.profile({ buttonConnection: true });
@@ -160,7 +163,7 @@ describe('the button through the IPC router', () => {
   });
 
   it('a long press cancels: stopped with a clear reason and no prompt; a replug asks again', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     rig.profile({ buttonConnection: true });

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOW_BATTERY_PERCENT } from '../../../shared/key/battery';
 import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
+import { KEY_FAMILIES } from './companion-rig';
 
 let c: IpcRig | undefined;
 afterEach(async () => {
@@ -10,9 +11,9 @@ afterEach(async () => {
   c = undefined;
 });
 
-describe('retry', () => {
+describe.each(KEY_FAMILIES)('retry (%s keys)', (family) => {
   it('after the user cancels the code prompt, retry runs the flow again and asks for the code', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
+    const { rig, serial, code } = await startWithReservedKey(family);
     c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
@@ -30,7 +31,7 @@ describe('retry', () => {
   });
 
   it('is refused while the flow runs, for a disconnected key and for an unknown key', async () => {
-    const { rig, serial } = await startWithReservedKey();
+    const { rig, serial } = await startWithReservedKey(family);
     c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
@@ -46,7 +47,7 @@ describe('retry', () => {
   });
 
   it('with the server down and back, retry leaves the key settled and connected', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     rig.devices.start();
@@ -61,9 +62,9 @@ describe('retry', () => {
   });
 });
 
-describe('forgetting a key', () => {
+describe.each(KEY_FAMILIES)('forgetting a key (%s keys)', (family) => {
   it('is refused while the key is connected, and removes the card and its history once it is gone', async () => {
-    const { rig, serial, code } = await startWithReservedKey();
+    const { rig, serial, code } = await startWithReservedKey(family);
     c = rig;
     rig.devices.start();
     await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
@@ -84,9 +85,9 @@ describe('forgetting a key', () => {
   });
 });
 
-describe('low battery', () => {
+describe.each(KEY_FAMILIES)('low battery (%s keys)', (family) => {
   it('one notice when the battery falls to the line, none while it stays low, another after a recharge', async () => {
-    c = await startIpcRig(1);
+    c = await startIpcRig(1, family);
     const rig = c;
     const [serial = ''] = rig.serials;
     rig.devices.start();

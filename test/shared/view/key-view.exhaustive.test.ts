@@ -145,10 +145,11 @@ describe('precedence holds across every key', () => {
   const AWAY_CONNECTIONS = SERVER_CONNECTIONS.filter(
     (c) => c.state !== 'offline' || c.reason === 'unreachable',
   );
-  for (const keyLink of ['disconnected', 'connecting'] as const) {
+  for (const keyLink of ['disconnected', 'connecting', 'pairingRequired', 'notGenuine'] as const) {
     for (const connection of AWAY_CONNECTIONS) {
       it(`a key ${keyLink}, server ${connection.state}: only verdicts, gates and locks stay`, () => {
-        const away = keyLink === 'disconnected' ? 'disconnected' : 'reading';
+        // What is shown in place of what the key would say: why it is not here.
+        const away = keyLink === 'connecting' ? 'reading' : keyLink;
         const failures: string[] = [];
         for (const answer of PLAIN_ANSWERS) {
           for (const key of [undefined, ...KEYS]) {
