@@ -5,6 +5,7 @@
 //   --link usb|ble              how the virtual keys reach the companion (default usb)
 //   --server <url> --virtual-keys <folder>
 //                               use that server and attach the keys stored in that folder
+//   --trace-ble <file>          record the Key 3 sessions' frames (never secrets) to <file>
 export class DemoUsageError extends Error {
   override readonly name = 'DemoUsageError';
   readonly code = 'DEMO_USAGE';
@@ -20,10 +21,12 @@ export interface DemoArgs {
   /** Both set (attach mode) or both undefined (the demo set). */
   readonly server?: string;
   readonly virtualKeys?: string;
+  /** Where the Key 3 field trace goes (none by default). */
+  readonly traceBle?: string;
 }
 
 export const DEMO_USAGE = `Usage: npm start -- [--browser] [--no-open] [--link usb|ble]
-                 [--server <url> --virtual-keys <folder>]`;
+                 [--server <url> --virtual-keys <folder>] [--trace-ble <file>]`;
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   let browser = false;
@@ -31,6 +34,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   let link: 'usb' | 'ble' = 'usb';
   let server: string | undefined;
   let virtualKeys: string | undefined;
+  let traceBle: string | undefined;
   const value = (i: number, name: string): string => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--'))
@@ -58,6 +62,9 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       case '--virtual-keys':
         virtualKeys = value(i++, arg);
         break;
+      case '--trace-ble':
+        traceBle = value(i++, arg);
+        break;
       default:
         throw new DemoUsageError(`unknown argument: ${String(arg)}`);
     }
@@ -82,5 +89,6 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     link,
     ...(server !== undefined ? { server } : {}),
     ...(virtualKeys !== undefined ? { virtualKeys } : {}),
+    ...(traceBle !== undefined ? { traceBle } : {}),
   };
 }

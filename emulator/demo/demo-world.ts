@@ -1,12 +1,14 @@
 // The demo's world: the HES stand-in on its own SQLite file (ephemeral port), and
-// one virtual key provisioned, imported and reserved for the demo employee, with the
-// activation code an administrator would send. Everything lives in one temp folder.
+// virtual keys of both families — an open-protocol key and a Hideez Key 3 — provisioned,
+// imported and each reserved for a demo employee, with the activation codes an
+// administrator would send. Everything lives in one temp folder.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHesStandIn, type HesStandInServer } from '../hes/server';
 import { provisionKeys } from '../key/provision';
 import { VirtualKey } from '../key/virtual-key';
+import { provisionKey3s } from '../key3/provision-key3';
 
 export const DEMO_EMPLOYEE = {
   firstName: 'Demo',
@@ -27,13 +29,24 @@ export interface DemoWorld {
   close(): Promise<void>;
 }
 
-export async function startDemoWorld(count = 1): Promise<DemoWorld> {
+/** How many keys of each family the demo has (default: one of each). */
+export interface DemoKeyCounts {
+  readonly open?: number;
+  readonly key3?: number;
+}
+
+export async function startDemoWorld(counts: DemoKeyCounts = {}): Promise<DemoWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'hideez-demo-'));
   const server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
   let keys: VirtualKey[] = [];
   try {
     const keyDir = join(dir, 'keys');
-    const records = await provisionKeys(keyDir, count);
+    const openCount = counts.open ?? 1;
+    const key3Count = counts.key3 ?? 1;
+    const records = [
+      ...(openCount > 0 ? await provisionKeys(keyDir, openCount) : []),
+      ...(key3Count > 0 ? await provisionKey3s(keyDir, key3Count) : []),
+    ];
     server.standIn.importVaults(records);
     const codes: DemoCode[] = records.map((record, i) => {
       const employee = server.standIn.addEmployee({

@@ -1,6 +1,7 @@
 // `npm start`: the companion with no configuration. Starts the HES stand-in (its own
-// SQLite file), a virtual key reserved for "Demo User", and the companion's services
-// (main/app) over the virtual key; approves the workstation as an administrator would;
+// SQLite file), two virtual keys — an open-protocol key (USB) and a Hideez Key 3
+// (Bluetooth) — reserved for demo employees, and the companion's services (main/app)
+// over the virtual keys; approves the workstation as an administrator would;
 // then opens the UI: Electron when its binary is installed (and not --browser), else
 // the browser host. Prints `URL: <page with token>` once the page can be loaded (browser
 // host), and `Activation code for <serial>: <code>` per demo key (what the admin would
@@ -13,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { KeyDiscovery } from '../../device/key/key-connection';
+import { openKey3TraceFile } from '../../device/key3/trace/trace-file';
 import { startCompanionApp, type CompanionApp } from '../../main/app/companion-app';
 import { startBrowserHost } from '../../main/browser-host/browser-host';
 import { loadWorkstationId } from '../../main/hes/workstation-id';
@@ -174,7 +176,7 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
     const dir = dataDir;
     running.cleanups.push(() => rm(dir, { recursive: true, force: true }));
   } else {
-    world = await startDemoWorld(1);
+    world = await startDemoWorld();
     const w = world;
     running.cleanups.push(() => w.close());
     serverUrl = world.server.url;
@@ -197,7 +199,9 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
     return;
   }
 
-  const discoveries: KeyDiscovery[] = virtualDiscoveries(keys, args.link);
+  const trace = args.traceBle === undefined ? undefined : openKey3TraceFile(resolve(args.traceBle));
+  if (trace) running.cleanups.push(() => trace.close());
+  const discoveries: KeyDiscovery[] = virtualDiscoveries(keys, args.link, trace ? { trace } : {});
   const app = await startCompanionApp({
     dataDir,
     serverUrl,

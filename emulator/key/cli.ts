@@ -1,9 +1,11 @@
-// `npm run key -- provision --count <n> --dir <folder>`: creates n virtual keys
-// and prints their provisioning records (one JSON array, what a server imports).
+// `npm run key -- provision --count <n> --dir <folder> [--family open|key3]`: creates n
+// virtual keys (open-protocol keys by default, or Hideez Key 3s certified by the test
+// vendor key) and prints their provisioning records (one JSON array, what a server imports).
 // `npm run key -- show --dir <folder>`: prints each key's state without secrets.
 // Usage errors exit with 2, failures with 1. runCli() is the in-process entry.
 import { isKeyStateError } from './key-state-error';
 import { keyReport } from './key-report';
+import { provisionKey3s } from '../key3/provision-key3';
 import { MAX_PROVISION_COUNT, provisionKeys } from './provision';
 import { KeyStateStore, listStateFiles } from './state-store';
 import { runAsMain } from '../cli/run-as-main';
@@ -19,7 +21,9 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage:
-  npm run key -- provision --count <n> --dir <folder>   create n virtual keys (1..${MAX_PROVISION_COUNT}); prints their provisioning records as JSON
+  npm run key -- provision --count <n> --dir <folder> [--family open|key3]
+                                                        create n virtual keys (1..${MAX_PROVISION_COUNT}): open-protocol keys (default)
+                                                        or Hideez Key 3s; prints their provisioning records as JSON
   npm run key -- show --dir <folder>                    print each virtual key's state (no secrets) as JSON
 `;
 
@@ -55,13 +59,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command) {
       case 'provision': {
-        const options = parseOptions(rest, ['count', 'dir']);
+        const options = parseOptions(rest, ['count', 'dir', 'family']);
+        const family = options.get('family') ?? 'open';
+        if (family !== 'open' && family !== 'key3')
+          throw new UsageError('--family is open or key3');
         const countText = required(options, 'count');
         const count = /^\d+$/.test(countText) ? Number(countText) : NaN;
         if (!Number.isInteger(count) || count < 1 || count > MAX_PROVISION_COUNT) {
           throw new UsageError(`--count must be an integer 1..${MAX_PROVISION_COUNT}`);
         }
-        const records = await provisionKeys(required(options, 'dir'), count, now());
+        const dir = required(options, 'dir');
+        const records =
+          family === 'key3'
+            ? await provisionKey3s(dir, count, { now: now() })
+            : await provisionKeys(dir, count, now());
         io.stdout(json(records));
         return EXIT_OK;
       }

@@ -1,12 +1,14 @@
 // What `npm run key -- show` prints for a key: everything an operator may see,
-// and by construction nothing secret (no seal secret, no hashes of the master
-// key, activation code or PIN).
+// and by construction nothing secret (no seal secret, no Key 3 root key, no hashes of
+// the master key, activation code or PIN).
 import type { AccessFlags, CodeLockReason } from '../../shared/key/key-info';
 import type { AccessParams } from '../remote-channel/ops';
 import { keyInfo } from './key-info-view';
 import type { KeyState } from './key-state';
 
 export interface KeyReport {
+  /** Which protocol the key speaks: our open protocol, or the Hideez Key 3's. */
+  readonly family: 'open' | 'key3';
   readonly serialNo: string;
   readonly mac: string;
   readonly model: string;
@@ -35,6 +37,7 @@ export function keyReport(state: KeyState, now: number): KeyReport {
   // A fresh session: what the key reports right after it is plugged in.
   const info = keyInfo(state, {}, now);
   return {
+    family: state.provisioning.key3 === undefined ? 'open' : 'key3',
     serialNo: info.serialNo,
     mac: info.mac,
     model: info.model,

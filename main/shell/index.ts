@@ -4,14 +4,19 @@
 // and attaches their IPC router. USB's fallback poll runs only while the window shows.
 // Development only (never in a packaged build): HIDEEZ_SERVER_URL overrides the stored
 // server address (the demo's `npm start` passes its HES stand-in this way).
+// `--trace-ble FILE` (any build) records the Hideez Key 3 sessions' frames and control
+// packets, never keys, codes or PINs, for a bug report (docs/key3.md).
 import { app, type BrowserWindow } from 'electron';
+import { openKey3TraceFile, type Key3TraceFile } from '../../device/key3/trace/trace-file';
 import { defaultDiscoveries, startCompanionApp, type CompanionApp } from '../app/companion-app';
+import { traceFileArgument } from '../app/trace-argument';
 import { claimSingleInstance } from './single-instance';
 import { startShell, type Shell } from './shell';
 import { guardWebContents } from './window-security';
 
 let shell: Shell | null = null;
 let companion: CompanionApp | null = null;
+let trace: Key3TraceFile | null = null;
 const currentWindow = (): BrowserWindow | null => shell?.window() ?? null;
 
 function serverUrlFor(started: Shell): string | undefined {
@@ -32,7 +37,9 @@ function followWindow(window: BrowserWindow | null, setPolling: (on: boolean) =>
 }
 
 async function startServices(started: Shell): Promise<void> {
-  const discoveries = defaultDiscoveries();
+  const tracePath = traceFileArgument(process.argv);
+  trace = tracePath === undefined ? null : openKey3TraceFile(tracePath);
+  const discoveries = defaultDiscoveries(trace ? { key3: { trace } } : {});
   companion = await startCompanionApp({
     dataDir: app.getPath('userData'),
     serverUrl: serverUrlFor(started),
@@ -73,6 +80,7 @@ if (!claimSingleInstance(currentWindow)) {
     companion = null;
     void running
       .stop()
+      .then(() => trace?.close())
       .catch((e: unknown) => console.warn('companion stop failed:', e))
       .finally(() => {
         stopped = true;

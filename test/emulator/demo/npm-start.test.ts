@@ -1,10 +1,13 @@
-// The REAL `npm start -- --browser --no-open` in a child process: the printed URL and
-// activation code, the page with its CSP, the IPC contract over the WebSocket (the
-// demo key in the snapshot; the printed code takes the key to its PIN prompt or
-// Online), then SIGINT: the demo stops cleanly and exits 0.
+// The REAL `npm start -- --browser --no-open --trace-ble FILE` in a child process: the
+// printed URL and activation codes (an open-protocol key and a Hideez Key 3), the page with
+// its CSP, the IPC contract over the WebSocket (both demo keys in the snapshot; each printed
+// code takes its key to its PIN prompt or Online), then SIGINT: the demo stops cleanly and
+// exits 0, leaving a Key 3 trace that holds no code.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
@@ -14,19 +17,23 @@ const TIMEOUT = 180_000;
 
 interface Printed {
   url: string;
-  serial: string;
-  code: string;
+  codes: { serial: string; code: string }[];
 }
+
+/** The demo's keys: an open-protocol key and a Hideez Key 3. */
+const DEMO_KEYS = 2;
 
 function readPrinted(child: ChildProcess): Promise<Printed> {
   return new Promise((resolvePrinted, reject) => {
     let url: string | undefined;
+    const codes: Printed['codes'] = [];
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const u = /^URL: (\S+)$/.exec(line);
       if (u) url = u[1];
       const c = /^Activation code for (\S+): (\d+)$/.exec(line);
-      if (c && url !== undefined) resolvePrinted({ url, serial: c[1]!, code: c[2]! });
+      if (c) codes.push({ serial: c[1]!, code: c[2]! });
+      if (url !== undefined && codes.length === DEMO_KEYS) resolvePrinted({ url, codes });
     });
     child.once('exit', (code) => reject(new Error(`npm start exited early (${code})`)));
   });
@@ -103,9 +110,10 @@ describe('npm start -- --browser --no-open', () => {
   });
 
   it(
-    'prints the URL and the code, serves the UI and the IPC contract, and stops on SIGINT',
+    'prints the URL and the codes, serves the UI and the IPC contract for both keys, and stops on SIGINT',
     async () => {
-      child = spawn('npm', ['start', '--', '--browser', '--no-open'], {
+      const traceFile = join(mkdtempSync(join(tmpdir(), 'demo-trace-')), 'key3.trace');
+      child = spawn('npm', ['start', '--', '--browser', '--no-open', '--trace-ble', traceFile], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
@@ -130,23 +138,29 @@ describe('npm start -- --browser --no-open', () => {
       );
       const answer = (await socket.call('getSnapshot', [])) as { ok: boolean; value: AppSnapshot };
       expect(answer.ok).toBe(true);
-      expect(answer.value.keys.map((k) => k.serialNo)).toContain(printed.serial);
-
-      await socket.key(printed.serial, (k) => k.prompt?.kind === 'activationCode');
-      const submitted = (await socket.call('submitActivationCode', [
-        printed.serial,
-        printed.code,
-      ])) as { ok: boolean };
-      expect(submitted.ok).toBe(true);
-      const after = await socket.key(
-        printed.serial,
-        (k) => k.prompt?.kind === 'newPin' || k.prompt?.kind === 'pin' || k.step === 'online',
-      );
-      expect(after.view.kind).not.toBe('lockedByCode');
+      for (const { serial, code } of printed.codes) {
+        await socket.key(serial, (k) => k.prompt?.kind === 'activationCode');
+        const submitted = (await socket.call('submitActivationCode', [serial, code])) as {
+          ok: boolean;
+        };
+        expect(submitted.ok).toBe(true);
+        const after = await socket.key(
+          serial,
+          (k) => k.prompt?.kind === 'newPin' || k.prompt?.kind === 'pin' || k.step === 'online',
+        );
+        expect(after.view.kind).not.toBe('lockedByCode');
+      }
+      const links = new Set(socket.snapshots.at(-1)?.keys.map((k) => k.link));
+      expect(links).toEqual(new Set(['usb', 'ble']));
       socket.ws.close();
 
       process.kill(await demoPid, 'SIGINT');
       expect(await exited).toBe(0);
+      // The Key 3's session is in the trace, for the user alone, without its code.
+      const trace = readFileSync(traceFile, 'utf8');
+      expect(trace).toContain('"event":"channelVerified"');
+      expect(statSync(traceFile).mode & 0o777).toBe(0o600);
+      for (const { code } of printed.codes) expect(trace.includes(code)).toBe(false);
     },
     TIMEOUT,
   );

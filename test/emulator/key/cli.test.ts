@@ -104,6 +104,46 @@ describe('npm run key', () => {
     expect(out).toContain('KEY_STATE_CORRUPT');
   });
 
+  it('provision --family key3 creates Hideez Key 3s: records without secrets, shown as key3, that speak Key 3', async () => {
+    const dir = await tempDir();
+    const { code, out } = await run([
+      'provision',
+      '--count',
+      '2',
+      '--dir',
+      dir,
+      '--family',
+      'key3',
+    ]);
+    expect(code).toBe(EXIT_OK);
+    const records = JSON.parse(out) as Record<string, unknown>[];
+    expect(records).toHaveLength(2);
+    for (const r of records) {
+      expect(r).toMatchObject({ family: 'key3', model: 'Hideez Key 3' });
+      // What a server imports for a Key 3 holds no secret of the key.
+      expect(Object.keys(r).sort()).toEqual(
+        ['bootloaderVersion', 'family', 'firmwareVersion', 'mac', 'model', 'serialNo'].sort(),
+      );
+    }
+    const keys = await VirtualKey.openFolder(dir, { hashCost: TEST_HASH_COST });
+    try {
+      expect(keys.map((k) => k.family)).toEqual(['key3', 'key3']);
+      const shown = await run(['show', '--dir', dir]);
+      const reports = JSON.parse(shown.out) as { family: string }[];
+      expect(reports.map((r) => r.family)).toEqual(['key3', 'key3']);
+      for (const key of keys) {
+        const identity = key.state.provisioning.key3;
+        expect(identity).toBeDefined();
+        expect(shown.out).not.toContain(identity?.rootPrivateKey);
+      }
+    } finally {
+      for (const key of keys) key.unplug();
+    }
+    expect((await run(['provision', '--count', '1', '--dir', dir, '--family', 'x'])).code).toBe(
+      EXIT_USAGE,
+    );
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     const cases: [string[], RegExp][] = [
       [[], /Usage/],
