@@ -24,130 +24,137 @@ async function lockByCode(ui: CompanionPage, world: World, serial: string): Prom
   await ui.cardWith(serial, { 'data-view-kind': 'lockedByCode' });
 }
 
-describe('activation in the browser', { timeout: 90_000 }, () => {
-  it('1. a wrong code shows the attempts left; the right one makes the key Active', async () => {
-    await walk(chromium.browser, {}, async ({ world, ui, serial }) => {
-      const code = world.reserve(serial);
-      await ui.serverStatus('connected');
-      await world.plug(serial);
-      const dialog = await ui.dialog(serial, 'activationCode');
-      await ui.cardWith(serial, { 'data-view-kind': 'awaitingActivation' });
-      await ui.screen('01-activation-code', world.typed);
+describe.each(['open', 'key3'] as const)(
+  'activation in the browser (%s keys)',
+  { timeout: 90_000 },
+  (family) => {
+    it('1. a wrong code shows the attempts left; the right one makes the key Active', async () => {
+      await walk(chromium.browser, { family }, async ({ world, ui, serial }) => {
+        const code = world.reserve(serial);
+        await ui.serverStatus('connected');
+        await world.plug(serial);
+        const dialog = await ui.dialog(serial, 'activationCode');
+        await ui.cardWith(serial, { 'data-view-kind': 'awaitingActivation' });
+        await ui.screen('01-activation-code', world.typed);
 
-      await enterCode(ui, serial, wrongCode([code, serial]), world.typed);
-      await attemptsLeft(dialog, 2);
-      await dialog.locator('[data-testid="prompt-result"]').waitFor();
-      await ui.screen('01-activation-wrong-code', world.typed);
+        await enterCode(ui, serial, wrongCode([code, serial]), world.typed);
+        await attemptsLeft(dialog, 2);
+        await dialog.locator('[data-testid="prompt-result"]').waitFor();
+        await ui.screen('01-activation-wrong-code', world.typed);
 
-      await enterCode(ui, serial, code, world.typed);
-      await ui.noDialog();
-      const card = await ui.cardWith(serial, { 'data-view-kind': 'active', 'data-step': 'online' });
-      await card.locator('[data-testid="key-owner"]').waitFor();
-      await card.locator('[data-testid="key-history"]').waitFor();
-      await ui.screen('01-active', world.typed);
-      expect(world.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+        await enterCode(ui, serial, code, world.typed);
+        await ui.noDialog();
+        const card = await ui.cardWith(serial, {
+          'data-view-kind': 'active',
+          'data-step': 'online',
+        });
+        await card.locator('[data-testid="key-owner"]').waitFor();
+        await card.locator('[data-testid="key-history"]').waitFor();
+        await ui.screen('01-active', world.typed);
+        expect(world.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+      });
     });
-  });
 
-  it('2. three wrong codes: the last-attempt warning, then the Locked by code notice', async () => {
-    await walk(chromium.browser, {}, async ({ world, ui, serial }) => {
-      const code = world.reserve(serial);
-      await world.plug(serial);
-      let dialog = await enterCode(ui, serial, wrongCode([code, serial], 0), world.typed);
-      await attemptsLeft(dialog, 2);
-      dialog = await enterCode(ui, serial, wrongCode([code, serial], 1), world.typed);
-      await attemptsLeft(dialog, 1);
-      await dialog.locator('[data-testid="last-attempt-warning"]').waitFor();
-      await ui.screen('02-last-attempt', world.typed);
+    it('2. three wrong codes: the last-attempt warning, then the Locked by code notice', async () => {
+      await walk(chromium.browser, { family }, async ({ world, ui, serial }) => {
+        const code = world.reserve(serial);
+        await world.plug(serial);
+        let dialog = await enterCode(ui, serial, wrongCode([code, serial], 0), world.typed);
+        await attemptsLeft(dialog, 2);
+        dialog = await enterCode(ui, serial, wrongCode([code, serial], 1), world.typed);
+        await attemptsLeft(dialog, 1);
+        await dialog.locator('[data-testid="last-attempt-warning"]').waitFor();
+        await ui.screen('02-last-attempt', world.typed);
 
-      await enterCode(ui, serial, wrongCode([code, serial], 2), world.typed);
-      await ui.noDialog();
-      await ui.cardWith(serial, { 'data-view-kind': 'lockedByCode', 'data-step': 'stopped' });
-      await ui.notice('lockedByCode');
-      // The lock is read out by the live region, not only drawn.
-      await ui.page
-        .locator('[data-testid="announcer"] [aria-live] > *')
-        .first()
-        .waitFor({ state: 'attached' });
-      await ui.screen('02-locked-by-code', world.typed);
-      expect(world.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Locked);
+        await enterCode(ui, serial, wrongCode([code, serial], 2), world.typed);
+        await ui.noDialog();
+        await ui.cardWith(serial, { 'data-view-kind': 'lockedByCode', 'data-step': 'stopped' });
+        await ui.notice('lockedByCode');
+        // The lock is read out by the live region, not only drawn.
+        await ui.page
+          .locator('[data-testid="announcer"] [aria-live] > *')
+          .first()
+          .waitFor({ state: 'attached' });
+        await ui.screen('02-locked-by-code', world.typed);
+        expect(world.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Locked);
+      });
     });
-  });
 
-  it('3. the admin activates the locked key: Suspended, the new code makes it Active', async () => {
-    await walk(chromium.browser, {}, async ({ world, ui, serial }) => {
-      await lockByCode(ui, world, serial);
-      const fresh = world.activate(serial);
-      // The change reaches the key at its next connection.
-      await world.replug(serial);
-      await ui.dialog(serial, 'activationCode');
-      await ui.cardWith(serial, { 'data-view-kind': 'suspended' });
-      await ui.screen('03-suspended-new-code', world.typed);
+    it('3. the admin activates the locked key: Suspended, the new code makes it Active', async () => {
+      await walk(chromium.browser, { family }, async ({ world, ui, serial }) => {
+        await lockByCode(ui, world, serial);
+        const fresh = world.activate(serial);
+        // The change reaches the key at its next connection.
+        await world.replug(serial);
+        await ui.dialog(serial, 'activationCode');
+        await ui.cardWith(serial, { 'data-view-kind': 'suspended' });
+        await ui.screen('03-suspended-new-code', world.typed);
 
-      await enterCode(ui, serial, fresh, world.typed);
-      await ui.noDialog();
-      await ui.cardWith(serial, { 'data-view-kind': 'active', 'data-step': 'online' });
-      expect(world.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+        await enterCode(ui, serial, fresh, world.typed);
+        await ui.noDialog();
+        await ui.cardWith(serial, { 'data-view-kind': 'active', 'data-step': 'online' });
+        expect(world.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+      });
     });
-  });
 
-  it('keyboard only: focus goes into the dialog, Tab stays in it, Enter submits, focus comes back', async () => {
-    await walk(chromium.browser, {}, async ({ world, ui, serial }) => {
-      const { page } = ui;
-      const code = world.reserve(serial);
-      await ui.serverStatus('connected');
-      // The employee is on a control of the page when the key asks for its code.
-      await page.keyboard.press('Tab');
-      const before = await page.evaluate(() => document.activeElement?.outerHTML ?? '');
-      expect(before.startsWith('<body'), 'Tab reaches a control').toBe(false);
-
-      await world.plug(serial);
-      const dialog = await ui.dialog(serial, 'activationCode');
-      const input = dialog.locator('[data-testid="activation-code-input"]');
-      await page.waitForFunction(
-        () => document.activeElement?.getAttribute('data-testid') === 'activation-code-input',
-      );
-
-      const wrong = wrongCode([code, serial]);
-      world.typed.push(wrong);
-      await page.keyboard.type(wrong);
-      await page.keyboard.press('Enter');
-      await attemptsLeft(dialog, 2);
-      // After a wrong code the field is ready for the next one.
-      await page.waitForFunction(
-        () => document.activeElement?.getAttribute('data-testid') === 'activation-code-input',
-      );
-      expect(await input.inputValue()).toBe('');
-
-      // Tab moves to the dialog's own controls, never out of the dialog.
-      for (let i = 0; i < 4; i++) {
+    it('keyboard only: focus goes into the dialog, Tab stays in it, Enter submits, focus comes back', async () => {
+      await walk(chromium.browser, { family }, async ({ world, ui, serial }) => {
+        const { page } = ui;
+        const code = world.reserve(serial);
+        await ui.serverStatus('connected');
+        // The employee is on a control of the page when the key asks for its code.
         await page.keyboard.press('Tab');
-        const inside = await page.evaluate(
-          () => document.activeElement?.closest('[data-testid="prompt-dialog"]') !== null,
-        );
-        expect(inside, `Tab ${i + 1} stays in the dialog`).toBe(true);
-      }
-      for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
-      expect(
-        await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
-        'Shift+Tab goes back to the code field',
-      ).toBe('activation-code-input');
+        const before = await page.evaluate(() => document.activeElement?.outerHTML ?? '');
+        expect(before.startsWith('<body'), 'Tab reaches a control').toBe(false);
 
-      world.typed.push(code);
-      await page.keyboard.type(code);
-      await page.keyboard.press('Enter');
-      await ui.noDialog();
-      await ui.cardWith(serial, { 'data-view-kind': 'active', 'data-step': 'online' });
-      // Focus is back where it was, or on the key's card: never lost to the page.
-      const after = await page.evaluate((s) => {
-        const active = document.activeElement;
-        if (!active || active === document.body) return 'body';
-        const card = active.closest('article[data-testid="key-card"]');
-        return card?.getAttribute('data-serial') === s ? 'card' : active.outerHTML;
-      }, serial);
-      expect(after === 'card' || after === before, `focus returned (${after.slice(0, 80)})`).toBe(
-        true,
-      );
+        await world.plug(serial);
+        const dialog = await ui.dialog(serial, 'activationCode');
+        const input = dialog.locator('[data-testid="activation-code-input"]');
+        await page.waitForFunction(
+          () => document.activeElement?.getAttribute('data-testid') === 'activation-code-input',
+        );
+
+        const wrong = wrongCode([code, serial]);
+        world.typed.push(wrong);
+        await page.keyboard.type(wrong);
+        await page.keyboard.press('Enter');
+        await attemptsLeft(dialog, 2);
+        // After a wrong code the field is ready for the next one.
+        await page.waitForFunction(
+          () => document.activeElement?.getAttribute('data-testid') === 'activation-code-input',
+        );
+        expect(await input.inputValue()).toBe('');
+
+        // Tab moves to the dialog's own controls, never out of the dialog.
+        for (let i = 0; i < 4; i++) {
+          await page.keyboard.press('Tab');
+          const inside = await page.evaluate(
+            () => document.activeElement?.closest('[data-testid="prompt-dialog"]') !== null,
+          );
+          expect(inside, `Tab ${i + 1} stays in the dialog`).toBe(true);
+        }
+        for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab');
+        expect(
+          await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+          'Shift+Tab goes back to the code field',
+        ).toBe('activation-code-input');
+
+        world.typed.push(code);
+        await page.keyboard.type(code);
+        await page.keyboard.press('Enter');
+        await ui.noDialog();
+        await ui.cardWith(serial, { 'data-view-kind': 'active', 'data-step': 'online' });
+        // Focus is back where it was, or on the key's card: never lost to the page.
+        const after = await page.evaluate((s) => {
+          const active = document.activeElement;
+          if (!active || active === document.body) return 'body';
+          const card = active.closest('article[data-testid="key-card"]');
+          return card?.getAttribute('data-serial') === s ? 'card' : active.outerHTML;
+        }, serial);
+        expect(after === 'card' || after === before, `focus returned (${after.slice(0, 80)})`).toBe(
+          true,
+        );
+      });
     });
-  });
-});
+  },
+);

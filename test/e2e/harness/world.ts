@@ -1,6 +1,7 @@
 // The real parts an employee's companion runs on, composed as `npm start` composes them
-// (emulator/demo): the HES stand-in on its own temp SQLite file, virtual keys on a virtual
-// USB bus found by the REAL HID discovery, the companion's production composition
+// (emulator/demo): the HES stand-in on its own temp SQLite file, virtual keys — open-protocol
+// keys on a virtual USB bus found by the REAL HID discovery, or Hideez Key 3s on the virtual
+// Bluetooth adapter found by the REAL BLE key discovery — the companion's production composition
 // (startCompanionApp) over them, and the browser host serving the built renderer. The
 // keys start unplugged so each walk plugs them in as the employee would. Admin actions
 // go through the stand-in's domain, as its admin REST and CLI do.
@@ -14,6 +15,8 @@ import { startBrowserHost, type BrowserHost } from '../../../main/browser-host/b
 import type { IpcEvent } from '../../../shared/ipc/contract';
 import type { KeySnapshot } from '../../../shared/ipc/snapshot';
 import type { ServerConnection } from '../../../shared/view/server-state';
+import type { KeyDiscovery } from '../../../device/key/key-connection';
+import { virtualKey3s } from '../../device/key3/virtual-key3s';
 import { TappedUsbBus, virtualKeys } from '../../device/manager/virtual-usb';
 import { startRig, type Rig } from '../../integration/hes/stand-in-rig';
 import {
@@ -33,6 +36,8 @@ export interface WorldOptions {
   readonly profile?: ProfileChange;
   /** Approve the workstation once it registers (default true). */
   readonly approve?: boolean;
+  /** Which keys: open-protocol keys on USB (default) or Hideez Key 3s on Bluetooth. */
+  readonly family?: 'open' | 'key3';
 }
 
 export interface World {
@@ -87,22 +92,32 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   try {
     const rig = await startRig();
     cleanups.push(() => rig.close());
-    const generated = await virtualKeys(options.keys ?? 1);
+    const key3 = options.family === 'key3';
+    const generated = key3
+      ? await virtualKey3s(options.keys ?? 1)
+      : await virtualKeys(options.keys ?? 1);
     cleanups.push(generated.cleanup);
     rig.server.standIn.importVaults(generated.records);
     if (options.profile) setDefaultProfile(rig, options.profile);
     const serials = generated.records.map((r) => r.serialNo);
     // A VirtualKey's serial is readable only while it is powered: map them now.
     const bySerial = new Map<string, VirtualKey>(generated.keys.map((k) => [k.serialNo, k]));
-    const usb = new TappedUsbBus(generated.keys);
-    for (const key of generated.keys) usb.unplug(key);
+    const usb = new TappedUsbBus(key3 ? [] : generated.keys);
+    // A Key 3 has no cable: "plugged" is switched on and in range.
+    const power = {
+      on: (k: VirtualKey): Promise<void> => (key3 ? k.plug() : usb.plug(k)),
+      off: (k: VirtualKey): void => (key3 ? k.unplug() : usb.unplug(k)),
+    };
+    for (const key of generated.keys) power.off(key);
+    const discovery: KeyDiscovery =
+      'discovery' in generated ? generated.discovery() : openProtocolKeys(usb.discovery);
 
     const dataDir = join(rig.dir, 'app');
     await mkdir(dataDir, { recursive: true });
     const app = await startCompanionApp({
       dataDir,
       serverUrl: rig.server.url,
-      discoveries: [openProtocolKeys(usb.discovery)],
+      discoveries: [discovery],
       appVersion: '0.1.0-e2e',
     });
     cleanups.push(() => app.stop());
@@ -167,10 +182,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       untilKey,
       untilServer,
       async plug(serial) {
-        await usb.plug(keyOf(serial));
+        await power.on(keyOf(serial));
       },
       async unplug(serial) {
-        usb.unplug(keyOf(serial));
+        power.off(keyOf(serial));
         await untilKey(
           serial,
           (k) => k.connection !== 'connected' && k.step === 'stopped' && k.prompt === undefined,
