@@ -5,14 +5,10 @@
 // compute). Exit 0 when the file was read, whatever the vectors gave; 2 for a
 // usage error or an unreadable or invalid file. runCli() is the in-process entry.
 import { readFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { runConformance } from '../../device/key3/conformance/conformance';
+import { runAsMain, type CliIo } from '../../emulator/cli/run-as-main';
 
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export type { CliIo };
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -65,27 +61,4 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const isMain = (): boolean => {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-};
-
-if (isMain()) {
-  runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error(`key3: unexpected failure: ${message(e)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsMain(import.meta.url, 'key3', runCli);
