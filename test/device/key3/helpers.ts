@@ -75,24 +75,8 @@ export function refusal(fn: () => unknown, code: ProtocolErrorCode): ProtocolErr
   return caught as ProtocolError;
 }
 
-/** Flips, inserts, deletes or truncates bytes of a valid encoding. */
-export const mutate = (bytes: Uint8Array): fc.Arbitrary<Uint8Array> =>
-  fc.oneof(
-    fc
-      .tuple(fc.nat(Math.max(0, bytes.length - 1)), fc.integer({ min: 1, max: 255 }))
-      .map(([at, xor]) => {
-        const copy = Uint8Array.from(bytes);
-        if (copy.length > 0) copy[at] = (copy[at] ?? 0) ^ xor;
-        return copy;
-      }),
-    fc.nat(bytes.length).map((cut) => bytes.slice(0, cut)),
-    fc
-      .tuple(fc.nat(bytes.length), fc.uint8Array({ minLength: 1, maxLength: 4 }))
-      .map(([at, extra]) => Uint8Array.from([...bytes.slice(0, at), ...extra, ...bytes.slice(at)])),
-    fc
-      .tuple(fc.nat(Math.max(0, bytes.length - 1)), fc.integer({ min: 1, max: 8 }))
-      .map(([at, n]) => Uint8Array.from([...bytes.slice(0, at), ...bytes.slice(at + n)])),
-  );
+/** Flips, inserts, deletes or truncates bytes of a valid encoding (the codecs' shared mutator). */
+export { mutate } from '../protocol/arbitraries';
 
 export const channel = fc.integer({ min: 1, max: 6 });
 export const digits = (min: number, max: number): fc.Arbitrary<Uint8Array> =>
