@@ -4,7 +4,9 @@
 // virtual key's GATT side (any VirtualGattPeripheral: the open protocol's or a
 // Key 3's). The method names and the events emitted back (name and argument
 // order) are those of noble's lib/hci-socket/bindings.js. Fault hooks: adapter
-// states, link loss, a key that stops answering, connects that get no answer.
+// states, link loss, a key that stops answering, writes that never leave the
+// adapter, connects that get no answer, notifications injected, rewritten or
+// dropped on their way to the host.
 import { EventEmitter } from 'node:events';
 import type { NobleState } from '../../device/transport/ble/noble-like';
 import type { GattProperty, VirtualGattPeripheral } from './gatt-peripheral';
@@ -40,11 +42,18 @@ interface Slot {
   readonly current: () => VirtualGattPeripheral | undefined;
   link: Link | undefined;
   unresponsive: boolean;
+  /** Writes are never sent nor confirmed (the controller's buffers stay full). */
+  stalled: boolean;
   ignoreConnects: number;
   connectAttempts: number;
   /** Bumped by cancelConnect and disconnect, so a late connect answer is dropped. */
   connectToken: number;
+  /** Rewrites (or, returning undefined, drops) each notification the key sends. */
+  tamper: NotificationTamper | undefined;
 }
+
+/** A test's hand on the air: the packet the host receives instead, or undefined to drop it. */
+export type NotificationTamper = (packet: Uint8Array) => Uint8Array | undefined;
 
 const normalise = (uuid: string): string => uuid.toLowerCase().replaceAll('-', '');
 
@@ -77,9 +86,11 @@ export class VirtualBleBindings extends EventEmitter {
       current,
       link: undefined,
       unresponsive: false,
+      stalled: false,
       ignoreConnects: 0,
       connectAttempts: 0,
       connectToken: 0,
+      tamper: undefined,
     };
     this.#slots.set(slot.id, slot);
     return slot.id;
@@ -120,6 +131,15 @@ export class VirtualBleBindings extends EventEmitter {
     if (slot) slot.unresponsive = unresponsive;
   }
 
+  /**
+   * Writes to this key stall in the adapter: never sent, never confirmed, until the
+   * link drops (a stack whose send buffers stay full until the supervision timeout).
+   */
+  stallWrites(id: string, stalled: boolean): void {
+    const slot = this.#slot(id);
+    if (slot) slot.stalled = stalled;
+  }
+
   /** The next `count` connect requests to this key get no answer (it is busy or far away). */
   ignoreNextConnects(id: string, count: number): void {
     const slot = this.#slot(id);
@@ -138,6 +158,16 @@ export class VirtualBleBindings extends EventEmitter {
       characteristic ?? characteristics.find((c) => c.properties.includes('notify'))?.uuid;
     if (target === undefined) return;
     link.pacer.push(() => this.emit('read', id, service, target, Buffer.from(fragment), true));
+  }
+
+  /**
+   * Every notification the key sends from now on passes `tamper` first: it returns
+   * the packet the host receives (rewritten, or another one) or undefined to drop it.
+   * Injected notifications are not tampered with. Undefined stops tampering.
+   */
+  tamperNotifications(id: string, tamper: NotificationTamper | undefined): void {
+    const slot = this.#slot(id);
+    if (slot) slot.tamper = tamper;
   }
 
   connectAttempts(id: string): number {
@@ -278,14 +308,18 @@ export class VirtualBleBindings extends EventEmitter {
     data: Uint8Array,
     withoutResponse: boolean,
   ): void {
-    const link = this.#live(id);
+    // Not #live: a write without response leaves the host even when the key stopped answering.
+    const link = this.#slot(id)?.link;
     const property = withoutResponse ? 'writeWithoutResponse' : 'write';
     if (!link || !this.#allows(link, characteristicUuid, property)) return;
     const value = Uint8Array.from(data);
     link.pacer.push(() => {
-      if (this.#slot(id)?.unresponsive) return;
-      // Without response, hci-socket confirms the write once it has gone out, not when the key took it.
+      const slot = this.#slot(id);
+      if (slot?.stalled) return;
+      // Without response, hci-socket confirms the write once it has gone out, not when the key
+      // took it: so also to a key that stopped answering (it only never sees the packet).
       if (withoutResponse) this.emit('write', id, serviceUuid, characteristicUuid);
+      if (slot?.unresponsive) return;
       link.peripheral.write(characteristicUuid, value, withoutResponse).then(
         () => {
           if (!withoutResponse && this.#slot(id)?.link === link) {
@@ -306,9 +340,12 @@ export class VirtualBleBindings extends EventEmitter {
       link.subscriptions.set(
         characteristicUuid,
         link.peripheral.subscribe(characteristicUuid, (value) => {
-          if (this.#slot(id)?.unresponsive) return;
+          const slot = this.#slot(id);
+          if (slot?.unresponsive) return;
+          const packet = slot?.tamper ? slot.tamper(Uint8Array.from(value)) : value;
+          if (packet === undefined) return;
           link.pacer.push(() =>
-            this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(value), true),
+            this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(packet), true),
           );
         }),
       );

@@ -8,7 +8,8 @@
 // (key3-commands.ts). It stays silent until the host's first write (`02 01`), sends
 // STATUS when anything in it changes, CANCEL on a long press, BUSY when a second
 // channel asks while a request is in progress, and WIPE after a wipe. Test
-// controls: bootloader mode, pairing required, advertising without the service.
+// controls: bootloader mode, pairing required, advertising without the service,
+// and BUSY for the next requests (busyNext).
 import { EventEmitter } from 'node:events';
 import { answerHandshake } from '../../device/key3/crypto/handshake';
 import type { Key3Session } from '../../device/key3/crypto/session';
@@ -102,6 +103,8 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
   #link: Link | undefined;
   #available = true;
   #buttonByte = 0;
+  /** Requests still to be answered with BUSY (busyNext). */
+  #busyAnswers = 0;
   readonly #detach: () => void;
   readonly #now: () => number;
 
@@ -151,6 +154,15 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
   /** The user's short press with the key not connected: it becomes pairable (blue LED). */
   enterPairingMode(): void {
     this.#pairable = true;
+  }
+
+  /**
+   * Test control: the next `count` whole requests (any channel) are answered with a
+   * BUSY control packet instead of being processed, as when another host holds the
+   * key; the host must send them again.
+   */
+  busyNext(count: number): void {
+    this.#busyAnswers = count;
   }
 
   connect(): Promise<void> {
@@ -253,6 +265,12 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
     }
     if (message === undefined) return;
     this.#notify(commitPacket(packet.channel, channel.reassembler.packetCount));
+    if (this.#busyAnswers > 0) {
+      // Not opened, so the session's counter does not move: the same request may come again.
+      this.#busyAnswers -= 1;
+      this.#notify(busyPacket());
+      return;
+    }
     void this.#onMessage(link, packet.channel, channel, message);
   }
 

@@ -681,7 +681,8 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       // The server may be the reason the flow stopped: try it now, not at the end of the back-off.
       hes.retryNow();
       // A key that could not be opened (e.g. it wanted pairing) is tried again at once.
-      if (!e.connected && devices.reopen(serialNo)) return Promise.resolve(ok);
+      if (!e.connected && e.record?.openError !== undefined && devices.reopen(serialNo))
+        return Promise.resolve(ok);
       if (!e.connected) return Promise.resolve(failWith(WorkflowErrorCode.Disconnected));
       if (e.flow) return Promise.resolve(failWith(WorkflowErrorCode.KeyBusy));
       startFlow(e);

@@ -11,9 +11,10 @@
 // recorded in the trace: attempts after a wrong code or PIN are read back with
 // GETINFO (the `E1 13` reply carries none); the first free licence slot is found by
 // asking each slot (QUERYLICENSE), never guessed; a button wait sends nothing and
-// waits for a STATUS whose button byte changes.
+// waits for a STATUS whose button byte changes (or answers at once when the latest
+// STATUS already says the key needs no button).
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
-import { accessFlagsFromBits, type KeyInfo } from '../../../shared/key/key-info';
+import { AccessFlagBit, accessFlagsFromBits, type KeyInfo } from '../../../shared/key/key-info';
 import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
 import type { KeyConnection, KeyFamily } from '../../key/key-connection';
 import type { KeyEvent, KeyStateUpdate } from '../../key/key-events';
@@ -74,6 +75,9 @@ export class Key3Connection implements KeyConnection {
     private readonly secure: Key3SecureChannel | undefined,
   ) {
     this.#info = info;
+    // The STATUS that followed the set-up's GETINFO reached the link before this connection
+    // listened: without it the first press after connecting would not count as a change.
+    this.#lastStatus = link.lastStatus;
     link.onStatus((status) => this.#onStatus(status));
     link.onCancel(() => this.#onCancel());
   }
@@ -226,6 +230,15 @@ export class Key3Connection implements KeyConnection {
   #waitButton(timeoutMs: number, options: ExchangeOptions): Promise<KeyAnswer> {
     const op = KeyOp.WaitButton;
     if (this.#buttonWait) return Promise.resolve({ op, status: DeviceErrorCode.ERR_DEVICE_BUSY });
+    // A press that landed just before the wait is not lost: the key's latest STATUS already
+    // says it needs no button (and is not locked), so there is nothing left to wait for.
+    const access = this.#lastStatus?.accessLevels[COMPANION_CHANNEL - 1];
+    if (
+      access !== undefined &&
+      (access & (AccessFlagBit.buttonRequired | AccessFlagBit.locked)) === 0
+    ) {
+      return Promise.resolve({ op, status: DeviceErrorCode.OK });
+    }
     options.onKeepalive?.('upNeeded');
     return new Promise<KeyAnswer>((resolve, reject) => {
       const finish = (answer: KeyAnswer | DeviceError): void => {
@@ -265,9 +278,19 @@ export class Key3Connection implements KeyConnection {
     const op = operation.op;
     let slot = operation.slot;
     if (slot === undefined) {
+      // The info read last may predate a lock (or an unlock) the key has reported since in
+      // its STATUS, which says "locked" but not why: then it is read again before deciding.
+      let info = this.#info;
+      const access = this.#lastStatus?.accessLevels[COMPANION_CHANNEL - 1];
+      if (
+        access !== undefined &&
+        ((access & AccessFlagBit.locked) !== 0) !== (info.lockedByCode || info.lockedByPin)
+      ) {
+        info = await this.#readInfo(secure, limits);
+      }
       // A locked key refuses "first free" (hideez-client-behaviour.md §1.4): the host names one.
-      if (this.#info.lockedByCode) return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE };
-      if (this.#info.lockedByPin) return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN };
+      if (info.lockedByCode) return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE };
+      if (info.lockedByPin) return { op, status: DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN };
       this.link.trace.record({
         kind: 'choice',
         unknown: 'how the vendor host asks for the first free licence slot',

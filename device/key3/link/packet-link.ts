@@ -68,6 +68,7 @@ export class Key3PacketLink {
   readonly #disconnectListeners = new Set<(reason: DeviceError) => void>();
   readonly #trace: Key3Trace;
   #closedBy: DeviceError | undefined;
+  #lastStatus: Key3StatusPacket | undefined;
 
   constructor(
     private readonly session: Key3GattSession,
@@ -88,6 +89,14 @@ export class Key3PacketLink {
 
   get trace(): Key3Trace {
     return this.#trace;
+  }
+
+  /**
+   * The last STATUS the key sent, so a listener that comes late (the connection, made
+   * after the set-up's last reply) still knows the key's state and button byte.
+   */
+  get lastStatus(): Key3StatusPacket | undefined {
+    return this.#lastStatus;
   }
 
   /**
@@ -129,6 +138,9 @@ export class Key3PacketLink {
       };
       limits.signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.set(channel, waiter);
+      // Armed now, not only once the packets are out: a write that never completes must not
+      // hold the exchange past its time limit (the reply gets the whole limit again after).
+      this.#armTimer(waiter);
       void this.#send(waiter, packets);
     });
   }
@@ -296,6 +308,7 @@ export class Key3PacketLink {
     });
     switch (notification.code) {
       case ControlCode.STATUS:
+        this.#lastStatus = notification.status;
         for (const listener of [...this.#statusListeners]) listener(notification.status);
         return;
       case ControlCode.CANCEL:
@@ -337,6 +350,7 @@ export class Key3PacketLink {
     waiter.reassembler.reset();
     waiter.timer = setTimeout(() => {
       if (waiter.done) return;
+      this.#armTimer(waiter); // the re-sent writes are bounded as the first ones were
       void this.#send(waiter, encodeMessagePackets(waiter.channel, waiter.message));
     }, wait);
   }
