@@ -11,8 +11,9 @@
 // way the set-up fails after the link came up, and that is reported as
 // DEVICE_PAIRING_REQUIRED so the user is told to press the key's button.
 import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
-import { nobleCall, disconnectedError } from '../../transport/ble/noble-call';
-import { connectOnce, disconnectBounded, settleLink } from '../../transport/ble/noble-connect';
+import { nobleCall } from '../../transport/ble/noble-call';
+import { connectOnce, settleLink } from '../../transport/ble/noble-connect';
+import { NotifyingGattLink } from '../../transport/ble/notifying-link';
 import type {
   CharacteristicLike,
   PeripheralLike,
@@ -182,27 +183,18 @@ function failure(error: Error, step: Step, attempts: number): DeviceError {
   );
 }
 
-class NobleKey3Session implements Key3GattSession {
-  #connected = true;
-  #chain: Promise<void> = Promise.resolve();
-  readonly #listeners = new Set<(bytes: Uint8Array) => void>();
-  readonly #lossListeners = new Set<() => void>();
-
+class NobleKey3Session extends NotifyingGattLink implements Key3GattSession {
   constructor(
-    private readonly peripheral: PeripheralLike,
-    private readonly main: CharacteristicLike,
+    peripheral: PeripheralLike,
+    main: CharacteristicLike,
     readonly info: Uint8Array,
     readonly bootloader: boolean,
-    private readonly trace: Key3Trace,
+    trace: Key3Trace,
   ) {
-    main.on('data', this.#onData);
-    peripheral.on('disconnect', this.#onDisconnect);
+    super(peripheral, main, main, () => trace.record({ kind: 'link', event: 'disconnected' }));
   }
 
-  get connected(): boolean {
-    return this.#connected;
-  }
-
+  /** Every packet is written without response, as the vendor host does. */
   writePacket(packet: Uint8Array): Promise<void> {
     if (packet.length > PACKET_SIZE) {
       return Promise.reject(
@@ -211,53 +203,6 @@ class NobleKey3Session implements Key3GattSession {
         }),
       );
     }
-    const run = (): Promise<void> => {
-      if (!this.#connected) return Promise.reject(disconnectedError('link lost'));
-      return nobleCall<undefined>(this.peripheral, (done) =>
-        this.main.write(packet, true, (e) => done(e, undefined)),
-      );
-    };
-    const result = this.#chain.then(run, run);
-    this.#chain = result.catch(() => undefined);
-    return result;
+    return this.writeValue(packet, true);
   }
-
-  onNotification(listener: (bytes: Uint8Array) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  onLinkLoss(listener: () => void): () => void {
-    if (!this.#connected) {
-      queueMicrotask(listener);
-      return () => undefined;
-    }
-    this.#lossListeners.add(listener);
-    return () => this.#lossListeners.delete(listener);
-  }
-
-  async disconnect(): Promise<void> {
-    if (!this.#connected) return;
-    const confirmed = disconnectBounded(this.peripheral);
-    this.#onDisconnect();
-    await confirmed;
-  }
-
-  readonly #onData = (data: Uint8Array, isNotification: boolean): void => {
-    if (!isNotification || !this.#connected) return;
-    const bytes = Uint8Array.from(data);
-    for (const listener of [...this.#listeners]) listener(bytes);
-  };
-
-  readonly #onDisconnect = (): void => {
-    if (!this.#connected) return;
-    this.#connected = false;
-    this.trace.record({ kind: 'link', event: 'disconnected' });
-    this.main.removeListener('data', this.#onData);
-    this.peripheral.removeListener('disconnect', this.#onDisconnect);
-    const listeners = [...this.#lossListeners];
-    this.#lossListeners.clear();
-    this.#listeners.clear();
-    for (const listener of listeners) listener();
-  };
 }

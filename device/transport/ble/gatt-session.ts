@@ -12,8 +12,9 @@ import {
   HIDEEZ_SERVICE_UUID,
   STATUS_UUID,
 } from '../../protocol/gatt';
-import { disconnectedError, nobleCall } from './noble-call';
-import { connectOnce, disconnectBounded, settleLink } from './noble-connect';
+import { nobleCall } from './noble-call';
+import { connectOnce, settleLink } from './noble-connect';
+import { NotifyingGattLink } from './notifying-link';
 import type { CharacteristicLike, PeripheralLike, ServiceLike } from './noble-like';
 
 export const DEFAULT_CONNECT_TIMEOUTS_MS: readonly number[] = [8000, 4000];
@@ -120,78 +121,27 @@ const missing = (what: string): DeviceError =>
     missing: what,
   });
 
-class NobleGattSession implements GattSession {
+class NobleGattSession extends NotifyingGattLink implements GattSession {
   readonly writeFragmentSize: number;
-  #connected = true;
-  #chain: Promise<void> = Promise.resolve();
-  readonly #fragmentListeners = new Set<(fragment: Uint8Array) => void>();
-  readonly #lossListeners = new Set<() => void>();
 
   constructor(
-    private readonly peripheral: PeripheralLike,
-    private readonly controlPoint: CharacteristicLike,
-    private readonly status: CharacteristicLike,
+    peripheral: PeripheralLike,
+    controlPoint: CharacteristicLike,
+    status: CharacteristicLike,
     readonly keyFragmentSize: number,
   ) {
+    super(peripheral, controlPoint, status);
     const mtu = peripheral.mtu;
     this.writeFragmentSize =
       mtu === null ? keyFragmentSize : Math.min(keyFragmentSize, fragmentSizeForMtu(mtu));
-    status.on('data', this.#onData);
-    peripheral.on('disconnect', this.#onDisconnect);
   }
 
-  get connected(): boolean {
-    return this.#connected;
-  }
-
+  /** Fragments are written with response. */
   write(fragment: Uint8Array): Promise<void> {
-    const run = (): Promise<void> => {
-      if (!this.#connected) return Promise.reject(disconnectedError('link lost'));
-      return nobleCall<undefined>(this.peripheral, (done) =>
-        this.controlPoint.write(fragment, false, (e) => done(e, undefined)),
-      );
-    };
-    const result = this.#chain.then(run, run);
-    this.#chain = result.catch(() => undefined);
-    return result;
+    return this.writeValue(fragment, false);
   }
 
   onFragment(listener: (fragment: Uint8Array) => void): () => void {
-    this.#fragmentListeners.add(listener);
-    return () => this.#fragmentListeners.delete(listener);
+    return this.onNotification(listener);
   }
-
-  onLinkLoss(listener: () => void): () => void {
-    if (!this.#connected) {
-      queueMicrotask(listener);
-      return () => undefined;
-    }
-    this.#lossListeners.add(listener);
-    return () => this.#lossListeners.delete(listener);
-  }
-
-  async disconnect(): Promise<void> {
-    if (!this.#connected) return;
-    const confirmed = disconnectBounded(this.peripheral);
-    // Do not wait for noble: the caller asked for the link to be gone.
-    this.#onDisconnect();
-    await confirmed;
-  }
-
-  readonly #onData = (data: Uint8Array, isNotification: boolean): void => {
-    if (!isNotification || !this.#connected) return;
-    const fragment = Uint8Array.from(data);
-    for (const listener of [...this.#fragmentListeners]) listener(fragment);
-  };
-
-  readonly #onDisconnect = (): void => {
-    if (!this.#connected) return;
-    this.#connected = false;
-    this.status.removeListener('data', this.#onData);
-    this.peripheral.removeListener('disconnect', this.#onDisconnect);
-    const listeners = [...this.#lossListeners];
-    this.#lossListeners.clear();
-    this.#fragmentListeners.clear();
-    for (const listener of listeners) listener();
-  };
 }
