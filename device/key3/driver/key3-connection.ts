@@ -14,47 +14,29 @@
 // waits for a STATUS whose button byte changes (or answers at once when the latest
 // STATUS already says the key needs no button).
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
-import { AccessFlagBit, accessFlagsFromBits, type KeyInfo } from '../../../shared/key/key-info';
+import { AccessFlagBit, type KeyInfo } from '../../../shared/key/key-info';
 import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
 import type { KeyConnection, KeyFamily } from '../../key/key-connection';
-import type { KeyEvent, KeyStateUpdate } from '../../key/key-events';
+import type { KeyEvent } from '../../key/key-events';
 import {
   type KeyAnswer,
   KeyOp,
   type KeyOperation,
   LICENSE_MAX_BYTES,
-  LICENSE_SLOTS,
-  type ServerChannelRequest,
 } from '../../key/key-operations';
 import { ProtocolErrorCode, protocolError } from '../../protocol/protocol-error';
 import type { ExchangeOptions, TransportDescriptor } from '../../transport/transport';
-import { Key3Command } from '../protocol/command-codes';
-import {
-  enterPin,
-  getInfo,
-  loadLicense,
-  queryLicense,
-  setPin,
-  unlockDeviceCode,
-  verify,
-} from '../protocol/commands';
+import { enterPin, loadLicense, setPin, unlockDeviceCode } from '../protocol/commands';
 import { Key3FirmwareError, toDeviceErrorCode } from '../protocol/errors';
 import { checkCode, checkPin } from '../protocol/fields';
-import { decodeInfoBlock } from '../protocol/info-block';
-import { encodeMessage, type Key3Reply } from '../protocol/message';
-import { ControlCode, resetPacket } from '../protocol/packets';
+import type { Key3Reply } from '../protocol/message';
 import type { Key3StatusPacket } from '../protocol/status';
-import { PACKET_SIZE } from '../protocol/gatt';
 import type { Key3PacketLink } from '../link/packet-link';
-import { keyInfoFromBlock } from './key3-key-info';
+import { freeLicenseSlot } from './licence-slot';
+import { readKey3Info } from './read-info';
 import { KEY3_TIMEOUTS, type Key3SecureChannel } from './secure-channel';
-
-/** Our own channel; the server's channel must be another one. */
-export const COMPANION_CHANNEL = 1;
-/** ButtonPressCode of a press (1 single … 9 multi); 0x10/0x11 are long presses (CANCEL carries those). */
-const isPress = (code: number): boolean => code >= 1 && code <= 9;
-
-type Failure = Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
+import { relayServerChannelStep } from './server-channel';
+import { accessOf, pressOf, stateUpdateOf } from './status-state';
 
 interface ButtonWait {
   readonly resolve: (outcome: 'pressed' | 'cancelled') => void;
@@ -116,9 +98,12 @@ export class Key3Connection implements KeyConnection {
       return { op: operation.op, status: DeviceErrorCode.ERR_BOOTLOADER_MODE };
     }
     const secure = this.secure;
+    const signal = options.signal ? { signal: options.signal } : {};
+    // Each of our own commands gets the reference's reply time (5 s), within the caller's;
+    // the server's messages keep the caller's (the relay passes the SDK's 10 s for them).
     const limits = {
-      timeoutMs: options.timeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
+      timeoutMs: Math.min(options.timeoutMs, KEY3_TIMEOUTS.commandMs),
+      ...signal,
     };
     switch (operation.op) {
       case KeyOp.ReadInfo:
@@ -147,7 +132,10 @@ export class Key3Connection implements KeyConnection {
       case KeyOp.LoadLicense:
         return this.#loadLicense(operation, secure, limits);
       case KeyOp.ServerChannel:
-        return this.#serverChannel(operation.channel, operation.request, secure, limits);
+        return relayServerChannelStep(this.link, secure, operation.channel, operation.request, {
+          timeoutMs: options.timeoutMs,
+          ...signal,
+        });
     }
   }
 
@@ -232,7 +220,7 @@ export class Key3Connection implements KeyConnection {
     if (this.#buttonWait) return Promise.resolve({ op, status: DeviceErrorCode.ERR_DEVICE_BUSY });
     // A press that landed just before the wait is not lost: the key's latest STATUS already
     // says it needs no button (and is not locked), so there is nothing left to wait for.
-    const access = this.#lastStatus?.accessLevels[COMPANION_CHANNEL - 1];
+    const access = accessOf(this.#lastStatus);
     if (
       access !== undefined &&
       (access & (AccessFlagBit.buttonRequired | AccessFlagBit.locked)) === 0
@@ -281,7 +269,7 @@ export class Key3Connection implements KeyConnection {
       // The info read last may predate a lock (or an unlock) the key has reported since in
       // its STATUS, which says "locked" but not why: then it is read again before deciding.
       let info = this.#info;
-      const access = this.#lastStatus?.accessLevels[COMPANION_CHANNEL - 1];
+      const access = accessOf(this.#lastStatus);
       if (
         access !== undefined &&
         ((access & AccessFlagBit.locked) !== 0) !== (info.lockedByCode || info.lockedByPin)
@@ -296,7 +284,7 @@ export class Key3Connection implements KeyConnection {
         unknown: 'how the vendor host asks for the first free licence slot',
         chosen: 'QUERYLICENSE each slot; the first that holds no licence',
       });
-      slot = await this.#freeLicenseSlot(secure, limits);
+      slot = await freeLicenseSlot(secure, limits);
       if (slot === undefined) return { op, status: DeviceErrorCode.ERR_STORAGE_FULL };
     }
     const reply = await secure.call(loadLicense(slot, operation.data), limits);
@@ -305,98 +293,13 @@ export class Key3Connection implements KeyConnection {
       : { op, status: toDeviceErrorCode(reply.source, reply.error) };
   }
 
-  async #freeLicenseSlot(
-    secure: Key3SecureChannel,
-    limits: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<number | undefined> {
-    for (let slot = 0; slot < LICENSE_SLOTS; slot++) {
-      const reply = await secure.call(queryLicense(slot), limits);
-      const empty = !reply.ok || reply.payload.every((b) => b === 0);
-      if (empty) return slot;
-    }
-    return undefined;
-  }
-
-  async #serverChannel(
-    channel: number,
-    request: ServerChannelRequest,
-    secure: Key3SecureChannel,
-    limits: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<KeyAnswer> {
-    const op = KeyOp.ServerChannel;
-    const ok = (reply: Uint8Array): KeyAnswer => ({ op, status: DeviceErrorCode.OK, reply });
-    const refuse = (status: Failure): KeyAnswer => ({ op, status });
-    // The server's channel is never ours, and a valid Key 3 channel (reference §1.6).
-    if (!Number.isInteger(channel) || channel === COMPANION_CHANNEL || channel < 2 || channel > 6) {
-      return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-    }
-    switch (request.kind) {
-      case 'reset':
-        await this.link.sendControl(resetPacket(channel));
-        return ok(new Uint8Array(0));
-      case 'verify': {
-        let message: Uint8Array;
-        try {
-          message = verify(channel, request.publicKey, request.nonce);
-        } catch {
-          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-        }
-        return ok(
-          await this.link.exchange(channel, message, {
-            ...limits,
-            timeoutMs: Math.max(limits.timeoutMs, KEY3_TIMEOUTS.verifyMs),
-          }),
-        );
-      }
-      case 'rootKey': {
-        // The certificate is public and vendor-signed: our verified channel's copy serves.
-        if (!secure.certificate) await secure.open(limits.signal);
-        const certificate = secure.certificate;
-        if (!certificate) return refuse(DeviceErrorCode.ERR_NOT_INITIALIZED);
-        return ok(encodeMessage(Key3Command.ROOTKEY, certificate));
-      }
-      case 'message':
-        if (request.data.length === 0 || request.data.length % 16 !== 0) {
-          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-        }
-        return ok(await this.link.exchange(channel, request.data, limits));
-      case 'control': {
-        const packet = safeControlPacket(request.data);
-        if (!packet) return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-        await this.link.sendControl(packet);
-        return ok(new Uint8Array(0));
-      }
-    }
-  }
-
   #onStatus(status: Key3StatusPacket): void {
     const previous = this.#lastStatus;
     this.#lastStatus = status;
-    const access = status.accessLevels[COMPANION_CHANNEL - 1] ?? 0;
-    const before = previous?.accessLevels[COMPANION_CHANNEL - 1];
-    const locked = (access & 0x80) !== 0;
-    const update: KeyStateUpdate = {
-      battery: Math.min(100, Math.max(0, status.battery)),
-      rssi: status.rssi,
-      pinAttemptsRemain: status.pinAttemptsRemain,
-      otherHosts: status.otherConnections,
-      ...(previous === undefined || before !== access
-        ? {
-            access: accessFlagsFromBits(access),
-            // STATUS says "locked" but not why: unlocked clears both; a new lock is read back.
-            ...(locked ? {} : { lockedByCode: false, lockedByPin: false }),
-            refresh: true,
-          }
-        : {}),
-    };
-    this.#emit({ kind: 'state', update });
-    // The vendor host takes any change of the button byte as a new press.
-    if (
-      previous !== undefined &&
-      status.buttonByte !== previous.buttonByte &&
-      isPress(status.button)
-    ) {
-      this.#emit({ kind: 'button', presses: status.button });
+    this.#emit({ kind: 'state', update: stateUpdateOf(previous, status) });
+    const presses = pressOf(previous, status);
+    if (presses !== undefined) {
+      this.#emit({ kind: 'button', presses });
       this.#buttonWait?.resolve('pressed');
     }
   }
@@ -415,47 +318,4 @@ export class Key3Connection implements KeyConnection {
       }
     }
   }
-}
-
-/** GETINFO over the secure channel, as the one key-state model. */
-export async function readKey3Info(
-  secure: Key3SecureChannel,
-  mac: string,
-  limits: { timeoutMs: number; signal?: AbortSignal },
-): Promise<KeyInfo> {
-  const reply = await secure.call(getInfo(), limits);
-  if (!reply.ok) {
-    throw new DeviceError(DeviceErrorKind.Protocol, 'The key refused GETINFO', {
-      keyError: `${reply.source}:${reply.error}`,
-    });
-  }
-  try {
-    return keyInfoFromBlock(decodeInfoBlock(reply.payload), mac);
-  } catch (error) {
-    throw new DeviceError(
-      DeviceErrorKind.Protocol,
-      'The key sent a malformed info block',
-      {},
-      { cause: error },
-    );
-  }
-}
-
-/**
- * A control packet the server may have passed on: 20 bytes at most, byte 0 zero,
- * a known control code the host sends (RESET or CANCEL), and a RESET that leaves
- * our channel 1 alone. Anything else could disturb our own session: refused.
- */
-function safeControlPacket(data: Uint8Array): Uint8Array | undefined {
-  if (data.length < 2 || data.length > PACKET_SIZE || data[0] !== 0) return undefined;
-  const code = data[1];
-  if (code === ControlCode.RESET) {
-    const channels = data[2] ?? 0;
-    if (channels === 0 || (channels & 0x01) !== 0 || channels > 0x3f) return undefined;
-  } else if (code !== ControlCode.CANCEL) {
-    return undefined;
-  }
-  const packet = new Uint8Array(PACKET_SIZE);
-  packet.set(data);
-  return packet;
 }

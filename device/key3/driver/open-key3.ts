@@ -12,7 +12,9 @@ import { REAL_VENDOR_PUBLIC_KEY } from '../crypto/vendor-keys';
 import { connectKey3Gatt, type Key3GattSession } from '../link/key3-gatt';
 import { Key3PacketLink, type Key3PacketLinkOptions } from '../link/packet-link';
 import { NO_TRACE, type Key3Trace } from '../trace/key3-trace';
-import { COMPANION_CHANNEL, Key3Connection, readKey3Info } from './key3-connection';
+import { COMPANION_CHANNEL } from './channels';
+import { Key3Connection } from './key3-connection';
+import { readKey3Info } from './read-info';
 import { bootloaderKeyInfo, macOf } from './key3-key-info';
 import { Key3SecureChannel } from './secure-channel';
 
