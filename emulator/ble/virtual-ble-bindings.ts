@@ -7,6 +7,8 @@
 // states, link loss, a key that stops answering, writes that never leave the
 // adapter, connects that get no answer, notifications injected, rewritten or
 // dropped on their way to the host.
+// One class past 400 lines on purpose: noble takes its bindings as one object, and the
+// test controls act on the same per-key slots the binding methods use.
 import { EventEmitter } from 'node:events';
 import type { NobleState } from '../../device/transport/ble/noble-like';
 import type { GattProperty, VirtualGattPeripheral } from './gatt-peripheral';

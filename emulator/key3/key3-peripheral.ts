@@ -10,6 +10,8 @@
 // channel asks while a request is in progress, and WIPE after a wipe. Test
 // controls: bootloader mode, pairing required, advertising without the service,
 // and BUSY for the next requests (busyNext).
+// About 400 lines on purpose: the GATT face, the packets and the per-channel sessions
+// share one link state (awake, busy channel, listeners) that a split would scatter.
 import { EventEmitter } from 'node:events';
 import { answerHandshake } from '../../device/key3/crypto/handshake';
 import type { Key3Session } from '../../device/key3/crypto/session';

@@ -8,7 +8,7 @@
 // (as the vendor host does). Anything malformed is a typed ProtocolError: it fails
 // the exchange waiting on that channel, or is recorded and dropped when nobody waits.
 import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
-import { isProtocolError, type ProtocolError } from '../../protocol/protocol-error';
+import { isProtocolError } from '../../protocol/protocol-error';
 import { checkChannel } from '../protocol/channels';
 import {
   classifyNotification,
@@ -21,25 +21,17 @@ import { PacketReassembler } from '../protocol/reassembler';
 import type { Key3StatusPacket } from '../protocol/status';
 import { hex, NO_TRACE, type Key3Trace } from '../trace/key3-trace';
 import type { Key3GattSession } from './key3-gatt';
+import { cancelled, controlName, flatten, keyCancelled, protocolFailure } from './link-errors';
+import {
+  BUSY_LIMIT_MS,
+  BUSY_MAX_WAIT_MS,
+  BUSY_STEP_MS,
+  CONTROL_WRITE_TIMEOUT_MS,
+  type ExchangeLimits,
+  type Key3PacketLinkOptions,
+} from './link-options';
 
-/** The vendor's DeviceBusyTransmitTimeout (90 000; we read it as milliseconds: 90 s). */
-export const BUSY_LIMIT_MS = 90_000;
-export const BUSY_STEP_MS = 1_000;
-export const BUSY_MAX_WAIT_MS = 5_000;
-
-export interface ExchangeLimits {
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface Key3PacketLinkOptions {
-  readonly trace?: Key3Trace;
-  readonly busyLimitMs?: number;
-  /** Back-off before the n-th re-send after BUSY (default min(1 s × n, 5 s)). */
-  readonly busyWaitMs?: (attempt: number) => number;
-  /** The largest reply accepted, in bytes (the key's own limit is 1024 in GETINFO). */
-  readonly maxMessageBytes?: number;
-}
+export type { ExchangeLimits, Key3PacketLinkOptions } from './link-options';
 
 interface Waiter {
   readonly channel: number;
@@ -53,11 +45,6 @@ interface Waiter {
   timer: NodeJS.Timeout | undefined;
   done: boolean;
 }
-
-const keyCancelled = (): DeviceError =>
-  new DeviceError(DeviceErrorKind.Cancelled, 'The user cancelled on the key (long press)', {
-    by: 'key',
-  });
 
 export class Key3PacketLink {
   readonly #waiters = new Map<number, Waiter>();
@@ -145,7 +132,10 @@ export class Key3PacketLink {
     });
   }
 
-  /** A control packet from the host (RESET, or one the server relays). */
+  /**
+   * A control packet from the host (RESET, COMMIT, or one the server relays). Bounded like
+   * any exchange: a write that never completes must not hold what comes after it.
+   */
   async sendControl(packet: Uint8Array): Promise<void> {
     if (!this.isOpen) throw this.#closedBy ?? this.#lost();
     this.#trace.record({
@@ -154,7 +144,23 @@ export class Key3PacketLink {
       code: controlName(packet[1] ?? 0),
       packet: hex(packet),
     });
-    await this.session.writePacket(packet);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DeviceError(DeviceErrorKind.Timeout, 'A control packet could not be written', {
+              timeoutMs: CONTROL_WRITE_TIMEOUT_MS,
+            }),
+          ),
+        CONTROL_WRITE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.session.writePacket(packet), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   onStatus(listener: (status: Key3StatusPacket) => void): () => void {
@@ -386,25 +392,3 @@ export class Key3PacketLink {
     for (const listener of listeners) listener(reason);
   }
 }
-
-const cancelled = (): DeviceError =>
-  new DeviceError(DeviceErrorKind.Cancelled, 'The request was cancelled');
-
-function protocolFailure(error: unknown, message: string): DeviceError {
-  return new DeviceError(
-    DeviceErrorKind.Protocol,
-    message,
-    isProtocolError(error) ? { protocolError: error.code, ...flatten(error) } : undefined,
-    { cause: error },
-  );
-}
-
-const flatten = (error: ProtocolError): Record<string, string | number | boolean> => ({
-  ...(error.details ?? {}),
-});
-
-const CONTROL_NAMES = new Map<number, string>(
-  Object.entries(ControlCode).map(([name, code]) => [code, name]),
-);
-const controlName = (code: number): string =>
-  CONTROL_NAMES.get(code) ?? `0x${code.toString(16).padStart(2, '0')}`;
