@@ -1,5 +1,5 @@
 // How much each section does: the full run fits 10 minutes on 2 cores (the two 60 s
-// idle windows are fixed); --quick is a smoke run of about a minute.
+// idle windows are fixed); --quick is a smoke run of about a minute and a half.
 import type { ProfileId } from './link-profiles';
 
 export interface BenchConfig {
@@ -15,7 +15,7 @@ export interface BenchConfig {
 }
 
 export const FULL: BenchConfig = {
-  flowRuns: { 'usb-fs': 15, 'ble-185': 12, 'ble-23': 8 },
+  flowRuns: { 'usb-fs': 15, 'ble-185': 12, 'ble-23': 8, 'key3-ble-23': 8 },
   calibrationMessages: 20_000,
   idleWindowMs: 60_000,
   idleKeys: 5,
@@ -27,7 +27,7 @@ export const FULL: BenchConfig = {
 };
 
 export const QUICK: BenchConfig = {
-  flowRuns: { 'usb-fs': 1, 'ble-185': 1, 'ble-23': 1 },
+  flowRuns: { 'usb-fs': 1, 'ble-185': 1, 'ble-23': 1, 'key3-ble-23': 1 },
   calibrationMessages: 2_000,
   idleWindowMs: 5_000,
   idleKeys: 2,

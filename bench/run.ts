@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs, SECTIONS, type SectionId } from './args';
 import { nowMs } from './clock';
 import { FULL, QUICK } from './config';
+import { PROFILE_IDS } from './link-profiles';
 import { writeResult, writeTables } from './report/results';
 import { renderTable, type Table } from './report/table';
 import type { Section } from './section';
@@ -57,9 +58,10 @@ async function main(): Promise<number> {
     loadAverageAtStart: loadavg()[0] ?? 0,
   };
   log(
-    `bench${args.quick ? ' --quick' : ''}: ${args.only.join(', ')} on ${machine.cpus} × ${machine.cpuModel}`,
+    `bench${args.quick ? ' --quick' : ''}: ${args.only.join(', ')} (profiles ${args.profiles.join(', ')}) on ${machine.cpus} × ${machine.cpuModel}`,
   );
-  const partial = args.quick || args.only.length < SECTIONS.length;
+  const partial =
+    args.quick || args.only.length < SECTIONS.length || args.profiles.length < PROFILE_IDS.length;
   const results: Partial<Record<SectionId, unknown>> = {};
   const tables: Partial<Record<SectionId, readonly Table[]>> = {};
   let failed = 0;
@@ -67,7 +69,12 @@ async function main(): Promise<number> {
     log(`${id} …`);
     const sectionStart = nowMs();
     try {
-      const result = await RUNNERS[id]({ config, quick: args.quick, log });
+      const result = await RUNNERS[id]({
+        config,
+        quick: args.quick,
+        profiles: args.profiles,
+        log,
+      });
       for (const table of result.tables) console.log(renderTable(table));
       tables[id] = result.tables;
       const data = { machine, seconds: (nowMs() - sectionStart) / 1000, result: result.data };

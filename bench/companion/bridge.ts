@@ -9,7 +9,7 @@ import type {
   NodeHidLike,
   UsbEventsLike,
 } from '../../device/transport/hid';
-import { BLE_METHODS, type FromHost, type ToHost } from './protocol';
+import { BLE_METHODS, type BleAdapter, type FromHost, type ToHost } from './protocol';
 
 type Send = (message: FromHost) => void;
 
@@ -136,22 +136,25 @@ export class HidBridge {
 }
 
 /**
- * noble bindings whose every method is carried out by the orchestrator's virtual
- * adapter, and whose events are the adapter's events. noble's own Noble, Peripheral
- * and Characteristic classes run over it here, as over a real HCI socket.
+ * noble bindings whose every method is carried out by one of the orchestrator's
+ * virtual adapters, and whose events are that adapter's events. noble's own Noble,
+ * Peripheral and Characteristic classes run over it here, as over a real HCI socket.
  */
 export class BleBridge extends EventEmitter {
-  constructor(send: Send) {
+  constructor(
+    send: Send,
+    readonly adapter: BleAdapter,
+  ) {
     super();
     for (const method of BLE_METHODS) {
       Object.defineProperty(this, method, {
-        value: (...args: unknown[]): void => send({ t: 'ble.call', method, args }),
+        value: (...args: unknown[]): void => send({ t: 'ble.call', adapter, method, args }),
       });
     }
   }
 
   receive(message: ToHost): boolean {
-    if (message.t !== 'ble.event') return false;
+    if (message.t !== 'ble.event' || message.adapter !== this.adapter) return false;
     this.emit(message.name, ...message.args.map(asBuffer));
     return true;
   }

@@ -1,13 +1,15 @@
 // The companion host: on 'start' it composes the companion exactly as production does
-// (startCompanionApp) over discoveries whose key links are bridged to the orchestrator,
-// or, in 'audit' mode, the HES client and the audit queue alone. It reports each key's
-// step as it changes, and answers the orchestrator's calls (usage, gc, submit a code,
-// the exchange log, the audit bench).
+// (startCompanionApp) over discoveries whose key links are bridged to the orchestrator
+// (Hideez Key 3s through the app's own createBleKeyDiscovery, on their own bridged
+// adapter, counted through its field trace), or, in 'audit' mode, the HES client and
+// the audit queue alone. It reports each key's step as it changes, and answers the
+// orchestrator's calls (usage, gc, submit a code, the exchange log, the audit bench).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createBleKeyDiscovery } from '../../device/discovery/ble-keys';
 import { createBleDiscovery } from '../../device/transport/ble/ble-discovery';
-import { isNobleLike } from '../../device/transport/ble/noble-like';
+import { isNobleLike, type NobleLike } from '../../device/transport/ble/noble-like';
 import { createHidDiscovery } from '../../device/transport/hid';
 import type { TransportDiscovery } from '../../device/transport/transport';
 import type { KeyDiscovery } from '../../device/key/key-connection';
@@ -19,10 +21,12 @@ import { auditSender } from '../../main/hes/audit-sender';
 import { createHesClient, type HesClient } from '../../main/hes/hes-client';
 import type { KeySnapshot } from '../../shared/ipc/snapshot';
 import { WorkstationEventType } from '../../shared/hes/dto';
+import { TEST_VENDOR_PUBLIC_KEY } from '../../device/key3/crypto/vendor-keys';
 import { vaultStatusName } from '../../shared/vault/vault-status';
 import { nowMs } from '../clock';
 import { BleBridge, HidBridge } from './bridge';
 import { countingDiscovery } from './counting-discovery';
+import { countingTrace } from './counting-trace';
 import {
   isToHost,
   type AuditFlushResult,
@@ -38,7 +42,8 @@ import { readUsage } from './usage';
 
 const send = (message: FromHost): void => void process.send?.(message);
 const hid = new HidBridge(send);
-const ble = new BleBridge(send);
+const ble = new BleBridge(send, 'open');
+const bleKey3 = new BleBridge(send, 'key3');
 const exchanges: ExchangeRecord[] = [];
 let app: CompanionApp | undefined;
 let hes: HesClient | undefined;
@@ -62,12 +67,29 @@ function keyState(k: KeySnapshot): KeyState {
   };
 }
 
-function bleDiscovery(): TransportDiscovery {
+/** A real Noble over one of the bridged adapters. */
+function nobleOver(bridge: BleBridge): NobleLike {
   const require = createRequire(import.meta.url);
   const build = require('@abandonware/noble/with-bindings') as (bindings: unknown) => unknown;
-  const noble = build(ble);
+  const noble = build(bridge);
   if (!isNobleLike(noble)) throw new Error('noble/with-bindings returned no Noble');
-  return createBleDiscovery({ noble });
+  return noble;
+}
+
+function bleDiscovery(): TransportDiscovery {
+  return createBleDiscovery({ noble: nobleOver(ble) });
+}
+
+/**
+ * The app's BLE discovery, as defaultDiscoveries() makes it, but accepting the test
+ * vendor key that certified the virtual Key 3s (as the demo does), and with a trace
+ * that counts each key exchange.
+ */
+function key3Discovery(): KeyDiscovery {
+  return createBleKeyDiscovery({
+    noble: nobleOver(bleKey3),
+    key3: { vendorPublicKey: TEST_VENDOR_PUBLIC_KEY, trace: countingTrace(exchanges) },
+  });
 }
 
 async function startApp(config: Extract<HostConfig, { mode: 'app' }>): Promise<void> {
@@ -79,8 +101,10 @@ async function startApp(config: Extract<HostConfig, { mode: 'app' }>): Promise<v
       ),
     );
   }
-  if (config.links.includes('ble'))
+  if (config.links.includes('ble')) {
     discoveries.push(openProtocolKeys(countingDiscovery(bleDiscovery(), exchanges)));
+    if (config.key3) discoveries.push(key3Discovery());
+  }
   app = await startCompanionApp({
     dataDir: config.dataDir,
     serverUrl: config.serverUrl,
@@ -205,7 +229,7 @@ async function answer(call: HostCall): Promise<unknown> {
 }
 
 async function receive(message: ToHost): Promise<void> {
-  if (hid.receive(message) || ble.receive(message)) return;
+  if (hid.receive(message) || ble.receive(message) || bleKey3.receive(message)) return;
   if (message.t === 'start') {
     config = message.config;
     if (config.mode === 'app') await startApp(config);

@@ -7,6 +7,16 @@ import type { HidDeviceInfo } from '../../device/transport/hid';
 
 export type Link = 'usb' | 'ble';
 
+/**
+ * The virtual Bluetooth adapters, one per key family. A real machine has one adapter
+ * and the app one scanner for both families; the bench keeps them apart so that the
+ * open-protocol BLE keys run on a TransportDiscovery it can wrap to count exchanges,
+ * while Key 3s run through the app's own createBleKeyDiscovery. Only one family's
+ * keys are on at a time, so neither adapter's scan delays the other's keys.
+ */
+export const BLE_ADAPTERS = ['open', 'key3'] as const;
+export type BleAdapter = (typeof BLE_ADAPTERS)[number];
+
 export type HostConfig =
   | {
       readonly mode: 'app';
@@ -14,6 +24,8 @@ export type HostConfig =
       readonly serverUrl: string;
       /** Which discoveries the companion runs (production runs both). */
       readonly links: readonly Link[];
+      /** Also look for Hideez Key 3s (on the 'key3' adapter), as the app's BLE discovery does. */
+      readonly key3?: boolean;
     }
   | {
       readonly mode: 'audit';
@@ -50,17 +62,28 @@ export interface Usage {
   readonly arrayBuffers: number;
 }
 
-/** One key exchange (or link open) seen by the counting transport wrapper. */
+/**
+ * One key exchange (or link open) seen by the counting transport wrapper, or for a
+ * Hideez Key 3 by the counting trace (counting-trace.ts).
+ */
 export interface ExchangeRecord {
   readonly at: number;
   readonly link: Link;
   readonly transportId: string;
-  /** The request's command name (GetInfo, RemoteCommand, …), 'ping' or 'open'. */
+  /**
+   * The request's command name (GetInfo, RemoteCommand, …), 'ping' or 'open'. A Key 3's
+   * are its own (GETINFO, VERIFY, …); what it relays for the server is RemoteVerify
+   * (the server's VERIFY) or RemoteCommand (a message on the server's channel).
+   */
   readonly command: string;
   readonly requestBytes: number;
   readonly responseBytes: number;
   readonly ms: number;
   readonly ok: boolean;
+  /** Key 3 only: its channel and the 20-byte data packets each way. */
+  readonly channel?: number;
+  readonly packetsUp?: number;
+  readonly packetsDown?: number;
 }
 
 export type HostCall =
@@ -104,7 +127,12 @@ export type ToHost =
   | { readonly t: 'hid.data'; readonly handle: number; readonly report: Uint8Array }
   | { readonly t: 'hid.error'; readonly handle: number; readonly message: string }
   | { readonly t: 'usb.event'; readonly type: 'connect' | 'disconnect' }
-  | { readonly t: 'ble.event'; readonly name: string; readonly args: readonly unknown[] }
+  | {
+      readonly t: 'ble.event';
+      readonly adapter: BleAdapter;
+      readonly name: string;
+      readonly args: readonly unknown[];
+    }
   | { readonly t: 'noise'; readonly report: Uint8Array };
 
 /** Companion → orchestrator. */
@@ -124,7 +152,12 @@ export type FromHost =
       readonly data: Uint8Array;
     }
   | { readonly t: 'hid.close'; readonly handle: number }
-  | { readonly t: 'ble.call'; readonly method: BleMethod; readonly args: readonly unknown[] }
+  | {
+      readonly t: 'ble.call';
+      readonly adapter: BleAdapter;
+      readonly method: BleMethod;
+      readonly args: readonly unknown[];
+    }
   | { readonly t: 'noise'; readonly report: Uint8Array };
 
 /** noble's bindings methods the virtual adapter implements (emulator/ble/virtual-ble-bindings.ts). */

@@ -10,7 +10,7 @@ import type { FlowSample } from './flow-types';
 export interface WindowCounts {
   /** Key exchanges (link opens not included). */
   readonly keyExchanges: number;
-  /** Of which relayed for the server (RemoteCommand). */
+  /** Of which relayed for the server (RemoteCommand; a Key 3's RemoteVerify too). */
   readonly relayed: number;
   /** Client → server invocations. */
   readonly serverCalls: number;
@@ -51,7 +51,7 @@ function windowCounts(sample: FlowSample, inside: (at: number) => boolean): Wind
   }
   return {
     keyExchanges,
-    relayed: byCommand['RemoteCommand'] ?? 0,
+    relayed: (byCommand['RemoteCommand'] ?? 0) + (byCommand['RemoteVerify'] ?? 0),
     serverCalls,
     hubConnections,
     serverRoundTrips: serverCalls + 3 * hubConnections,

@@ -1,4 +1,5 @@
-// Items 2–4 of the benchmark: the four flows on each link profile, many times. Each
+// Items 2–4 of the benchmark: the four flows on each link profile (Hideez Key 3s on
+// theirs, open-protocol keys on the others), many times. Each
 // run takes a fresh Reserved key through prompt → wrong code → right code (Active,
 // then Online), switches it off, and switches on the key of the previous run, now
 // Active, until it is Online. Alternating keys gives each key time to be fully gone
@@ -17,6 +18,8 @@ const OFF_BEFORE_ON_MS = 1_000;
 export interface FlowBenchOptions {
   /** Measured runs per profile (one warm-up run more is made and dropped). */
   readonly runs: Readonly<Record<ProfileId, number>>;
+  /** The profiles to run, in PROFILES order. */
+  readonly profiles: readonly ProfileId[];
   readonly calibrationMessages: number;
   readonly log: (line: string) => void;
 }
@@ -81,9 +84,15 @@ async function firstActivation(
 }
 
 export async function benchFlows(options: FlowBenchOptions): Promise<FlowBenchResult> {
+  const profiles = PROFILES.filter((p) => options.profiles.includes(p.id));
   const world = await KeyWorld.start();
   const companion = await CompanionProcess.start(
-    { mode: 'app', serverUrl: world.serverUrl, links: ['usb', 'ble'] },
+    {
+      mode: 'app',
+      serverUrl: world.serverUrl,
+      links: ['usb', 'ble'],
+      key3: profiles.some((p) => p.family === 'key3'),
+    },
     world.links,
   );
   const samples: FlowSample[] = [];
@@ -93,10 +102,10 @@ export async function benchFlows(options: FlowBenchOptions): Promise<FlowBenchRe
     await companion.untilServer('connected');
     const bridge = await calibrateBridge(companion, options.calibrationMessages);
     const ctx: FlowContext = { world, companion };
-    for (const profile of PROFILES) {
+    for (const profile of profiles) {
       world.setProfile(profile);
       const runs = options.runs[profile.id];
-      const keys = await world.provision(runs + 1, profile.link);
+      const keys = await world.provision(runs + 1, profile);
       let previous: { key: BenchKey; offAt: number } | undefined;
       for (const [i, key] of keys.entries()) {
         const activation = await firstActivation(ctx, profile, key);

@@ -1,6 +1,9 @@
-// Items 2–4 as tables: flow latency per profile; round trips per flow next to the
-// protocol's minimum and the Hideez Client's sequence, with their times on the same
-// link model; and the companion's CPU per flow.
+// Items 2–4 as tables: flow latency per profile; round trips per flow (per key family)
+// next to the protocol's minimum and the Hideez Client's sequence, with their times on
+// the same link model; and the companion's CPU per flow. The Hideez Key 3's minimum is
+// also shown step by step, with its packet model set beside the measured exchanges
+// (key3-report.ts).
+import type { KeyFamily } from '../../device/key/key-connection';
 import { PROFILES, type LinkProfile } from '../link-profiles';
 import { fixed, int, ms, percent } from '../report/format';
 import { median, summarize, type Summary } from '../report/stats';
@@ -9,12 +12,14 @@ import { breakdown, countFlow, range, type FlowCounts } from './counts';
 import type { FlowBenchResult } from './flow-bench';
 import { FLOW_IDS, FLOWS, type FlowId, type FlowSample } from './flow-types';
 import { HIDEEZ_NOTES, hideezSteps } from './hideez-model';
+import { key3Tables } from './key3-report';
 import { linkCosts } from './link-costs';
 import { minimumSteps } from './protocol-minimum';
 import { countSteps, sequenceMs, type LinkCosts, type SequenceCounts } from './sequence-model';
 
 export interface FlowFigures {
   readonly profile: string;
+  readonly family: KeyFamily;
   readonly flow: FlowId;
   readonly latency: Summary;
   readonly cpuMs: Summary;
@@ -27,6 +32,7 @@ export interface FlowFigures {
 }
 
 export interface FlowRoundTrips {
+  readonly family: KeyFamily;
   readonly flow: FlowId;
   readonly ours: FlowCounts[];
   readonly minimum: SequenceCounts;
@@ -44,21 +50,31 @@ export interface FlowReport {
 const of = (samples: readonly FlowSample[], profile: LinkProfile, flow: FlowId): FlowSample[] =>
   samples.filter((s) => s.profile === profile.id && s.flow === flow);
 
+const FAMILIES: readonly KeyFamily[] = ['open', 'key3'];
+const familyOf = (sample: FlowSample): KeyFamily =>
+  PROFILES.find((p) => p.id === sample.profile)?.family ?? 'open';
+
+/** A flow's name, with the family when it is not our open protocol's. */
+export const flowLabel = (flow: FlowId, family: KeyFamily): string =>
+  family === 'key3' ? `${FLOWS[flow]} (Hideez Key 3)` : FLOWS[flow];
+
+/** How many licences the stand-in handed a blank key (each one loaded). */
+const licencesLoaded = (sample: FlowSample): number => {
+  const loaded = countFlow(sample).shown.byCommand;
+  return (loaded['LoadLicense'] ?? 0) + (loaded['LOADLICENSE'] ?? 0);
+};
+
 export function flowReport(result: FlowBenchResult): FlowReport {
   const { samples, bridge, serverRttMs } = result;
   const licences = Math.round(
-    median(
-      samples
-        .filter((s) => s.flow === 'reservedPrompt')
-        .map((s) => countFlow(s).shown.byCommand['LoadLicense'] ?? 0),
-    ) || 0,
+    median(samples.filter((s) => s.flow === 'reservedPrompt').map(licencesLoaded)) || 0,
   );
   const costs: Record<string, LinkCosts> = {};
   const figures: FlowFigures[] = [];
   for (const profile of PROFILES) {
     const own = samples.filter((s) => s.profile === profile.id);
     if (own.length === 0) continue;
-    const cost = linkCosts(own, serverRttMs);
+    const cost = linkCosts(own, serverRttMs, profile);
     costs[profile.id] = cost;
     for (const flow of FLOW_IDS) {
       const list = of(samples, profile, flow);
@@ -66,6 +82,7 @@ export function flowReport(result: FlowBenchResult): FlowReport {
       const online = list.flatMap((s) => (s.onlineMs !== undefined ? [s.onlineMs] : []));
       figures.push({
         profile: profile.id,
+        family: profile.family,
         flow,
         latency: summarize(list.map((s) => s.latencyMs)),
         cpuMs: summarize(list.map((s) => s.cpuMs)),
@@ -73,23 +90,42 @@ export function flowReport(result: FlowBenchResult): FlowReport {
         ...(online.length ? { onlineMs: summarize(online) } : {}),
         bridgeMs: median(list.map((s) => (s.bridgeMessages * bridge.meanUs) / 1000)),
         loops: median(list.map((s) => s.loops)),
-        minimumMs: sequenceMs(minimumSteps(flow, licences), cost),
-        hideezMs: sequenceMs(hideezSteps(flow, licences), cost),
+        minimumMs: sequenceMs(minimumSteps(flow, licences, profile.family), cost),
+        hideezMs: sequenceMs(hideezSteps(flow, licences, profile.family), cost),
       });
     }
   }
-  const roundTrips = FLOW_IDS.map((flow) => ({
-    flow,
-    ours: samples.filter((s) => s.flow === flow).map(countFlow),
-    minimum: countSteps(minimumSteps(flow, licences)),
-    hideez: countSteps(hideezSteps(flow, licences)),
-  }));
+  const roundTrips = FAMILIES.flatMap((family) => {
+    const own = samples.filter((s) => familyOf(s) === family);
+    return FLOW_IDS.filter((flow) => own.some((s) => s.flow === flow)).map((flow) => ({
+      family,
+      flow,
+      ours: own.filter((s) => s.flow === flow).map(countFlow),
+      minimum: countSteps(minimumSteps(flow, licences, family)),
+      hideez: countSteps(hideezSteps(flow, licences, family)),
+    }));
+  });
+  const key3: Table[] = [];
+  for (const profile of PROFILES) {
+    const cost = costs[profile.id];
+    if (profile.family !== 'key3' || !cost) continue;
+    key3.push(
+      ...key3Tables({
+        profile,
+        costs: cost,
+        samples: samples.filter((s) => s.profile === profile.id),
+        figures: figures.filter((f) => f.profile === profile.id),
+        licences,
+      }),
+    );
+  }
   return {
     tables: [
       latencyTable(figures, serverRttMs),
       roundTripTable(roundTrips),
       breakdownTable(roundTrips),
       modelTable(figures),
+      ...key3,
       cpuTable(figures, bridge.meanUs),
     ],
     figures,
@@ -165,7 +201,7 @@ function roundTripTable(trips: readonly FlowRoundTrips[]): Table {
       { header: 'after shown: key / server' },
     ],
     rows: trips.map((t) => [
-      FLOWS[t.flow],
+      flowLabel(t.flow, t.family),
       shown(t, (c) => c.shown.keyExchanges),
       String(t.minimum.keyExchanges),
       String(t.hideez.keyExchanges),
@@ -177,7 +213,7 @@ function roundTripTable(trips: readonly FlowRoundTrips[]): Table {
       `${shown(t, (c) => c.after.keyExchanges)} / ${shown(t, (c) => c.after.serverRoundTrips)}`,
     ]),
     notes: [
-      'key ex.: Transport.exchange calls (relayed server commands included; link opens not). server calls: client → server invocations.',
+      'key ex.: Transport.exchange calls (relayed server commands included; link opens not); a Key 3: its requests, counted from its trace. server calls: client → server invocations.',
       'server RTs: calls + 3 per /deviceHub connection opened (negotiate, upgrade, handshake). TCP handshakes not counted.',
       'after shown: what the flow still did once the state was on screen, until links and server were quiet.',
       ...HIDEEZ_NOTES,
@@ -195,7 +231,7 @@ function breakdownTable(trips: readonly FlowRoundTrips[]): Table {
     ],
     rows: trips.flatMap((t) => [
       [
-        FLOWS[t.flow],
+        flowLabel(t.flow, t.family),
         breakdown(t.ours.map((c) => c.shown.byCommand)),
         breakdown(t.ours.map((c) => c.shown.byTarget)),
       ],
@@ -218,6 +254,7 @@ function modelTable(figures: readonly FlowFigures[]): Table {
       { header: 'ours' },
       { header: 'minimum' },
       { header: 'Hideez' },
+      { header: 'ours / min' },
       { header: 'ours / Hideez' },
     ],
     rows: figures.map((f) => [
@@ -226,10 +263,12 @@ function modelTable(figures: readonly FlowFigures[]): Table {
       ms(f.latency.median),
       ms(f.minimumMs),
       ms(f.hideezMs),
+      fixed(f.latency.median / f.minimumMs, 2),
       fixed(f.latency.median / f.hideezMs, 2),
     ]),
     notes: [
       'Models price each step with the medians measured on that link: exchanges per command, link open, discovery, server time; RTT 40 ms.',
+      "A Hideez Key 3's key steps are priced on its packet model instead (its link's 30 ms slots, table 3d).",
       'The Hideez Client speaks BLE only (§9.5): its USB rows price the same sequence on the USB link.',
     ],
   };

@@ -14,6 +14,12 @@
 //   and SendGetRootKeyCommand (§5.4), then keeps the session for the rest of the flow;
 // - a new bond's button press (§1.3) and the 1.5 s pause after each flow (§1.1, §1.8)
 //   are left out.
+//
+// With a Hideez Key 3 the client's SDK runs the same GATT set-up and channel-1
+// handshake before its first read (reference §1.3 step 6, §5.1), and HES the same
+// channel 4 and refreshes as with ours (protocol-minimum.ts); how the SDK answers
+// SendGetRootKeyCommand is hidden, so, the fewest, without asking the key.
+import type { KeyFamily } from '../../device/key/key-connection';
 import type { FlowId } from './flow-types';
 import type { Step } from './sequence-model';
 
@@ -22,7 +28,11 @@ export const HIDEEZ_NOTES: readonly string[] = [
   'It handles one key at a time for the whole machine (§1.1): N keys take at least N × one key.',
 ];
 
-export function hideezSteps(flow: FlowId, licences: number): Step[] {
+export function hideezSteps(flow: FlowId, licences: number, family: KeyFamily = 'open'): Step[] {
+  return family === 'key3' ? key3Steps(flow, licences) : openProtocolSteps(flow, licences);
+}
+
+function openProtocolSteps(flow: FlowId, licences: number): Step[] {
   const licenceSteps = (): Step[] =>
     Array.from({ length: licences }, (): Step[] => [
       { kind: 'key', command: 'LoadLicense', ref: '§1.4 load into a free slot' },
@@ -64,6 +74,66 @@ export function hideezSteps(flow: FlowId, licences: number): Step[] {
         { kind: 'key', command: 'GetInfo', ref: '§2 step 5 RefreshDeviceInfo' },
         { kind: 'call', target: 'UpdateHwVaultStatus', ref: '§2 step 9' },
         { kind: 'relay', what: 'Access', ref: '§4.2 Reserved, not locked → Access' },
+      ];
+  }
+}
+
+/** ConnectVault and WaitVaultInitialization on a Key 3: GATT, handshake, GETINFO. */
+const key3Opening = (): Step[] => [
+  { kind: 'discover', ref: '§1.1 advertisement in range' },
+  { kind: 'open', ref: '§1.3 ConnectVault (reference §1.3 GATT set-up)' },
+  { kind: 'key', command: 'VERIFY', ref: '§1.3 WaitVaultInitialization: RESET, VERIFY' },
+  { kind: 'key', command: 'GETROOTKEY', ref: '§1.3 WaitVaultInitialization: GETROOTKEY' },
+  { kind: 'key', command: 'GETINFO', ref: '§1.3 WaitVaultInitialization: GETINFO' },
+];
+
+function key3Steps(flow: FlowId, licences: number): Step[] {
+  const licenceSteps = (): Step[] =>
+    Array.from({ length: licences }, (): Step[] => [
+      { kind: 'key', command: 'LOADLICENSE', ref: '§1.4 load into a free slot' },
+      { kind: 'call', target: 'HwVaultLicenseApplied', ref: '§1.4 report it applied' },
+    ]).flat();
+  switch (flow) {
+    case 'appearsOnline':
+      return [
+        ...key3Opening(),
+        { kind: 'call', target: 'UpdateHwVaultProperties', ref: '§1.2 step 9 (Initializing)' },
+        { kind: 'call', target: 'UpdateHwVaultProperties', ref: '§1.2 step 20 (Online)' },
+      ];
+    case 'reservedPrompt':
+      return [
+        ...key3Opening(),
+        { kind: 'call', target: 'UpdateHwVaultProperties', ref: '§1.2 step 9' },
+        { kind: 'call', target: 'GetHwVaultLicenses', ref: '§1.4 link required' },
+        ...licenceSteps(),
+        { kind: 'key', command: 'GETINFO', ref: '§1.4 RefreshDeviceInfo' },
+        { kind: 'call', target: 'UpdateHwVaultStatus', ref: '§4.1 NeedStateUpdate' },
+        { kind: 'hub', ref: '§5.3 EstablishRemoteHwVaultConnection' },
+        {
+          kind: 'relay',
+          what: 'SendVerifyCommand',
+          key: 'VERIFY',
+          ref: '§5.4 VerifyAndInitialize',
+        },
+        { kind: 'relay', what: 'SendGetRootKeyCommand', key: null, ref: '§5.4 (fewest: no key)' },
+        { kind: 'relay', what: 'GETINFO', key: 'GETINFO', ref: 'HES refresh before deciding' },
+        { kind: 'relay', what: 'LINK', key: 'LINK', ref: '§4.2 Reserved, link required' },
+        { kind: 'relay', what: 'GETINFO', key: 'GETINFO', ref: 'HES refresh after LINK' },
+        { kind: 'key', command: 'GETINFO', ref: '§4.1 RefreshDeviceInfo' },
+      ];
+    case 'wrongCode':
+      return [
+        { kind: 'key', command: 'UNLOCKDEVICECODE', ref: '§2 step 4 UnlockDeviceCode' },
+        { kind: 'key', command: 'GETINFO', ref: '§2 step 5 RefreshDeviceInfo' },
+      ];
+    case 'codeActive':
+      return [
+        { kind: 'key', command: 'UNLOCKDEVICECODE', ref: '§2 step 4 UnlockDeviceCode' },
+        { kind: 'key', command: 'GETINFO', ref: '§2 step 5 RefreshDeviceInfo' },
+        { kind: 'call', target: 'UpdateHwVaultStatus', ref: '§2 step 9' },
+        { kind: 'relay', what: 'GETINFO', key: 'GETINFO', ref: 'HES refresh before deciding' },
+        { kind: 'relay', what: 'ACCESS', key: 'ACCESS', ref: '§4.2 Reserved, not locked → Access' },
+        { kind: 'relay', what: 'GETINFO', key: 'GETINFO', ref: 'HES refresh after ACCESS' },
       ];
   }
 }

@@ -1,7 +1,10 @@
 // What each step costs on one link profile, taken from the companion's own runs on it:
 // the medians of its exchanges per command, of its link opens, of the time from
 // switching a key on to the first open, and of the stand-in's time per plain call.
+// A Hideez Key 3's profile also hands on its packet model: its key steps are priced
+// on the link itself (sequence-model.ts), the medians are kept to set beside them.
 import { median } from '../report/stats';
+import type { LinkProfile } from '../link-profiles';
 import type { WireEvent } from '../net/signalr-tap';
 import type { FlowSample } from './flow-types';
 import type { LinkCosts } from './sequence-model';
@@ -31,7 +34,11 @@ export function serverTimes(wire: readonly WireEvent[], oneWayMs: number): numbe
   return times;
 }
 
-export function linkCosts(samples: readonly FlowSample[], rttMs: number): LinkCosts {
+export function linkCosts(
+  samples: readonly FlowSample[],
+  rttMs: number,
+  profile?: LinkProfile,
+): LinkCosts {
   const byCommand = new Map<string, number[]>();
   const opens: number[] = [];
   const discover: number[] = [];
@@ -54,5 +61,13 @@ export function linkCosts(samples: readonly FlowSample[], rttMs: number): LinkCo
     keyMs: Object.fromEntries([...byCommand].map(([command, ms]) => [command, median(ms)])),
     rttMs,
     serverMs: median(server),
+    ...(profile?.family === 'key3' && profile.ble
+      ? {
+          packets: {
+            latencyMs: profile.ble.latencyMs,
+            packetIntervalMs: profile.ble.packetIntervalMs,
+          },
+        }
+      : {}),
   };
 }

@@ -1,7 +1,12 @@
 // A flow written down as steps (key exchanges, server calls, relayed server commands,
 // hub set-ups, fixed waits), with its counts and its time on a link model. Used for
 // the protocol's minimum and for the Hideez Client's sequence, so both can be set next
-// to what the companion measurably does, on the same link costs.
+// to what the companion measurably does, on the same link costs. An open-protocol
+// key's steps are priced with the medians measured on the link; a Hideez Key 3's key
+// steps on the packet model of its link itself (packet-timeline.ts), since every one
+// of its messages is a known number of 20-byte packets (key3-messages.ts).
+import { KEY3_GATT_REQUESTS, KEY3_MESSAGES } from './key3-messages';
+import { PacketTimeline, type PacketLinkModel } from './packet-timeline';
 
 export type Step =
   /** The key is switched on until the host starts opening it (advertisement or USB rescan). */
@@ -13,8 +18,18 @@ export type Step =
   | { readonly kind: 'call'; readonly target: string; readonly ref: string }
   /** The server asks for a /deviceHub connection: ½ RTT push + negotiate, upgrade, handshake. */
   | { readonly kind: 'hub'; readonly ref: string }
-  /** A server command relayed to the key: ½ RTT down, RemoteCommand, ½ RTT up (its response is a call). */
-  | { readonly kind: 'relay'; readonly what: string; readonly ref: string }
+  /**
+   * A server command relayed to the key: ½ RTT down, the key's exchange, ½ RTT up (its
+   * response is a call). `key` is what the key is sent: our sealed RemoteCommand unless
+   * named (a Key 3 message on the server's channel), or null when the companion answers
+   * without the key (a Key 3's root-key certificate).
+   */
+  | {
+      readonly kind: 'relay';
+      readonly what: string;
+      readonly key?: string | null;
+      readonly ref: string;
+    }
   | { readonly kind: 'wait'; readonly ms: number; readonly ref: string };
 
 export interface LinkCosts {
@@ -25,6 +40,8 @@ export interface LinkCosts {
   readonly rttMs: number;
   /** Median server time of a call that relays nothing. */
   readonly serverMs: number;
+  /** A Hideez Key 3's link: its key steps are priced on this packet model. */
+  readonly packets?: PacketLinkModel;
 }
 
 export interface SequenceCounts {
@@ -35,11 +52,14 @@ export interface SequenceCounts {
   readonly serverRoundTrips: number;
 }
 
+const relayKey = (step: Extract<Step, { kind: 'relay' }>): string | null =>
+  step.key === undefined ? 'RemoteCommand' : step.key;
+
 export function countSteps(steps: readonly Step[]): SequenceCounts {
   const of = (kind: Step['kind']): number => steps.filter((s) => s.kind === kind).length;
-  const relayed = of('relay');
+  const relayed = steps.filter((s) => s.kind === 'relay' && relayKey(s) !== null).length;
   const hubConnections = of('hub');
-  const serverCalls = of('call') + relayed;
+  const serverCalls = of('call') + of('relay');
   return {
     keyExchanges: of('key') + relayed,
     relayed,
@@ -69,12 +89,61 @@ export function stepMs(step: Step, costs: LinkCosts): number {
       return costs.rttMs + costs.serverMs;
     case 'hub':
       return 3.5 * costs.rttMs + 3 * costs.serverMs;
-    case 'relay':
-      return costs.rttMs + keyCost(costs, 'RemoteCommand');
+    case 'relay': {
+      const key = relayKey(step);
+      return costs.rttMs + (key === null ? 0 : keyCost(costs, key));
+    }
     case 'wait':
       return step.ms;
   }
 }
 
+export interface StepTime {
+  readonly step: Step;
+  /** ms from the flow's start. */
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** A Key 3 step on its packet link; false when the step does not use the link. */
+function onPackets(step: Step, costs: LinkCosts, line: PacketTimeline): boolean {
+  const message = (command: string | null): void => {
+    if (command === null) return;
+    const known = KEY3_MESSAGES[command];
+    // A message the table does not know (a licence's size varies): its measured median.
+    if (known) line.exchange(known);
+    else line.wait(keyCost(costs, command));
+  };
+  switch (step.kind) {
+    case 'open':
+      line.gatt(KEY3_GATT_REQUESTS);
+      line.keySends(1); // the key wakes up: STATUS
+      return true;
+    case 'key':
+      message(step.command);
+      return true;
+    case 'relay':
+      line.wait(costs.rttMs / 2);
+      message(relayKey(step));
+      line.wait(costs.rttMs / 2);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Each step's start and end, one after another from the flow's trigger. */
+export function sequenceTimes(steps: readonly Step[], costs: LinkCosts): StepTime[] {
+  const line = costs.packets ? new PacketTimeline(costs.packets) : undefined;
+  let now = 0;
+  return steps.map((step) => {
+    const startMs = now;
+    if (line) line.now = now;
+    if (line && onPackets(step, costs, line)) now = line.now;
+    else now += stepMs(step, costs);
+    return { step, startMs, endMs: now };
+  });
+}
+
 export const sequenceMs = (steps: readonly Step[], costs: LinkCosts): number =>
-  steps.reduce((sum, step) => sum + stepMs(step, costs), 0);
+  sequenceTimes(steps, costs).at(-1)?.endMs ?? 0;

@@ -32,6 +32,7 @@ export interface CpuOwner {
 /** Path prefixes inside the repository, first match wins. */
 const OWNERS: readonly (readonly [string, string])[] = [
   ['bench/', 'bench instrumentation (link bridge, reporting)'],
+  ['device/key3/', 'device/key3 (Key 3 packets, session, driver)'],
   ['device/', 'device/ (framing, transports, device manager)'],
   ['main/workflow/', 'main/workflow (flows, snapshots)'],
   ['main/hes/', 'main/hes (HES client)'],

@@ -69,9 +69,10 @@ async function profileTable(
   };
 }
 
-export const flowsSection: Section = async ({ config, log }) => {
+export const flowsSection: Section = async ({ config, profiles, log }) => {
   const result = await benchFlows({
     runs: config.flowRuns,
+    profiles,
     calibrationMessages: config.calibrationMessages,
     log,
   });

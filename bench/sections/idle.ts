@@ -75,7 +75,7 @@ export const idleSection: Section = async ({ config, log }) => {
     await companion.untilServer('connected');
     log(`  idle: no key, ${config.idleWindowMs / 1000} s …`);
     windows.push(await idleWindow('no key', 0, world, companion, config.idleWindowMs));
-    const keys = await world.provision(config.idleKeys, 'usb');
+    const keys = await world.provision(config.idleKeys, profile('usb-fs'));
     const started = nowMs();
     await activateTogether(world, companion, keys);
     log(

@@ -201,7 +201,7 @@ export const rendererSection: Section = async ({ config, log }) => {
       log(`  renderer: ${label}: ${list.map((l) => l.meaningfulMs.toFixed(0)).join(', ')} ms`);
     };
     await loads('no key');
-    const [key] = await world.provision(1, 'usb');
+    const [key] = await world.provision(1, profile('usb-fs'));
     if (!key) throw new Error('no key provisioned');
     const code = world.reserve(key.serialNo);
     await world.switchOn(key);

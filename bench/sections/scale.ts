@@ -55,7 +55,7 @@ export const scaleSection: Section = async ({ config, log }) => {
     await quiet({ world, companion });
     memory.push({ label: 'services started, server connected', usage: await companion.gc() });
     for (const count of config.scaleCounts) {
-      const keys = await world.provision(count, 'usb');
+      const keys = await world.provision(count, profile('usb-fs'));
       const wireFrom = world.proxy.events.length;
       const companionBefore = await companion.usage();
       const worldBefore = process.cpuUsage();

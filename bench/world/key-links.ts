@@ -1,6 +1,7 @@
 // The orchestrator's side of the key links: the emulator's virtual USB bus (each open
-// a HidLink with the bus's link model) and virtual Bluetooth adapter (with its link
-// model), driven by the companion's process through companion/bridge.ts. It also
+// a HidLink with the bus's link model) and virtual Bluetooth adapters (with their link
+// model; one per key family, see BLE_ADAPTERS), driven by the companion's process
+// through companion/bridge.ts. It also
 // counts what crosses: link packets (HID reports, GATT fragments) and bridge messages
 // (to estimate the bridge's own share of the companion's CPU).
 import { VirtualBleBindings } from '../../emulator/ble/virtual-ble-bindings';
@@ -8,7 +9,13 @@ import type { HidDeviceLike } from '../../device/transport/hid';
 import { VirtualUsbBus } from '../../emulator/link/virtual-usb-bus';
 import { nowMs } from '../clock';
 import { ADVERTISING_INTERVAL_MS } from '../link-profiles';
-import { BLE_EVENTS, type FromHost, type ToHost } from '../companion/protocol';
+import {
+  BLE_ADAPTERS,
+  BLE_EVENTS,
+  type BleAdapter,
+  type FromHost,
+  type ToHost,
+} from '../companion/protocol';
 
 export interface LinkCounters {
   /** Host → key: HID output reports, GATT writes. */
@@ -21,7 +28,12 @@ export interface LinkCounters {
 
 export class KeyLinks {
   readonly bus = new VirtualUsbBus([]);
+  /** Open-protocol keys' adapter. */
   readonly adapter = new VirtualBleBindings({ advertisingIntervalMs: ADVERTISING_INTERVAL_MS });
+  /** Hideez Key 3s' adapter. */
+  readonly key3Adapter = new VirtualBleBindings({
+    advertisingIntervalMs: ADVERTISING_INTERVAL_MS,
+  });
   readonly counters: LinkCounters = { packetsUp: 0, packetsDown: 0, bridgeMessages: 0 };
   #send: ((message: ToHost) => void) | undefined;
   readonly #handles = new Map<number, HidDeviceLike>();
@@ -33,14 +45,20 @@ export class KeyLinks {
       this.#post({ t: 'usb.event', type });
     this.bus.usb.addEventListener('connect', usbEvent('connect'));
     this.bus.usb.addEventListener('disconnect', usbEvent('disconnect'));
-    for (const name of BLE_EVENTS) {
-      this.adapter.on(name, (...args: unknown[]) => {
-        // Advertisements go on while a key waits to be connected; they are not link traffic.
-        if (name !== 'discover') this.#lastActivity = nowMs();
-        if (name === 'read' && args[4] === true) this.counters.packetsDown += 1;
-        this.#post({ t: 'ble.event', name, args });
-      });
+    for (const adapter of BLE_ADAPTERS) {
+      for (const name of BLE_EVENTS) {
+        this.bleAdapter(adapter).on(name, (...args: unknown[]) => {
+          // Advertisements go on while a key waits to be connected; they are not link traffic.
+          if (name !== 'discover') this.#lastActivity = nowMs();
+          if (name === 'read' && args[4] === true) this.counters.packetsDown += 1;
+          this.#post({ t: 'ble.event', adapter, name, args });
+        });
+      }
     }
+  }
+
+  bleAdapter(adapter: BleAdapter): VirtualBleBindings {
+    return adapter === 'key3' ? this.key3Adapter : this.adapter;
   }
 
   /** nowMs() of the last packet or GATT operation on any link. */
@@ -99,8 +117,9 @@ export class KeyLinks {
         this.counters.bridgeMessages += 1;
         this.#lastActivity = nowMs();
         if (message.method === 'write') this.counters.packetsUp += 1;
-        const method: unknown = Reflect.get(this.adapter, message.method);
-        if (typeof method === 'function') Reflect.apply(method, this.adapter, [...message.args]);
+        const adapter = this.bleAdapter(message.adapter);
+        const method: unknown = Reflect.get(adapter, message.method);
+        if (typeof method === 'function') Reflect.apply(method, adapter, [...message.args]);
         return true;
       }
       default:

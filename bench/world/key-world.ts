@@ -1,12 +1,15 @@
 // The world around the companion, in the orchestrator's process: the HES stand-in on
 // its own SQLite file, the delaying proxy in front of it, and virtual keys on the
-// virtual USB bus or Bluetooth adapter (key-links.ts). Keys are provisioned and
-// imported as an administrator would, and start switched off.
+// virtual USB bus or Bluetooth adapters (key-links.ts): open-protocol keys, or Hideez
+// Key 3s (Bluetooth only, on their own adapter). Keys are provisioned and imported as
+// an administrator would, and start switched off.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHesStandIn, type HesStandInServer } from '../../emulator/hes/server';
+import type { KeyFamily } from '../../device/key/key-connection';
 import { provisionKeys } from '../../emulator/key/provision';
+import { provisionKey3s } from '../../emulator/key3/provision-key3';
 import { MIN_HASH_COST } from '../../emulator/key/secret-hash';
 import { VirtualKey } from '../../emulator/key/virtual-key';
 import { IDEAL_HID_LINK } from '../../emulator/link/hid-link';
@@ -18,6 +21,7 @@ import { KeyLinks } from './key-links';
 export interface BenchKey {
   readonly serialNo: string;
   readonly key: VirtualKey;
+  readonly family: KeyFamily;
   readonly link: 'usb' | 'ble';
 }
 
@@ -53,19 +57,29 @@ export class KeyWorld {
   setProfile(profile: LinkProfile): void {
     this.links.bus.linkModel = profile.hid ?? IDEAL_HID_LINK;
     this.links.adapter.setLinkModel(profile.ble ?? DEFAULT_LINK_MODEL);
+    this.links.key3Adapter.setLinkModel(profile.ble ?? DEFAULT_LINK_MODEL);
   }
 
   /**
-   * New keys, imported into the stand-in, switched off. The virtual key's scrypt cost
-   * is the lowest: the key's own compute is not what is measured (a real key's time
-   * to check a code is unknown here and left out of the model).
+   * New keys of the profile's family, imported into the stand-in, switched off. The
+   * virtual key's scrypt cost is the lowest: the key's own compute is not what is
+   * measured (a real key's time to check a code is unknown here and left out of the
+   * model).
    */
-  async provision(count: number, link: 'usb' | 'ble'): Promise<BenchKey[]> {
+  async provision(count: number, profile: LinkProfile): Promise<BenchKey[]> {
     const keyDir = join(this.dir, `keys-${++batches}`);
-    const records = await provisionKeys(keyDir, count);
+    const records =
+      profile.family === 'key3'
+        ? await provisionKey3s(keyDir, count)
+        : await provisionKeys(keyDir, count);
     this.server.standIn.importVaults(records);
     const opened = await VirtualKey.openFolder(keyDir, { hashCost: MIN_HASH_COST });
-    const keys = opened.map((key) => ({ serialNo: key.serialNo, key, link }));
+    const keys = opened.map((key) => ({
+      serialNo: key.serialNo,
+      key,
+      family: profile.family,
+      link: profile.link,
+    }));
     for (const { key } of keys) key.unplug();
     return keys;
   }
@@ -91,7 +105,7 @@ export class KeyWorld {
     await bench.key.plug();
     if (!this.#advertised.has(bench.key)) {
       this.#advertised.add(bench.key);
-      this.links.adapter.addPeripheral(bench.key);
+      this.links.bleAdapter(bench.family === 'key3' ? 'key3' : 'open').addPeripheral(bench.key);
     }
   }
 

@@ -35,7 +35,13 @@ export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo
     ...info,
     ...(update.battery !== undefined ? { battery: update.battery } : {}),
     ...(update.access !== undefined ? { access: update.access } : {}),
-    ...(update.lockedByCode !== undefined ? { lockedByCode: update.lockedByCode } : {}),
+    ...(update.lockedByCode !== undefined
+      ? {
+          lockedByCode: update.lockedByCode,
+          // The model's rule: a key not locked by code has no code to take.
+          ...(update.lockedByCode ? {} : { canUnlock: false }),
+        }
+      : {}),
     ...(update.lockedByPin !== undefined ? { lockedByPin: update.lockedByPin } : {}),
     ...(update.pinAttemptsRemain !== undefined
       ? { pinAttemptsRemain: update.pinAttemptsRemain }
@@ -45,6 +51,7 @@ export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo
     next.battery === info.battery &&
     accessFlagsToBits(next.access) === accessFlagsToBits(info.access) &&
     next.lockedByCode === info.lockedByCode &&
+    next.canUnlock === info.canUnlock &&
     next.lockedByPin === info.lockedByPin &&
     next.pinAttemptsRemain === info.pinAttemptsRemain;
   return same ? undefined : next;

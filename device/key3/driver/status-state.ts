@@ -28,9 +28,9 @@ export function stateUpdateOf(
     ...(previous === undefined || accessOf(previous) !== access
       ? {
           access: accessFlagsFromBits(access),
-          // Unlocked clears both locks; a new lock is read back (refresh).
-          ...(locked ? {} : { lockedByCode: false, lockedByPin: false }),
-          refresh: true,
+          // STATUS carries every access bit; only a lock lacks its why (code or PIN) and its
+          // attempts: a lock is read back (refresh), an unlock clears both locks at once.
+          ...(locked ? { refresh: true } : { lockedByCode: false, lockedByPin: false }),
         }
       : {}),
   };
