@@ -1,4 +1,5 @@
 // `npm run docs`: writes every generated doc (docs.ts) into the repository.
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,15 @@ import { renderAllDocs } from './docs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-for (const doc of renderAllDocs()) {
+const current = (path: string): string => {
+  try {
+    return readFileSync(join(root, path), 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+for (const doc of renderAllDocs(current)) {
   const target = join(root, doc.path);
   await mkdir(dirname(target), { recursive: true });
   await writeFile(target, doc.contents, 'utf8');

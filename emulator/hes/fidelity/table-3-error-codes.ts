@@ -1,0 +1,162 @@
+// Table 3 of the stand-in's fidelity to HES 3.8.4: error codes. Each row says what HES does
+// and whether the stand-in does the same; a deliberate difference carries its reason, an open
+// one what is left. test/emulator/hes/fidelity proves every row that is not open.
+import type { FidelityTable } from './fidelity-row';
+
+export const ERROR_CODES = {
+  number: '3',
+  title: 'Error codes',
+  rows: [
+    {
+      id: '3.1',
+      item: '0 Ok',
+      hes: '—',
+      state: 'same',
+    },
+    {
+      id: '3.2',
+      item: '5 / 7 / 19 and other device codes',
+      hes: 'SDK Device commands fail with a HideezException carrying the device code [SDK].',
+      state: 'differs',
+      note: 'Only pass through codes the SDK would raise; map project-only key codes to what HES would show (1001 or the SDK code).',
+    },
+    {
+      id: '3.3',
+      item: '511 DeviceNotConnectedToAnyHost',
+      hes: '`DRC`/`RDCS.ConnectDevice`: the vault has no announcement through this workstation (never announced, said Offline, AppHub gone, **or its device-hub connection closed**); also for an unknown serial, because the connect runs before the DB lookup.',
+      state: 'differs',
+      note: '1.15, 1.16, 5.9.',
+    },
+    {
+      id: '3.4',
+      item: '512 RemoteConnectionTimedOut',
+      hes: '`DRC.ConnectDevice`: set-up (device-hub connect **and** verification) not done within 20 s.',
+      state: 'differs',
+      note: '512 for set-up only; a command timeout should surface as HES/SDK does (5.7).',
+    },
+    {
+      id: '3.5',
+      item: '600 HesUnknownError',
+      hes: 'Never raised by HES code.',
+      state: 'differs',
+      note: 'Remove, or use 1001.',
+    },
+    {
+      id: '3.6',
+      item: '601 / 602 / 603 / 619',
+      hes: 'Client-side or SDK-only.',
+      state: 'same',
+    },
+    {
+      id: '3.7',
+      item: '604 HesWorkstationNotApproved',
+      hes: 'Gate (`AppHub.ValidateConnectionAsync`): unknown or unapproved header id.',
+      state: 'same',
+    },
+    {
+      id: '3.8',
+      item: '605 HesFailedEstablishRemoteDeviceConnection',
+      hes: 'Only when `ConnectDevice` returns a null Device (a race after a failed/shut set-up).',
+      state: 'differs',
+      note: 'Raise 511 in those cases; 605 only for a set-up that resolves without a device.',
+    },
+    {
+      id: '3.9',
+      item: '607 HesDeviceNotFound',
+      hes: '`UpdateHwVaultProperties` (unknown serial), info building, status update after connect, 616/620 validation. Not in the licence methods.',
+      state: 'differs',
+      note: '1.15–1.20.',
+    },
+    {
+      id: '3.10',
+      item: '608 HesEmptyDeviceAccessProfile',
+      hes: 'Never raised by HES code.',
+      state: 'differs',
+      note: '1001 (HES would fail on a null profile).',
+    },
+    {
+      id: '3.11',
+      item: '609 HesEmptyMasterKey',
+      hes: 'Never raised by HES code.',
+      state: 'differs',
+      note: '1001 (1.16).',
+    },
+    {
+      id: '3.12',
+      item: '610 HesDeviceAuthorizationFailed',
+      hes: 'SDK [not raised by HES code].',
+      state: 'same',
+    },
+    {
+      id: '3.13',
+      item: '611 / 614 / 615',
+      hes: 'Status Ready / Compromised / Locked in info and in the status update.',
+      state: 'same',
+    },
+    {
+      id: '3.14',
+      item: '612 HesDeviceHubDisconnected',
+      hes: 'Never raised by HES code (a dropped device hub shuts the SDK Device; the pending command fails inside the SDK).',
+      state: 'differs',
+      note: 'Use what the SDK raises when its Device is shut down (not verifiable here; 1001 is the safe choice).',
+    },
+    {
+      id: '3.15',
+      item: '613, 617, 621',
+      hes: 'Not raised by HES.',
+      state: 'same',
+    },
+    {
+      id: '3.16',
+      item: '616 HesDeviceLinkedToAnotherServer',
+      hes: 'Info building (sent DTO) and AuthHwVault / unauthorized accounts update (device flags).',
+      state: 'differs',
+      note: '1.17.',
+    },
+    {
+      id: '3.17',
+      item: '618 HesAlarm',
+      hes: 'Gate.',
+      state: 'same',
+    },
+    {
+      id: '3.18',
+      item: '620 HesVaultWasManuallyWiped',
+      hes: 'Same places as 616, always from a DTO or a fresh device read in the validation step.',
+      state: 'differs',
+      note: 'In the sync, keep the status unchanged (Active) / send LockDeviceCode (Suspended, 4.17) and let 620 come only from the info validation of the sent DTO.',
+    },
+    {
+      id: '3.19',
+      item: '1000 UnknownError',
+      hes: 'Client default.',
+      state: 'same',
+    },
+    {
+      id: '3.20',
+      item: '1001 NonHideezException',
+      hes: 'Any non-SDK exception (texts: 1.9, 2.31, 2.32).',
+      state: 'differs',
+      note: '1.8–1.10, 2.31, 2.32.',
+    },
+    {
+      id: '3.21',
+      item: '1014 DeviceHasBeenWiped',
+      hes: 'Deactivated vault after the wipe/reset, as the reply of UpdateHwVaultStatus.',
+      state: 'same',
+    },
+    {
+      id: '3.22',
+      item: '1026 / 1027 / 1028',
+      hes: 'Client side.',
+      state: 'same',
+    },
+    {
+      id: '3.23',
+      item: 'SignalR completion errors',
+      hes: 'Binding failures (1.6–1.8).',
+      state: 'differs',
+      note: '1.6–1.8.',
+    },
+  ],
+} as const satisfies FidelityTable;

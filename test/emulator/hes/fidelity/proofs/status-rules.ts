@@ -1,0 +1,4 @@
+// Proofs of the catalogue rows about status-rules (see ../prove.ts). Keys are row ids.
+import type { ProofMap } from './proof';
+
+export const PROOFS: ProofMap = {};
