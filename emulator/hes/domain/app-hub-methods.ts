@@ -1,6 +1,6 @@
-// The AppHub methods a workstation calls (hes-contract.md §4.4), in HES's order of checks:
-// registration, audit events, vault lookups, property reports, and the three calls that run
-// on the key through a remote session (status update, master-key authorization, accounts).
+// The AppHub methods a workstation calls (hes-contract.md §4.4) that answer from the database,
+// in HES's order of checks: registration, audit events, vault lookups, property reports (and
+// the AppHub disconnect). The calls that run on the key are in remote-methods.ts.
 import {
   HwVaultConnectionState,
   type HesResponse,
@@ -9,39 +9,12 @@ import {
   type HwVaultShortInfoFromHesDto,
   type WorkstationInfoDto,
 } from '../../../shared/hes/dto';
-import { RemoteOpCode } from '../../remote-channel/ops';
 import type { VaultRecord } from '../store/records';
 import { saveEvent } from './audit';
-import {
-  clientVault,
-  gate,
-  isList,
-  isNonEmptyString,
-  masterKeyOf,
-  type DomainContext,
-} from './domain-context';
+import { clientVault, gate, isList, isNonEmptyString, type DomainContext } from './domain-context';
 import { envelope, okData, okPlain } from './envelope';
-import { syncVaultStatus } from './status-sync';
-import { shortInfo, validateLink, vaultInfo } from './vault-info';
-import { syncActor } from './vault-writes';
-
-/** Checks the fields of the client's vault DTO the server reads (STJ would refuse others). */
-function readVaultDto(value: unknown): HwVaultInfoFromClientDto {
-  if (typeof value !== 'object' || value === null)
-    throw new TypeError('HwVaultInfoFromClientDto is null');
-  const d = value as Record<string, unknown>;
-  const bools = ['isLocked', 'isCanUnlock', 'isLinkRequired'];
-  const ints = ['battery', 'storageTimestamp', 'connectionState'];
-  if (
-    !isNonEmptyString(d['vaultSerialNo']) ||
-    typeof d['firmwareVersion'] !== 'string' ||
-    bools.some((k) => typeof d[k] !== 'boolean') ||
-    ints.some((k) => !Number.isInteger(d[k]))
-  ) {
-    throw new TypeError('HwVaultInfoFromClientDto is malformed');
-  }
-  return value as HwVaultInfoFromClientDto;
-}
+import { readVaultDto } from './vault-dto-reading';
+import { shortInfo, vaultInfo } from './vault-info';
 
 export class AppHubMethods {
   constructor(private readonly ctx: DomainContext) {}
@@ -150,67 +123,6 @@ export class AppHubMethods {
       if (returnInfo !== true)
         return okData<HwVaultInfoFromHesDto | null>(null) as HesResponse<HwVaultInfoFromHesDto>;
       return okData(vaultInfo(store, clientVault(store, vault.id), d));
-    });
-  }
-
-  /** #7: the §2.2 switch over the remote channel, then the info from the sent DTO (§2.3). */
-  updateHwVaultStatus(
-    wsId: string | undefined,
-    dto: HwVaultInfoFromClientDto,
-  ): Promise<HesResponse<HwVaultInfoFromHesDto>> {
-    return envelope(async () => {
-      const { store } = this.ctx;
-      const ws = gate(store, wsId);
-      const d = readVaultDto(dto);
-      const vault = clientVault(store, d.vaultSerialNo);
-      await this.ctx.sessions.run(vault.id, ws, (remote) =>
-        syncVaultStatus({ store, actor: syncActor(ws), now: this.ctx.now }, remote),
-      );
-      return okData(vaultInfo(store, clientVault(store, vault.id), d));
-    });
-  }
-
-  /** #8: refresh, validate 616/620 against the key, CheckPassphrase(master key). */
-  authHwVault(wsId: string | undefined, serialNo: string): Promise<HesResponse> {
-    return envelope(async () => {
-      const { store } = this.ctx;
-      const ws = gate(store, wsId);
-      const vault = clientVault(store, serialNo);
-      await this.ctx.sessions.run(vault.id, ws, async (remote) => {
-        const info = await remote.run({ op: RemoteOpCode.GetState });
-        const current = clientVault(store, vault.id);
-        validateLink(current, info.access.linkRequired);
-        await remote.run({ op: RemoteOpCode.CheckPassphrase, masterKey: masterKeyOf(current) });
-      });
-      return okPlain();
-    });
-  }
-
-  /**
-   * #9: CheckPassphrase, then the pending tasks. The remote channel has no account ops, so
-   * tasks stay pending; with none left NeedSync becomes false.
-   */
-  updateHwVaultAccounts(
-    wsId: string | undefined,
-    serialNo: string,
-    onlyOsAccounts: boolean,
-  ): Promise<HesResponse> {
-    return envelope(async () => {
-      const { store } = this.ctx;
-      const ws = gate(store, wsId);
-      if (typeof onlyOsAccounts !== 'boolean')
-        throw new TypeError('onlyOsAccounts is not a boolean');
-      const vault = clientVault(store, serialNo);
-      await this.ctx.sessions.run(vault.id, ws, async (remote) => {
-        await remote.run({
-          op: RemoteOpCode.CheckPassphrase,
-          masterKey: masterKeyOf(clientVault(store, vault.id)),
-        });
-        if (store.tasks.forVault(vault.id).length === 0) {
-          store.vaults.update(vault.id, { needSync: false });
-        }
-      });
-      return okPlain();
     });
   }
 

@@ -24,6 +24,7 @@ import {
   type VaultSummary,
 } from './admin-vaults';
 import { AppHubMethods } from './app-hub-methods';
+import { RemoteMethods } from './remote-methods';
 import type { DomainContext } from './domain-context';
 import { Licenses, type LicenseSummary } from './licenses';
 import type { VaultRelay, WorkstationNotifier } from './ports';
@@ -58,6 +59,7 @@ export class HesStandIn {
   private readonly people: AdminPeople;
   private readonly licences: Licenses;
   private readonly hub: AppHubMethods;
+  private readonly remote: RemoteMethods;
 
   constructor(options: HesStandInOptions) {
     const now = options.now ?? (() => new Date());
@@ -76,6 +78,7 @@ export class HesStandIn {
     this.people = new AdminPeople(ctx);
     this.licences = new Licenses(ctx);
     this.hub = new AppHubMethods(ctx);
+    this.remote = new RemoteMethods(ctx);
   }
 
   // ---- admin ----------------------------------------------------------------
@@ -175,17 +178,17 @@ export class HesStandIn {
     wsId: string | undefined,
     dto: HwVaultInfoFromClientDto,
   ): Promise<HesResponse<HwVaultInfoFromHesDto>> {
-    return this.hub.updateHwVaultStatus(wsId, dto);
+    return this.remote.updateHwVaultStatus(wsId, dto);
   }
   authHwVault(wsId: string | undefined, serialNo: string): Promise<HesResponse> {
-    return this.hub.authHwVault(wsId, serialNo);
+    return this.remote.authHwVault(wsId, serialNo);
   }
   updateHwVaultAccounts(
     wsId: string | undefined,
     serialNo: string,
     onlyOsAccounts: boolean,
   ): Promise<HesResponse> {
-    return this.hub.updateHwVaultAccounts(wsId, serialNo, onlyOsAccounts);
+    return this.remote.updateHwVaultAccounts(wsId, serialNo, onlyOsAccounts);
   }
   getNewHwVaultLicenses(
     wsId: string | undefined,
