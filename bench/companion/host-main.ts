@@ -62,7 +62,7 @@ function keyState(k: KeySnapshot): KeyState {
     ...(prompt && 'lastResult' in prompt && prompt.lastResult !== undefined
       ? { lastResult: prompt.lastResult }
       : {}),
-    ...(k.serverStatus ? { serverStatus: vaultStatusName(k.serverStatus.status) } : {}),
+    ...(k.serverStatus !== undefined ? { serverStatus: vaultStatusName(k.serverStatus) } : {}),
     ...(k.error ? { errorCode: k.error.code } : {}),
   };
 }

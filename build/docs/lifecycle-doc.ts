@@ -201,14 +201,22 @@ function viewSection(): string {
     '',
     table(['HideezErrorCode', 'View'], codeRows),
     '',
+    '### The server status, as HES reveals it',
+    '',
+    'HES never sends a vault status. `inferServerStatus` (shared/view/server-status.ts) reads it from ' +
+      'what HES does say: 611 Ready, 615 Locked, 614 Compromised, 1014 wiped back to Ready; and an Ok ' +
+      'answer without NeedStateUpdate, which HES gives only for the statuses its NeedStateUpdate rule ' +
+      'accepts for the key as it is (an unlocked key: Active; a key locked by a code it can still enter: ' +
+      "Reserved or Suspended, told apart by the key's own lock reason or, for a key that does not say, by " +
+      'whether this workstation knew it activated before). The companion records each status it learns ' +
+      "in the key's local history.",
+    '',
     '### Out of sync',
     '',
     '`detectOutOfSync(key, answer)` (also set as `view.outOfSync`) reports when the key contradicts ' +
-      "the server's status: Active but the key is locked or blank; Reserved/Suspended but the key is " +
-      'already unlocked or has no attempts left; Ready but the key is linked; Locked but the key is ' +
-      'usable; Deactivated but the key still holds data. Its `remedy` tells the workflow to report the ' +
-      'status (`UpdateHwVaultStatus`) or that only an admin can resolve it. The server status comes from ' +
-      "the stand-in's optional status field or from 611/615/614.",
+      'a status HES names by refusing to report on the key: Ready (611) but the key is linked, or ' +
+      'Locked (615) but the key is unlocked or offers code entry. No status sync can fix either: only ' +
+      'an administrator can.',
   ].join('\n');
 }
 

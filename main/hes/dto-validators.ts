@@ -9,7 +9,6 @@ import type {
   HwVaultProximitySettingsDto,
   HwVaultShortInfoFromHesDto,
 } from '../../shared/hes/dto';
-import { isVaultStatus, isVaultStatusReason } from '../../shared/vault/vault-status';
 import { isBase64 } from './base64';
 import { array, boolean, integer, nullableString, object, ShapeError, string } from './shape';
 
@@ -32,18 +31,9 @@ export function hwVaultShortInfo(value: unknown, path = 'data'): HwVaultShortInf
   };
 }
 
-/** HwVaultInfoFromHesDto; `status`, `statusReason`, `statusDescription` (stand-in only) when present. */
+/** HwVaultInfoFromHesDto (fields HES does not define, such as a status, are ignored). */
 export function hwVaultInfo(value: unknown, path = 'data'): HwVaultInfoFromHesDto {
   const o = object(value, path);
-  const status = o['status'];
-  const statusReason = o['statusReason'];
-  const statusDescription = o['statusDescription'];
-  if (status !== undefined && status !== null && !isVaultStatus(status)) {
-    throw new ShapeError(`${path}.status is not a vault status`);
-  }
-  if (statusReason !== undefined && statusReason !== null && !isVaultStatusReason(statusReason)) {
-    throw new ShapeError(`${path}.statusReason is not a vault status reason`);
-  }
   return {
     ...hwVaultShortInfo(o, path),
     needUpdateLicense: boolean(o['needUpdateLicense'], `${path}.needUpdateLicense`),
@@ -53,11 +43,6 @@ export function hwVaultInfo(value: unknown, path = 'data'): HwVaultInfoFromHesDt
       o['needUpdateNonOSAccounts'],
       `${path}.needUpdateNonOSAccounts`,
     ),
-    ...(isVaultStatus(status) ? { status } : {}),
-    ...(isVaultStatusReason(statusReason) ? { statusReason } : {}),
-    ...(statusDescription !== undefined
-      ? { statusDescription: nullableString(statusDescription, `${path}.statusDescription`) }
-      : {}),
   };
 }
 

@@ -40,6 +40,7 @@ import {
   type KeyLinkState,
   type KeyView,
 } from '../../shared/view/key-view';
+import { inferServerStatus } from '../../shared/view/server-status';
 import type { ServerAnswer } from '../../shared/view/server-state';
 import {
   VaultStatus,
@@ -150,6 +151,8 @@ interface KeyEntry {
   lockPicture: string | undefined;
   /** Whether the low-battery notice was given for the current low spell. */
   lowBatteryNoticed: boolean;
+  /** The answer came from a status update: the key's next report tells what it settled. */
+  answerAwaitsKey: boolean;
 }
 
 const lockPicture = (i: KeyInfo): string =>
@@ -177,13 +180,25 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     if (openError === DeviceErrorKind.NotGenuine) return 'notGenuine';
     return e.record?.state === 'connecting' ? 'connecting' : 'disconnected';
   };
-  const viewOf = (e: KeyEntry): KeyView =>
-    deriveKeyView({ key: e.info, answer: e.answer, connection: hes.state, keyLink: keyLinkOf(e) });
+  const lastKnownStatus = (e: KeyEntry): VaultStatus | undefined =>
+    history?.lastStatus(e.serialNo) ?? undefined;
+  const viewOf = (e: KeyEntry): KeyView => {
+    const known = lastKnownStatus(e);
+    return deriveKeyView({
+      key: e.info,
+      answer: e.answer,
+      connection: hes.state,
+      keyLink: keyLinkOf(e),
+      ...(known !== undefined ? { lastKnownStatus: known } : {}),
+    });
+  };
+  /** The status HES holds, as far as its last answer and the key's last report prove it. */
+  const serverStatusOf = (e: KeyEntry): VaultStatus | undefined =>
+    e.answerAwaitsKey ? undefined : inferServerStatus(e.answer, e.info, lastKnownStatus(e));
   const keySnapshot = (e: KeyEntry): KeySnapshot => {
     const record = e.record;
     const link = record?.activeLink;
-    const status =
-      e.answer.kind !== 'none' && e.answer.status !== undefined ? e.answer.status : undefined;
+    const status = serverStatusOf(e);
     return {
       serialNo: e.serialNo,
       name: record?.links[0]?.name ?? e.serialNo,
@@ -207,15 +222,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       step: e.step,
       ...(e.prompt ? { prompt: { ...e.prompt } } : {}),
       view: viewOf(e),
-      ...(status !== undefined && e.answer.kind !== 'none'
-        ? {
-            serverStatus: {
-              status,
-              reason: e.answer.statusReason ?? VaultStatusReason.None,
-              description: e.answer.statusDescription ?? null,
-            },
-          }
-        : {}),
+      ...(status !== undefined ? { serverStatus: status } : {}),
       history: history?.entries(e.serialNo) ?? [],
       ...(e.error ? { error: { ...e.error } } : {}),
     };
@@ -291,20 +298,20 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   };
 
   // ---- server answers ----
+  /** Records the status HES now holds, when its answer and a current key report prove it. */
+  const observeServerStatus = (e: KeyEntry): void => {
+    const status = serverStatusOf(e);
+    if (status !== undefined && status !== lastKnownStatus(e)) observe(e, status, null, 'server');
+  };
   const setAnswer = (e: KeyEntry, dto: HwVaultInfoFromHesDto, fromUpdate = false): void => {
-    e.answer = {
-      kind: 'ok',
-      needStateUpdate: dto.needStateUpdate,
-      ...(dto.status !== undefined ? { status: dto.status } : {}),
-      ...(dto.statusReason !== undefined ? { statusReason: dto.statusReason } : {}),
-      ...(dto.statusDescription ? { statusDescription: dto.statusDescription } : {}),
-    };
+    e.answer = { kind: 'ok', needStateUpdate: dto.needStateUpdate };
     e.owner = { name: dto.ownerName, email: dto.ownerEmail };
     e.lastSync = now().toISOString();
-    // With NeedStateUpdate the server says its status is about to change (it may still name
-    // the old one): record the status its update settles on, not a flip back and forth.
-    if (dto.status !== undefined && (!dto.needStateUpdate || fromUpdate))
-      observe(e, dto.status, dto.statusReason ?? null, 'server');
+    // HES builds the status update's answer from the report sent before the update ran, so
+    // its NeedStateUpdate still describes the old key state: the update has settled the
+    // status, and the key's next report says which one it settled on.
+    e.answerAwaitsKey = fromUpdate;
+    if (!fromUpdate) observeServerStatus(e);
     e.reportPending = false;
     publish();
   };
@@ -348,6 +355,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         lastViewKind: undefined,
         lockPicture: undefined,
         lowBatteryNoticed: false,
+        answerAwaitsKey: false,
       };
       entries.set(serialNo, e);
     }
@@ -367,6 +375,11 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       if (!('info' in response)) throw new WorkflowError(WorkflowErrorCode.KeyError);
       e.info = response.info;
       e.lockPicture = lockPicture(response.info);
+      if (e.answerAwaitsKey && e.answer.kind === 'ok') {
+        e.answer = { kind: 'ok', needStateUpdate: false };
+        e.answerAwaitsKey = false;
+      }
+      observeServerStatus(e);
       if (response.info.lockedByCode && !response.info.canUnlock)
         observe(e, VaultStatus.Locked, VaultStatusReason.InvalidActivationCode, 'key');
       if (response.info.lockedByPin)
@@ -381,7 +394,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       return e.info;
     },
     serverReady: () => hes.state.state === 'connected',
-    serverStatus: () => (e.answer.kind === 'ok' ? e.answer.status : undefined),
+    lastKnownStatus: () => lastKnownStatus(e),
     server: (call, signal) =>
       new Promise((resolve, reject) => {
         const onAbort = (): void => reject(abortReason(signal));

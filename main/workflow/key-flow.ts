@@ -14,8 +14,9 @@ import {
 } from '../../shared/hes/dto';
 import { PIN_MAX_LENGTH } from '../../shared/ipc/input-rules';
 import type { FlowStep, Prompt } from '../../shared/ipc/snapshot';
-import { isSuspensionLock, type KeyInfo } from '../../shared/key/key-info';
-import { VaultStatus } from '../../shared/vault/vault-status';
+import type { KeyInfo } from '../../shared/key/key-info';
+import type { VaultStatus } from '../../shared/vault/vault-status';
+import { isSuspension } from '../../shared/view/server-status';
 import { isHesError, type HesError } from '../hes/hes-error';
 import { loadLicenses } from './license-step';
 import { Gone, serverCall } from './server-call';
@@ -39,8 +40,8 @@ export interface FlowHost {
   codeAttemptsLeft(attemptsRemain: number): KeyInfo;
   /** Whether server calls can be made now. */
   serverReady(): boolean;
-  /** The vault status of the server's last answer, if it gave one. */
-  serverStatus(): VaultStatus | undefined;
+  /** The last vault status this workstation recorded for the key (HES never sends one). */
+  lastKnownStatus(): VaultStatus | undefined;
   /** Runs a server call, abandoned (not cancelled) when the flow is aborted. */
   server<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T>;
   dto(
@@ -102,9 +103,7 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
   if (info.lockedByCode && info.canUnlock) host.pendingUnlock();
   let lastResult: 'wrong' | 'tooShort' | 'tooLong' | undefined;
   while (info.lockedByCode && info.canUnlock) {
-    const reason = isSuspensionLock(info, host.serverStatus() === VaultStatus.Suspended)
-      ? 'suspension'
-      : 'firstActivation';
+    const reason = isSuspension(info, host.lastKnownStatus()) ? 'suspension' : 'firstActivation';
     host.setStep('awaitingActivationCode', {
       kind: 'activationCode',
       attemptsRemain: info.unlockAttemptsRemain,

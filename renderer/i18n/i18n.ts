@@ -1,6 +1,6 @@
 // i18next for the renderer: English, Ukrainian and Russian (the Hideez Client's
 // languages), bundled (no loading), one flat namespace. Keys contain dots
-// ('view.suspended' and 'view.suspended.withDescription' both exist), so key and
+// ('view.suspended' and 'view.suspended.title' may both exist), so key and
 // namespace separators are off. The language comes from the saved choice, else from
 // the browser, else English.
 import { createInstance, type i18n as I18n } from 'i18next';

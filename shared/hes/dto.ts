@@ -2,7 +2,6 @@
 // writes it: camelCase, enums as integers, byte arrays as base64 strings,
 // dates as ISO-8601 strings. Shared by the companion's HES client and the HES
 // stand-in, so both sides agree on one definition.
-import type { VaultStatus, VaultStatusReason } from '../vault/vault-status';
 
 /** The `{code, message, data}` envelope every hub method returns (§4.3). */
 export interface HesResponse<T = undefined> {
@@ -67,9 +66,8 @@ export interface HwVaultInfoFromClientDto {
 }
 
 /**
- * Server → client (§4.6). HES sends no status; the stand-in adds `status`,
- * `statusReason` and `statusDescription` (beyond HES): the companion uses them
- * when present and works without them.
+ * Server → client (§4.6). It carries no vault status: the companion reads the status from
+ * HES's codes and NeedStateUpdate with the key's own state (shared/view/server-status.ts).
  */
 export interface HwVaultInfoFromHesDto {
   readonly ownerName: string | null;
@@ -81,9 +79,6 @@ export interface HwVaultInfoFromHesDto {
   readonly needStateUpdate: boolean;
   readonly needUpdateOSAccounts: boolean;
   readonly needUpdateNonOSAccounts: boolean;
-  readonly status?: VaultStatus;
-  readonly statusReason?: VaultStatusReason;
-  readonly statusDescription?: string | null;
 }
 
 export interface HwVaultShortInfoFromHesDto {

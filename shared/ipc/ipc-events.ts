@@ -109,9 +109,7 @@ const keySnapshot = z.object({
   step: z.enum(FLOW_STEPS),
   prompt: prompt.optional(),
   view: keyView,
-  serverStatus: z
-    .object({ status: vaultStatus, reason: vaultReason, description: z.string().nullable() })
-    .optional(),
+  serverStatus: vaultStatus.optional(),
   history: z.array(historyEntry),
   error: z.object({ code: z.union([z.string(), z.number()]), message: z.string() }).optional(),
 });

@@ -70,7 +70,8 @@ export interface KeySnapshot {
   step: FlowStep;
   prompt?: Prompt;
   view: KeyView;
-  serverStatus?: { status: VaultStatus; reason: VaultStatusReason; description: string | null };
+  /** The vault status HES holds, as far as its answers and the key prove it (server-status.ts). */
+  serverStatus?: VaultStatus;
   history: readonly HistoryEntry[];
   error?: { code: string | number; message: string };
 }

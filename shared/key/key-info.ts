@@ -41,21 +41,6 @@ export const CodeLockReason = {
 } as const;
 export type CodeLockReason = (typeof CodeLockReason)[keyof typeof CodeLockReason];
 
-/**
- * Whether a key locked by code waits for a suspension's new code rather than its first
- * one: the key's own reason, or, from a key that does not say (a Hideez Key 3), the
- * server's status.
- */
-export function isSuspensionLock(
-  key: Pick<KeyInfo, 'codeLockReason'>,
-  serverSaysSuspended: boolean,
-): boolean {
-  return (
-    key.codeLockReason === CodeLockReason.Suspension ||
-    (key.codeLockReason === CodeLockReason.None && serverSaysSuspended)
-  );
-}
-
 export interface KeyInfo {
   readonly serialNo: string;
   /** BLE MAC as "AA:BB:CC:DD:EE:FF". */

@@ -14,11 +14,12 @@
 // answers it), so masterKeyRequired does not change the view. The client's own
 // codes 1026–1028 carry no server verdict: the key's fresher flags decide.
 import { HesErrorCode } from '../errors/hes-error-code';
-import { isSuspensionLock, type KeyInfo } from '../key/key-info';
+import type { KeyInfo } from '../key/key-info';
 import { codeAttemptsLeft } from '../vault/observed-key-state';
 import { VaultStatus } from '../vault/vault-status';
 import type { MessageKey } from './messages';
 import { detectOutOfSync, type OutOfSync } from './out-of-sync';
+import { isSuspension, statusFromCode } from './server-status';
 import type {
   OfflineReason,
   ServerAnswer,
@@ -47,6 +48,11 @@ export interface KeyViewInput {
    * opened (it wants Bluetooth pairing; it failed the vendor's authenticity check).
    */
   readonly keyLink?: KeyLinkState;
+  /**
+   * The last vault status this workstation recorded for the key (its local history), which
+   * tells a suspension's code lock from a first activation's on a key that does not say.
+   */
+  readonly lastKnownStatus?: VaultStatus;
 }
 
 export type KeyLinkState =
@@ -55,7 +61,7 @@ export type KeyLinkState =
 type NoParams = Readonly<Record<string, never>>;
 /** The parameters each view kind carries (what its messages and screens need). */
 export interface ViewParamsByKind {
-  compromised: { readonly description?: string };
+  compromised: NoParams;
   wiped: NoParams;
   manuallyWiped: NoParams;
   linkedToAnotherServer: NoParams;
@@ -71,7 +77,7 @@ export interface ViewParamsByKind {
   reading: NoParams;
   lockedByPin: NoParams;
   lockedByCode: NoParams;
-  suspended: { readonly attemptsRemain: number; readonly description?: string };
+  suspended: { readonly attemptsRemain: number };
   awaitingActivation: { readonly attemptsRemain: number };
   locked: NoParams;
   checking: { readonly phase: 'connecting' | 'reporting' | 'updatingStatus' };
@@ -162,7 +168,7 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
   // Without a configured server, an old answer says nothing.
   const answer = connection.state === 'notConfigured' ? NO_ANSWER : input.answer;
   const codeView = answer.kind === 'error' ? SERVER_CODE_VIEWS[answer.code] : undefined;
-  const status = answer.kind === 'none' ? undefined : answer.status;
+  const status = statusFromCode(answer);
   const outOfSync = detectOutOfSync(key, answer);
   const notice = noticeFor(connection);
   const make = <K extends ViewKind>(
@@ -186,12 +192,9 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
       ...(outOfSync ? { outOfSync } : {}),
     } as KeyView;
   };
-  const description =
-    answer.kind !== 'none' && answer.statusDescription ? answer.statusDescription : undefined;
-
   // 1. Server verdicts on the key.
   if (codeView === 'compromised' || status === VaultStatus.Compromised) {
-    return make('compromised', description === undefined ? {} : { description });
+    return make('compromised', {});
   }
   for (const verdict of VERDICTS) if (codeView === verdict) return make(verdict, {});
 
@@ -218,11 +221,9 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
   if (locked) return make(locked, {});
   if (key.lockedByCode) {
     const attemptsRemain = codeAttemptsLeft(key);
-    const suspended = isSuspensionLock(key, status === VaultStatus.Suspended);
-    if (!suspended) return make('awaitingActivation', { attemptsRemain });
-    return description !== undefined && status === VaultStatus.Suspended
-      ? make('suspended', { attemptsRemain, description }, 'view.suspended.withDescription')
-      : make('suspended', { attemptsRemain });
+    return isSuspension(key, input.lastKnownStatus)
+      ? make('suspended', { attemptsRemain })
+      : make('awaitingActivation', { attemptsRemain });
   }
 
   // 5. The server is still working on it.

@@ -38,8 +38,6 @@ export const MESSAGES = {
     'Enter the activation code your administrator sent you. {attemptsRemain} attempt(s) left.',
   'view.suspended':
     'Your key has been suspended. Enter the new activation code from your administrator. {attemptsRemain} attempt(s) left.',
-  'view.suspended.withDescription':
-    'Your key has been suspended ({description}). Enter the new activation code from your administrator. {attemptsRemain} attempt(s) left.',
   'view.syncInterrupted': 'The connection to the server broke off (code {code}). Try again.',
   'view.serverError': 'The server could not handle your key (code {code}).',
   'view.notInitialized':

@@ -1,15 +1,7 @@
 // The two server-side inputs of the view: the last answer HES gave about this key,
 // and the state of the connection to HES. Small typed summaries the workflow fills
-// in; the HES stand-in may add the vault status, which real HES never sends (§2.6).
+// in. HES never sends the vault status (§2.6); server-status.ts reads it from these.
 import { HesErrorCode } from '../errors/hes-error-code';
-import type { VaultStatus, VaultStatusReason } from '../vault/vault-status';
-
-/** Status fields a stand-in may add to its answers; real HES sends none of them. */
-export interface ReportedStatus {
-  readonly status?: VaultStatus;
-  readonly statusReason?: VaultStatusReason;
-  readonly statusDescription?: string;
-}
 
 /** Any HideezErrorCode but Ok: an Ok answer is the `ok` variant. */
 export type ServerErrorCode = Exclude<HesErrorCode, typeof HesErrorCode.Ok>;
@@ -18,9 +10,9 @@ export type ServerAnswer =
   /** Nothing asked or answered about this key yet (in this connection). */
   | { readonly kind: 'none' }
   /** The HwVaultInfoFromHesDto reply. */
-  | ({ readonly kind: 'ok'; readonly needStateUpdate: boolean } & ReportedStatus)
+  | { readonly kind: 'ok'; readonly needStateUpdate: boolean }
   /** A failed call, with the code from the {code, message, data} envelope. */
-  | ({ readonly kind: 'error'; readonly code: ServerErrorCode } & ReportedStatus);
+  | { readonly kind: 'error'; readonly code: ServerErrorCode };
 
 export const OfflineReason = {
   /** The address does not answer (DNS, refused, TLS). */

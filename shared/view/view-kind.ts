@@ -168,7 +168,7 @@ export const VIEW_KINDS = {
   },
   suspended: {
     severity: 'warning',
-    messages: ['view.suspended', 'view.suspended.withDescription'],
+    messages: ['view.suspended'],
     actions: ['enterActivationCode', 'contactAdmin'],
     takesNotice: true,
     when: 'the key waits for a new activation code (code lock reason Suspension, or the stand-in reports Suspended)',

@@ -8,7 +8,7 @@ import { VIEW_KINDS, type ViewKind } from '../../shared/view/view-kind';
 import { VaultStatus, VaultStatusReason } from '../../shared/vault/vault-status';
 
 export const SAMPLE_PARAMS: { readonly [K in ViewKind]: ViewParamsByKind[K] } = {
-  compromised: { description: 'Reported stolen' },
+  compromised: {},
   wiped: {},
   manuallyWiped: {},
   linkedToAnotherServer: {},
@@ -24,7 +24,7 @@ export const SAMPLE_PARAMS: { readonly [K in ViewKind]: ViewParamsByKind[K] } = 
   reading: {},
   lockedByPin: {},
   lockedByCode: {},
-  suspended: { attemptsRemain: 3, description: 'Security review' },
+  suspended: { attemptsRemain: 3 },
   awaitingActivation: { attemptsRemain: 3 },
   locked: {},
   checking: { phase: 'connecting' },

@@ -1,6 +1,6 @@
 // HwVaultInfoFromHesDto as UpdateHwVaultProperties(returnInfo) and UpdateHwVaultStatus build
 // it (hes-contract.md §2.3): validation 616/620 on the client-sent DTO, then NeedStateUpdate by
-// status (611/615/614 as errors), the account and license flags, and, beyond HES, the status.
+// status (611/615/614 as errors), the account and license flags. Like HES, no status field.
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import type {
   HwVaultInfoFromClientDto,
@@ -66,9 +66,5 @@ export function vaultInfo(
     needStateUpdate: need.needStateUpdate,
     needUpdateOSAccounts: tasks.some(isOs),
     needUpdateNonOSAccounts: tasks.some((t) => !isOs(t)),
-    // Beyond HES (§2.6): the stand-in tells the client the status it holds.
-    status: vault.status,
-    statusReason: vault.statusReason,
-    statusDescription: vault.statusDescription,
   };
 }

@@ -25,8 +25,6 @@ export interface ActivationCodeDialogProps {
   readonly prompt: ActivationPrompt;
   /** The key is checking the code just sent. */
   readonly verifying: boolean;
-  /** The administrator's note on a suspension, when the server gives one. */
-  readonly adminNote?: string | undefined;
   readonly onSubmit: (code: string) => Promise<CommandResult>;
   readonly onCancel: () => void;
   readonly fallbackFocus?: () => void;
@@ -53,7 +51,7 @@ function lastResultRef(prompt: ActivationPrompt): MessageRef | undefined {
 }
 
 export function ActivationCodeDialog(props: ActivationCodeDialogProps): ReactElement {
-  const { serialNo, name, prompt, verifying, adminNote, onSubmit, onCancel, fallbackFocus } = props;
+  const { serialNo, name, prompt, verifying, onSubmit, onCancel, fallbackFocus } = props;
   const { t } = useTranslation();
   const field = useSecretField(refuseCode, stripSeparators);
   const [sending, setSending] = useState(false);
@@ -99,7 +97,6 @@ export function ActivationCodeDialog(props: ActivationCodeDialogProps): ReactEle
   };
 
   const resultRef = busy ? undefined : (answer ?? lastResultRef(prompt));
-  const suspended = prompt.reason === 'suspension';
   return (
     <Modal
       kind="activationCode"
@@ -113,9 +110,6 @@ export function ActivationCodeDialog(props: ActivationCodeDialogProps): ReactEle
       <form className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
         <div id={ids.intro} className="dialog-intro">
           <p>{t(`prompt.code.intro.${prompt.reason}`)}</p>
-          {suspended && adminNote ? (
-            <p className="admin-note">{t('prompt.code.adminNote', { description: adminNote })}</p>
-          ) : null}
         </div>
         <AttemptsLeft attempts={prompt.attemptsRemain} lastAttemptKey="prompt.code.lastAttempt" />
         <div className="field">

@@ -22,14 +22,6 @@ export interface PromptDialogProps {
   readonly fallbackFocus: (serialNo: string) => void;
 }
 
-/** The administrator's note on a suspension: the server's description, as the view carries it. */
-function adminNoteOf(target: PromptTarget): string | undefined {
-  const fromServer = target.key.serverStatus?.description;
-  if (fromServer) return fromServer;
-  const params: Readonly<Record<string, unknown>> = target.key.view.params;
-  return typeof params['description'] === 'string' ? params['description'] : undefined;
-}
-
 export function PromptDialog(props: PromptDialogProps): ReactElement {
   const { target, onSubmitCode, onSubmitNewPin, onSubmitPin, onCancel, fallbackFocus } = props;
   const { key, prompt, verifying } = target;
@@ -49,7 +41,6 @@ export function PromptDialog(props: PromptDialogProps): ReactElement {
           {...common}
           prompt={prompt}
           verifying={verifying}
-          adminNote={adminNoteOf(target)}
           onSubmit={(code) => onSubmitCode(serialNo, code)}
         />
       );

@@ -175,7 +175,6 @@ const screens: Catalogue = {
   'prompt.code.intro.firstActivation': 'Enter the activation code your administrator sent you.',
   'prompt.code.intro.suspension':
     'Your administrator suspended this key. Enter the new activation code they sent you.',
-  'prompt.code.adminNote': 'Administrator’s note: {{description}}',
   'prompt.code.label': 'Activation code',
   'prompt.code.hint': '{{min}} to {{max}} digits. Spaces and dashes in a pasted code are ignored.',
   'prompt.code.submit': 'Activate',

@@ -37,8 +37,6 @@ export const ru: Catalogue = {
     'Введите код активации, который прислал вам администратор. Осталось попыток: {{attemptsRemain}}.',
   'view.suspended':
     'Ваш ключ приостановлен. Введите новый код активации от администратора. Осталось попыток: {{attemptsRemain}}.',
-  'view.suspended.withDescription':
-    'Ваш ключ приостановлен ({{description}}). Введите новый код активации от администратора. Осталось попыток: {{attemptsRemain}}.',
   'view.syncInterrupted': 'Соединение с сервером прервалось (код {{code}}). Попробуйте ещё раз.',
   'view.serverError': 'Сервер не смог обработать ваш ключ (код {{code}}).',
   'view.notInitialized':
@@ -238,7 +236,6 @@ export const ru: Catalogue = {
   'prompt.code.intro.firstActivation': 'Введите код активации, который прислал вам администратор.',
   'prompt.code.intro.suspension':
     'Администратор приостановил этот ключ. Введите новый код активации, который он прислал.',
-  'prompt.code.adminNote': 'Примечание администратора: {{description}}',
   'prompt.code.label': 'Код активации',
   'prompt.code.hint':
     'От {{min}} до {{max}} цифр. Пробелы и дефисы во вставленном коде не учитываются.',

@@ -37,8 +37,6 @@ export const uk: Catalogue = {
     'Введіть код активації, який надіслав вам адміністратор. Залишилося спроб: {{attemptsRemain}}.',
   'view.suspended':
     'Ваш ключ призупинено. Введіть новий код активації від адміністратора. Залишилося спроб: {{attemptsRemain}}.',
-  'view.suspended.withDescription':
-    'Ваш ключ призупинено ({{description}}). Введіть новий код активації від адміністратора. Залишилося спроб: {{attemptsRemain}}.',
   'view.syncInterrupted': 'З’єднання з сервером обірвалося (код {{code}}). Спробуйте ще раз.',
   'view.serverError': 'Сервер не зміг обробити ваш ключ (код {{code}}).',
   'view.notInitialized':
@@ -239,7 +237,6 @@ export const uk: Catalogue = {
   'prompt.code.intro.firstActivation': 'Введіть код активації, який надіслав вам адміністратор.',
   'prompt.code.intro.suspension':
     'Адміністратор призупинив цей ключ. Введіть новий код активації, який він надіслав.',
-  'prompt.code.adminNote': 'Примітка адміністратора: {{description}}',
   'prompt.code.label': 'Код активації',
   'prompt.code.hint':
     'Від {{min}} до {{max}} цифр. Пробіли й дефіси у вставленому коді не враховуються.',

@@ -136,9 +136,10 @@ describe('the server killed and restarted mid-flow', () => {
     expect(seen.slice(seen.indexOf('offline'))).toContain('connected');
 
     const announced = await flow.announce(key);
-    expect(announced.info).toMatchObject({ needStateUpdate: true, status: VaultStatus.Reserved });
-    const active = await flow.sync(key);
-    expect(active.info?.status).toBe(VaultStatus.Active);
+    expect(announced.info?.needStateUpdate).toBe(true);
+    expect(flow.status(key)).toBe(VaultStatus.Reserved);
+    expect((await flow.sync(key)).code).toBe(0);
+    expect(flow.status(key)).toBe(VaultStatus.Active);
     record(WorkstationEventType.HESConnected);
     expect(await queue.flush()).toMatchObject({ sent: 3, remaining: 0 });
 
@@ -242,11 +243,12 @@ describe('a network drop during a remote command', () => {
     await key.connect();
     expect(await flow.observed(key)).toBe('linkRequired');
     expect((await flow.announce(key)).info?.needStateUpdate).toBe(true);
-    const resumed = await flow.sync(key);
-    expect(resumed.info?.status).toBe(VaultStatus.Reserved);
+    expect((await flow.sync(key)).code).toBe(0);
+    expect(flow.status(key)).toBe(VaultStatus.Reserved);
     expect(rig.db.vaults.get(key.serial)?.isStatusApplied).toBe(true);
     expect(await key.unlock(code)).toBe(DeviceErrorCode.OK);
-    expect((await flow.sync(key)).info?.status).toBe(VaultStatus.Active);
+    expect((await flow.sync(key)).code).toBe(0);
+    expect(flow.status(key)).toBe(VaultStatus.Active);
   });
 });
 
@@ -281,7 +283,7 @@ describe('a slow server', () => {
       next = await flow.sync(key);
     }
     expect(next.code).toBe(0);
-    expect(next.info?.status).toBe(VaultStatus.Reserved);
+    expect(flow.status(key)).toBe(VaultStatus.Reserved);
     expect(await flow.observed(key)).toBe('lockedAttemptsLeft');
   });
 });

@@ -168,7 +168,8 @@ describe('§2.5 flows over the real client, stand-in and key', () => {
     const { activationCode } = flow.standIn.activate(key.serial);
     expect((await flow.sync(key)).code).toBe(0);
     expect(await key.unlock(activationCode)).toBe(DeviceErrorCode.OK);
-    expect((await flow.sync(key)).info?.status).toBe(VaultStatus.Active);
+    expect((await flow.sync(key)).code).toBe(0);
+    expect(flow.status(key)).toBe(VaultStatus.Active);
   });
 
   it('Suspend → LockDeviceCode at the next sync → the new code → Active', async () => {
@@ -318,7 +319,8 @@ describe('the workstation gate (§4.2) over the real client', () => {
     await rest(rig, 'POST', '/api/standin/Alarm/Off');
     await companion.until('connected');
     await late.until('connected');
-    expect((await flow.announce(key)).info?.status).toBe(VaultStatus.Active);
+    expect((await flow.announce(key)).code).toBe(0);
+    expect(flow.status(key)).toBe(VaultStatus.Active);
   });
 
   it('an unknown serial answers 607; a vault announced Offline is no longer reachable (511)', async () => {

@@ -88,14 +88,13 @@ describe('the vault calls', () => {
   });
 
   it('send each method with its exact arguments', async () => {
-    server.replies.set('UpdateHwVaultStatus', () =>
-      ok({ ...vaultInfo, status: 2, statusReason: 0 }),
-    );
+    // A field HES does not define is ignored, whatever it holds.
+    server.replies.set('UpdateHwVaultStatus', () => ok({ ...vaultInfo, status: 'Active' }));
     server.replies.set('GetNewHwVaultLicenses', () => ok([license]));
     server.replies.set('GetHwVaultLicenses', () => ok(null));
     server.replies.set('GetHwVaultInfoBySerialNo', () => ok(vaultInfo));
     const dto = h.client.buildVaultDto(info, HwVaultConnectionState.Initializing);
-    expect(await h.client.updateHwVaultStatus(dto)).toMatchObject({ status: 2, statusReason: 0 });
+    expect(await h.client.updateHwVaultStatus(dto)).toEqual(vaultInfo);
     await h.client.authHwVault(info.serialNo);
     await h.client.updateHwVaultAccounts(info.serialNo, false);
     expect(await h.client.getNewHwVaultLicenses(info.serialNo)).toEqual([license]);

@@ -70,7 +70,7 @@ describe.each(KEY_FAMILIES)(
       }
       expect(key.step).toBe('online');
       expect(key.view.kind).toBe('active');
-      expect(key.serverStatus?.status).toBe(VaultStatus.Active);
+      expect(key.serverStatus).toBe(VaultStatus.Active);
       expect(key.history.map((h) => h.to)).toContain(VaultStatus.Active);
     });
 

@@ -33,7 +33,7 @@ async function finishActivation(rig: IpcRig, serial: string, code: string): Prom
   expect(done.step).toBe('online');
   expect(done.view.kind).toBe('active');
   expect(rig.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
-  expect(done.serverStatus?.status).toBe(VaultStatus.Active);
+  expect(done.serverStatus).toBe(VaultStatus.Active);
 }
 
 describe.each(KEY_FAMILIES)(

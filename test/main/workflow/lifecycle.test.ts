@@ -191,7 +191,7 @@ describe.each(KEY_FAMILIES)(
       await c.rig.restart();
       await c.untilServer('connected');
       const back = await c.until(serial, (k) => k.step === 'online' && k.view.kind === 'active');
-      expect(back.serverStatus?.status).toBe(VaultStatus.Active);
+      expect(back.serverStatus).toBe(VaultStatus.Active);
       expect(c.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
       await expectNoSecrets(c);
     });

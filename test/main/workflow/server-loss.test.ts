@@ -25,7 +25,7 @@ async function restartAndActivate(rig: IpcRig, serial: string, code: string): Pr
   expect(key.view.kind).toBe('awaitingActivation');
   expect(await rig.call('submitActivationCode', serial, code)).toEqual({ ok: true, value: null });
   const done = await rig.until(serial, (k) => k.step === 'online' && k.view.kind === 'active');
-  expect(done.serverStatus?.status).toBe(VaultStatus.Active);
+  expect(done.serverStatus).toBe(VaultStatus.Active);
   expect(rig.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
 }
 
@@ -91,11 +91,11 @@ describe.each(KEY_FAMILIES)(
       expect(key.step).toBe('online');
       key = await rig.until(serial, unreachable);
       expect(key.view.kind).toBe('serverUnreachable');
-      expect(key.serverStatus?.status).not.toBe(VaultStatus.Active);
+      expect(key.serverStatus).not.toBe(VaultStatus.Active);
       await rig.rig.restart();
       await rig.untilServer('connected');
       key = await rig.until(serial, (k) => k.step === 'online' && k.view.kind === 'active');
-      expect(key.serverStatus?.status).toBe(VaultStatus.Active);
+      expect(key.serverStatus).toBe(VaultStatus.Active);
       expect(rig.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
       await rig.scan();
     });
@@ -120,7 +120,7 @@ describe.each(KEY_FAMILIES)(
       // The flow waiting at the prompt keeps going; the right code reports Active.
       await rig.call('submitActivationCode', serial, code);
       key = await rig.until(serial, (k) => k.step === 'online' && k.view.kind === 'active');
-      expect(key.serverStatus?.status).toBe(VaultStatus.Active);
+      expect(key.serverStatus).toBe(VaultStatus.Active);
       expect(rig.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
       await rig.scan();
     });

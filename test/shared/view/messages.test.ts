@@ -22,10 +22,7 @@ describe('the message catalogue', () => {
       'Enter your key’s PIN. 2 attempt(s) left.',
     );
     expect(formatMessage('view.newPinRequired')).toContain('{minPinLength}');
-    expect(messagePlaceholders('view.suspended.withDescription').sort()).toEqual([
-      'attemptsRemain',
-      'description',
-    ]);
+    expect(messagePlaceholders('view.pinRequired').sort()).toEqual(['attemptsRemain']);
   });
 
   it('messages are non-empty English sentences', () => {

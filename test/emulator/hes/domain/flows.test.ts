@@ -129,7 +129,8 @@ describe('§2.5 flows with a real key', () => {
     const { activationCode } = h.hes.activate(h.serial);
     expect((await h.sync()).code).toBe(0);
     expect((await h.unlock(activationCode)).status).toBe(0);
-    expect((await h.sync()).data?.status).toBe(VaultStatus.Active);
+    expect((await h.sync()).code).toBe(0);
+    expect(h.store.vaults.get(h.serial)?.status).toBe(VaultStatus.Active);
   });
 
   it('Suspend → LockDeviceCode at the next connection → new code → Active without Access', async () => {

@@ -62,7 +62,8 @@ describe('the sealed remote channel', () => {
     expect(h.store.vaults.get(h.serial)?.remoteCounter).toBe(before);
     await h.announce();
     expect((await h.unlock(code)).status).toBe(0);
-    expect((await h.sync()).data?.status).toBe(VaultStatus.Active);
+    expect((await h.sync()).code).toBe(0);
+    expect(h.store.vaults.get(h.serial)?.status).toBe(VaultStatus.Active);
     expect(BigInt(h.key.state.remoteCounter)).toBe(h.store.vaults.get(h.serial)?.remoteCounter);
   });
 

@@ -87,7 +87,8 @@ describe('the companion HES client against the stand-in', () => {
       const active = await client.updateHwVaultStatus(
         client.buildVaultDto(await usb.info(), HwVaultConnectionState.Initializing),
       );
-      expect(active.status).toBe(VaultStatus.Active);
+      expect(active.needStateUpdate).toBe(false);
+      expect(server.standIn.vaultStatus(record.serialNo).status).toBe(VaultStatus.Active);
       await client.authHwVault(record.serialNo);
     } finally {
       await client.stop();
