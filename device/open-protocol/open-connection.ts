@@ -1,9 +1,8 @@
 // The open-protocol driver behind the key-family seam: each KeyOperation is one
 // request of docs/protocol.md (command byte + CBOR map) over a Transport (USB
 // CTAPHID or BLE GATT fragments), each answer and event mapped to the family-neutral
-// forms. The server's channel is the sealed RemoteCommand: a `message` step carries
-// the server's sealed buffer; the channel has no set-up steps of its own (a reset is
-// a no-op, verify/rootKey/control are unsupported).
+// forms. The server's channel steps map as server-channel.ts says (a sealed
+// RemoteCommand, a VerifyChannel, a no-op reset; no root key or control).
 import type { KeyInfo } from '../../shared/key/key-info';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import { accessFlagsFromBits } from '../../shared/key/key-info';
@@ -21,6 +20,7 @@ import {
 } from '../protocol/messages';
 import type { ExchangeOptions, Transport } from '../transport/transport';
 import type { KeyClient } from './key-client';
+import { serverChannelRequest, serverChannelWithoutExchange } from './server-channel';
 
 export class OpenProtocolConnection implements KeyConnection {
   readonly family = 'open' as const;
@@ -87,22 +87,13 @@ function toRequest(operation: KeyOperation): Request | undefined {
         ...(operation.slot !== undefined ? { slot: operation.slot } : {}),
       };
     case KeyOp.ServerChannel:
-      return operation.request.kind === 'message'
-        ? {
-            command: Command.RemoteCommand,
-            channel: operation.channel,
-            sealed: operation.request.data,
-          }
-        : undefined;
+      return serverChannelRequest(operation.channel, operation.request);
   }
 }
 
-/** Server-channel steps our sealed channel does not have. */
+/** An operation that needs no exchange: only server-channel steps our channel lacks. */
 function withoutExchange(operation: KeyOperation): KeyAnswer {
-  if (operation.op === KeyOp.ServerChannel && operation.request.kind === 'reset') {
-    // Each sealed command authenticates itself: there is no channel session to drop.
-    return { op: KeyOp.ServerChannel, status: DeviceErrorCode.OK, reply: new Uint8Array(0) };
-  }
+  if (operation.op === KeyOp.ServerChannel) return serverChannelWithoutExchange(operation.request);
   return { op: operation.op, status: DeviceErrorCode.ERR_UNSUPPORTED };
 }
 
@@ -120,6 +111,10 @@ function toAnswer(operation: KeyOperation, response: Response): KeyAnswer {
     return { op: KeyOp.ReadInfo, status: DeviceErrorCode.OK, info: response.info };
   if ('sealed' in response) {
     return { op: KeyOp.ServerChannel, status: DeviceErrorCode.OK, reply: response.sealed };
+  }
+  if ('verifyReply' in response) {
+    // The key's proof for the server: passed on untouched, the server checks it.
+    return { op: KeyOp.ServerChannel, status: DeviceErrorCode.OK, reply: response.verifyReply };
   }
   if (operation.op === KeyOp.ReadInfo || operation.op === KeyOp.ServerChannel) {
     // The codec decodes by the request's command, so this cannot happen with a sane key.

@@ -2,14 +2,14 @@
 // response = status byte + optional CBOR map, event = event byte + CBOR map. Maps
 // have small integer keys; a map with no fields may be left out. Unknown keys are
 // ignored so a newer peer can add fields; unknown commands, events and statuses are
-// refused. Every malformed input throws ProtocolError, nothing else.
+// refused. Every malformed input throws ProtocolError, nothing else. Requests and
+// responses are coded here; events in event-codec.ts, re-exported here so the
+// message layer keeps one entry point.
 import { DeviceErrorCode, isDeviceErrorCode } from '../../shared/errors/device-error-code';
 import {
   type CborMap,
   check,
   decodeOptionalMap,
-  encodeCborMap,
-  readBool,
   readBytes,
   readOptionalBytes,
   readOptionalUint,
@@ -18,14 +18,21 @@ import {
 import { LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../key/key-operations';
 import { MAX_MESSAGE_SIZE } from './ctaphid';
 import { decodeKeyInfo, encodeKeyInfo } from './key-info-codec';
-import { Command, type Event, KeyEvent, type Request, type Response } from './messages';
+import { split, withMap } from './message-frame';
+import { Command, type Request, type Response } from './messages';
 import { ProtocolErrorCode, protocolError } from './protocol-error';
+export { decodeEvent, encodeEvent, EventKey, isKeyEvent } from './event-codec';
 
 /** Codes and PINs are opaque bytes to the codec; the key enforces its own policy. */
 export const SECRET_MIN_BYTES = 1;
 export const SECRET_MAX_BYTES = 64;
 export const WAIT_BUTTON_MAX_MS = 600_000;
 export const REMOTE_CHANNEL_MAX = 0xff;
+/** The server's VerifyChannel challenge: at least 128 bits, so a recorded answer never fits again. */
+export const VERIFY_NONCE_MIN_BYTES = 16;
+export const VERIFY_NONCE_MAX_BYTES = 64;
+/** The key's verifyReply is opaque to the host; the bound only keeps the field small. */
+export const VERIFY_REPLY_MAX_BYTES = 128;
 export { LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../key/key-operations';
 
 /** CBOR keys of each request's map. */
@@ -36,6 +43,7 @@ export const RequestKey = {
   WaitButton: { timeoutMs: 1 },
   RemoteCommand: { channel: 1, sealed: 2 },
   LoadLicense: { data: 1, slot: 2 },
+  VerifyChannel: { channel: 1, nonce: 2 },
 } as const;
 
 /** CBOR keys of response maps. */
@@ -44,50 +52,24 @@ export const ResponseKey = {
   attemptsRemain: 1,
   /** On RemoteCommand OK. */
   sealed: 1,
-} as const;
-
-/** CBOR keys of each event's map. */
-export const EventKey = {
-  ButtonPressed: { presses: 1 },
-  Battery: { battery: 1 },
-  AccessChanged: { accessBits: 1, lockedByCode: 2, lockedByPin: 3 },
+  /** On VerifyChannel OK. */
+  verifyReply: 1,
 } as const;
 
 const COMMANDS: ReadonlySet<number> = new Set(Object.values(Command));
-const EVENTS: ReadonlySet<number> = new Set(Object.values(KeyEvent));
 export const isCommand = (value: number): value is Command => COMMANDS.has(value);
-export const isKeyEvent = (value: number): value is KeyEvent => EVENTS.has(value);
-
-const withMap = (lead: number, fields: ReadonlyArray<readonly [number, unknown]>): Uint8Array => {
-  const present = fields.filter(([, value]) => value !== undefined);
-  const body = present.length === 0 ? new Uint8Array(0) : encodeCborMap(present);
-  const out = new Uint8Array(1 + body.length);
-  out[0] = lead;
-  out.set(body, 1);
-  if (out.length > MAX_MESSAGE_SIZE) {
-    throw protocolError(ProtocolErrorCode.Overlong, 'message is longer than 7609 bytes', {
-      length: out.length,
-      max: MAX_MESSAGE_SIZE,
-    });
-  }
-  return out;
-};
-
-function split(bytes: Uint8Array, what: string): { lead: number; body: Uint8Array } {
-  if (bytes.length === 0) {
-    throw protocolError(ProtocolErrorCode.Truncated, `${what} is empty`, { length: 0 });
-  }
-  if (bytes.length > MAX_MESSAGE_SIZE) {
-    throw protocolError(ProtocolErrorCode.Overlong, `${what} is longer than 7609 bytes`, {
-      length: bytes.length,
-      max: MAX_MESSAGE_SIZE,
-    });
-  }
-  return { lead: bytes[0] ?? 0, body: bytes.subarray(1) };
-}
 
 const secret = (value: Uint8Array, what: string, field: string): Uint8Array =>
   check.bytes(value, what, field, SECRET_MIN_BYTES, SECRET_MAX_BYTES);
+
+/** The server's channel, as RemoteCommand and VerifyChannel both carry it. */
+type ChannelCommand = 'RemoteCommand' | 'VerifyChannel';
+const channelEntry = (what: ChannelCommand, channel: number): readonly [number, number] => [
+  RequestKey[what].channel,
+  check.uint(channel, what, 'channel', 0, REMOTE_CHANNEL_MAX),
+];
+const readChannel = (map: CborMap, what: ChannelCommand): number =>
+  readUint(map, { what, key: RequestKey[what].channel, field: 'channel' }, 0, REMOTE_CHANNEL_MAX);
 
 // ---------------------------------------------------------------- requests
 
@@ -120,10 +102,7 @@ export function encodeRequest(request: Request): Uint8Array {
       ]);
     case Command.RemoteCommand:
       return withMap(request.command, [
-        [
-          RequestKey.RemoteCommand.channel,
-          check.uint(request.channel, 'RemoteCommand', 'channel', 0, REMOTE_CHANNEL_MAX),
-        ],
+        channelEntry('RemoteCommand', request.channel),
         [
           RequestKey.RemoteCommand.sealed,
           check.bytes(request.sealed, 'RemoteCommand', 'sealed', 1, MAX_MESSAGE_SIZE),
@@ -140,6 +119,20 @@ export function encodeRequest(request: Request): Uint8Array {
           request.slot === undefined
             ? undefined
             : check.uint(request.slot, 'LoadLicense', 'slot', 0, LICENSE_SLOTS - 1),
+        ],
+      ]);
+    case Command.VerifyChannel:
+      return withMap(request.command, [
+        channelEntry('VerifyChannel', request.channel),
+        [
+          RequestKey.VerifyChannel.nonce,
+          check.bytes(
+            request.nonce,
+            'VerifyChannel',
+            'nonce',
+            VERIFY_NONCE_MIN_BYTES,
+            VERIFY_NONCE_MAX_BYTES,
+          ),
         ],
       ]);
     default:
@@ -210,12 +203,7 @@ export function decodeRequest(bytes: Uint8Array): Request {
     case Command.RemoteCommand:
       return {
         command,
-        channel: readUint(
-          map,
-          ref('RemoteCommand', RequestKey.RemoteCommand.channel, 'channel'),
-          0,
-          REMOTE_CHANNEL_MAX,
-        ),
+        channel: readChannel(map, 'RemoteCommand'),
         sealed: readBytes(
           map,
           ref('RemoteCommand', RequestKey.RemoteCommand.sealed, 'sealed'),
@@ -238,6 +226,17 @@ export function decodeRequest(bytes: Uint8Array): Request {
       );
       return slot === undefined ? { command, data } : { command, data, slot };
     }
+    case Command.VerifyChannel:
+      return {
+        command,
+        channel: readChannel(map, 'VerifyChannel'),
+        nonce: readBytes(
+          map,
+          ref('VerifyChannel', RequestKey.VerifyChannel.nonce, 'nonce'),
+          VERIFY_NONCE_MIN_BYTES,
+          VERIFY_NONCE_MAX_BYTES,
+        ),
+      };
   }
 }
 
@@ -269,19 +268,32 @@ export function encodeResponse(response: Response): Uint8Array {
       [ResponseKey.sealed, check.bytes(response.sealed, 'response', 'sealed', 1, MAX_MESSAGE_SIZE)],
     ]);
   }
-  const command = response.command as number;
-  if (command === Command.GetInfo || command === Command.RemoteCommand) {
+  if ('verifyReply' in response) {
+    return withMap(DeviceErrorCode.OK, [
+      [
+        ResponseKey.verifyReply,
+        check.bytes(response.verifyReply, 'response', 'verifyReply', 1, VERIFY_REPLY_MAX_BYTES),
+      ],
+    ]);
+  }
+  const field = OK_BODY[response.command];
+  if (field !== undefined) {
     // The types forbid it, but a caller outside TypeScript's reach may still try.
     throw protocolError(
       ProtocolErrorCode.BadField,
       'response: an OK reply to this command has a body',
-      {
-        field: command === Command.GetInfo ? 'info' : 'sealed',
-      },
+      { field },
     );
   }
   return withMap(DeviceErrorCode.OK, []);
 }
+
+/** The body field of an OK reply to the commands that have one. */
+const OK_BODY: Partial<Record<Command, string>> = {
+  [Command.GetInfo]: 'info',
+  [Command.RemoteCommand]: 'sealed',
+  [Command.VerifyChannel]: 'verifyReply',
+};
 
 /** The host side: the key's reply to `command`. */
 export function decodeResponse(command: Command, bytes: Uint8Array): Response {
@@ -326,90 +338,18 @@ export function decodeResponse(command: Command, bytes: Uint8Array): Response {
           MAX_MESSAGE_SIZE,
         ),
       };
+    case Command.VerifyChannel:
+      return {
+        command,
+        status,
+        verifyReply: readBytes(
+          map,
+          { what: 'VerifyChannel response', key: ResponseKey.verifyReply, field: 'verifyReply' },
+          1,
+          VERIFY_REPLY_MAX_BYTES,
+        ),
+      };
     default:
       return { command, status };
-  }
-}
-
-// ---------------------------------------------------------------- events
-
-export function encodeEvent(event: Event): Uint8Array {
-  switch (event.event) {
-    case KeyEvent.ButtonPressed:
-      return withMap(event.event, [
-        [
-          EventKey.ButtonPressed.presses,
-          check.uint(event.presses, 'ButtonPressed', 'presses', 1, 255),
-        ],
-      ]);
-    case KeyEvent.LongPress:
-      return withMap(event.event, []);
-    case KeyEvent.Battery:
-      return withMap(event.event, [
-        [EventKey.Battery.battery, check.uint(event.battery, 'Battery', 'battery', 0, 100)],
-      ]);
-    case KeyEvent.AccessChanged:
-      return withMap(event.event, [
-        [
-          EventKey.AccessChanged.accessBits,
-          check.uint(event.accessBits, 'AccessChanged', 'accessBits', 0, 0xff),
-        ],
-        [
-          EventKey.AccessChanged.lockedByCode,
-          check.bool(event.lockedByCode, 'AccessChanged', 'lockedByCode'),
-        ],
-        [
-          EventKey.AccessChanged.lockedByPin,
-          check.bool(event.lockedByPin, 'AccessChanged', 'lockedByPin'),
-        ],
-      ]);
-    default:
-      return unknownEvent((event as { event: unknown }).event);
-  }
-}
-
-function unknownEvent(event: unknown): never {
-  throw protocolError(ProtocolErrorCode.UnknownCommand, 'unknown event', {
-    event: typeof event === 'number' ? event : -1,
-  });
-}
-
-export function decodeEvent(bytes: Uint8Array): Event {
-  const { lead: event, body } = split(bytes, 'event');
-  if (!isKeyEvent(event)) unknownEvent(event);
-  const map = decodeOptionalMap(body, 'event');
-  switch (event) {
-    case KeyEvent.ButtonPressed:
-      return {
-        event,
-        presses: readUint(
-          map,
-          { what: 'ButtonPressed', key: EventKey.ButtonPressed.presses, field: 'presses' },
-          1,
-          255,
-        ),
-      };
-    case KeyEvent.LongPress:
-      return { event };
-    case KeyEvent.Battery:
-      return {
-        event,
-        battery: readUint(
-          map,
-          { what: 'Battery', key: EventKey.Battery.battery, field: 'battery' },
-          0,
-          100,
-        ),
-      };
-    case KeyEvent.AccessChanged: {
-      const what = 'AccessChanged';
-      const keys = EventKey.AccessChanged;
-      return {
-        event,
-        accessBits: readUint(map, { what, key: keys.accessBits, field: 'accessBits' }, 0, 0xff),
-        lockedByCode: readBool(map, { what, key: keys.lockedByCode, field: 'lockedByCode' }),
-        lockedByPin: readBool(map, { what, key: keys.lockedByPin, field: 'lockedByPin' }),
-      };
-    }
   }
 }

@@ -15,6 +15,11 @@ export const Command = {
   RemoteCommand: 0x06,
   /** A licence blob from the server into a slot (hideez-client-behaviour.md §1.4). */
   LoadLicense: 0x07,
+  /**
+   * The server's channel check (docs/protocol.md §5.8): proves the key holds its
+   * provisioning secret and tells its last accepted counter. Changes nothing.
+   */
+  VerifyChannel: 0x08,
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
@@ -50,6 +55,12 @@ export type Request =
       readonly command: typeof Command.LoadLicense;
       readonly data: Uint8Array;
       readonly slot?: number;
+    }
+  /** nonce: the server's fresh challenge (16–64 bytes) for its channel. */
+  | {
+      readonly command: typeof Command.VerifyChannel;
+      readonly channel: number;
+      readonly nonce: Uint8Array;
     };
 
 export type Response =
@@ -63,8 +74,14 @@ export type Response =
       readonly status: typeof DeviceErrorCode.OK;
       readonly sealed: Uint8Array;
     }
+  /** verifyReply: the key's proof for the server, opaque to the host (passed on untouched). */
   | {
-      readonly command: Exclude<Command, typeof Command.GetInfo | typeof Command.RemoteCommand>;
+      readonly command: typeof Command.VerifyChannel;
+      readonly status: typeof DeviceErrorCode.OK;
+      readonly verifyReply: Uint8Array;
+    }
+  | {
+      readonly command: Exclude<Command, CommandWithBody>;
       readonly status: typeof DeviceErrorCode.OK;
     }
   /**
@@ -76,6 +93,10 @@ export type Response =
       readonly status: Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
       readonly attemptsRemain?: number;
     };
+
+/** The commands whose OK response carries a map. */
+export type CommandWithBody =
+  typeof Command.GetInfo | typeof Command.RemoteCommand | typeof Command.VerifyChannel;
 
 export type Event =
   | { readonly event: typeof KeyEvent.ButtonPressed; readonly presses: number }

@@ -18,6 +18,7 @@
 // - Every request from every link runs on one queue (SerialQueue).
 import {
   Command,
+  type CommandWithBody,
   KeyEvent,
   type Event,
   type Request,
@@ -28,6 +29,7 @@ import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import { accessFlagsToBits, CodeLockReason, type KeyInfo } from '../../shared/key/key-info';
 import { MASTER_KEY_BYTES } from '../remote-channel/op-codec';
 import { RemoteOpCode, type RemoteOp, type RemoteReply } from '../remote-channel/ops';
+import { channelVerifyReply } from '../remote-channel/channel-proof';
 import { openCommand, sealReply } from '../remote-channel/seal';
 import { KeyButton } from './button';
 import { keyInfo } from './key-info-view';
@@ -56,7 +58,7 @@ export const SERVER_CHANNEL = 4;
 export const MAX_BUTTON_TIMEOUT_MS = 300_000;
 
 type FailStatus = Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
-type PlainCommand = Exclude<Command, typeof Command.GetInfo | typeof Command.RemoteCommand>;
+type PlainCommand = Exclude<Command, CommandWithBody>;
 
 export interface FirmwareOptions {
   /** scrypt cost for new code/PIN/master-key hashes (tests use a small one). */
@@ -257,6 +259,8 @@ export class KeyFirmware {
         return this.remoteCommand(request.channel, request.sealed);
       case Command.LoadLicense:
         return this.loadLicense(request.data, request.slot);
+      case Command.VerifyChannel:
+        return this.verifyChannel(request.channel, request.nonce);
       default:
         return fail((request as { command: Command }).command, DeviceErrorCode.ERR_UNKNOWN_MESSAGE);
     }
@@ -389,13 +393,33 @@ export class KeyFirmware {
 
   // ---- the sealed remote channel ----------------------------------------------
 
+  /** The seal secret for the server's channel, or the refusal of a command on `channel`. */
+  private channelSecret(channel: number): Uint8Array | FailStatus {
+    if (channel !== SERVER_CHANNEL) return DeviceErrorCode.ERR_INVALID_PARAMETER;
+    // A Key 3 has no seal secret: its server channel is its own (handleRemoteOp).
+    const secret = this.current.provisioning.secret;
+    if (secret === undefined) return DeviceErrorCode.ERR_UNSUPPORTED;
+    return new Uint8Array(Buffer.from(secret, 'base64'));
+  }
+
+  /**
+   * Proves the provisioning secret to the server and tells it the last accepted counter.
+   * Changes nothing, needs no authorisation and works locked or blank: the server
+   * verifies its channel before any op, Link and LockDeviceCode included.
+   */
+  private verifyChannel(channel: number, nonce: Uint8Array): Response {
+    const cmd = Command.VerifyChannel;
+    const secret = this.channelSecret(channel);
+    if (typeof secret === 'number') return fail(cmd, secret);
+    const lastCounter = BigInt(this.current.remoteCounter);
+    const verifyReply = channelVerifyReply(secret, channel, nonce, lastCounter);
+    return { command: cmd, status: DeviceErrorCode.OK, verifyReply };
+  }
+
   private async remoteCommand(channel: number, sealed: Uint8Array): Promise<Response> {
     const cmd = Command.RemoteCommand;
-    if (channel !== SERVER_CHANNEL) return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
-    // A Key 3 has no seal secret: its server channel is its own (handleRemoteOp).
-    const sealSecret = this.current.provisioning.secret;
-    if (sealSecret === undefined) return fail(cmd, DeviceErrorCode.ERR_UNSUPPORTED);
-    const secret = Buffer.from(sealSecret, 'base64');
+    const secret = this.channelSecret(channel);
+    if (typeof secret === 'number') return fail(cmd, secret);
     let opened: { counter: bigint; op: RemoteOp };
     try {
       opened = openCommand(secret, sealed);

@@ -31,7 +31,8 @@ export const SealDirection = {
 } as const;
 export type SealDirection = (typeof SealDirection)[keyof typeof SealDirection];
 
-function checkSecret(secret: Uint8Array): void {
+/** Refuses a secret that is not 32 bytes (BadField, naming only its length). */
+export function checkSecret(secret: Uint8Array): void {
   if (!(secret instanceof Uint8Array) || secret.length !== SEAL_SECRET_BYTES) {
     // Only the length: never the secret.
     throw protocolError(ProtocolErrorCode.BadField, 'the seal secret must be 32 bytes', {
@@ -41,7 +42,7 @@ function checkSecret(secret: Uint8Array): void {
   }
 }
 
-function checkCounter(counter: bigint): void {
+export function checkCounter(counter: bigint): void {
   if (typeof counter !== 'bigint' || counter < 0n || counter > UINT64_MAX) {
     throw protocolError(ProtocolErrorCode.BadField, 'the seal counter must be 0..2^64-1', {
       field: 'counter',
@@ -49,7 +50,8 @@ function checkCounter(counter: bigint): void {
   }
 }
 
-function counterBytes(counter: bigint): Uint8Array {
+/** A counter as 8 bytes, big-endian. */
+export function counterBytes(counter: bigint): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, counter);
   return out;

@@ -74,6 +74,9 @@ export const keyInfo: fc.Arbitrary<KeyInfo> = fc
     storageFreeSize: Math.floor(rest.storageTotalSize * freeFraction),
   }));
 
+/** A VerifyChannel challenge (16..64 bytes). */
+export const verifyNonce = fc.uint8Array({ minLength: 16, maxLength: 64 });
+
 /** Opaque secret bytes as the message layer carries them (1..64). */
 const secretBytes = fc.uint8Array({ minLength: 1, maxLength: 64 });
 
@@ -104,6 +107,9 @@ export const request: fc.Arbitrary<Request> = fc.oneof(
         ? ({ command: Command.LoadLicense, data } as const)
         : ({ command: Command.LoadLicense, data, slot } as const),
     ),
+  fc
+    .tuple(byte, verifyNonce)
+    .map(([channel, nonce]) => ({ command: Command.VerifyChannel, channel, nonce }) as const),
 );
 
 type FailureStatus = Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
@@ -118,6 +124,12 @@ export const response: fc.Arbitrary<Response> = fc.oneof(
     .uint8Array({ minLength: 1, maxLength: 2000 })
     .map(
       (sealed) => ({ command: Command.RemoteCommand, status: DeviceErrorCode.OK, sealed }) as const,
+    ),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 128 })
+    .map(
+      (verifyReply) =>
+        ({ command: Command.VerifyChannel, status: DeviceErrorCode.OK, verifyReply }) as const,
     ),
   fc
     .constantFrom(Command.UnlockWithCode, Command.EnterPin, Command.SetPin, Command.WaitButton)

@@ -106,6 +106,93 @@ describe('message layer framing', () => {
   });
 });
 
+describe('VerifyChannel (0x08)', () => {
+  const nonce = (length: number) => new Uint8Array(length).fill(0xa5);
+  const requestBytes = (channel: unknown, bytes: unknown) =>
+    withLead(
+      Command.VerifyChannel,
+      cbor(
+        new Map<number, unknown>([
+          [1, channel],
+          [2, bytes],
+        ]),
+      ),
+    );
+
+  it('carries the channel under key 1 and the nonce under key 2; the reply under key 1', () => {
+    expect(
+      hex(encodeRequest({ command: Command.VerifyChannel, channel: 4, nonce: nonce(16) })),
+    ).toBe(`08a201040250${'a5'.repeat(16)}`);
+    expect(
+      hex(
+        encodeResponse({
+          command: Command.VerifyChannel,
+          status: DeviceErrorCode.OK,
+          verifyReply: Uint8Array.of(1, 2),
+        }),
+      ),
+    ).toBe('00a101420102');
+  });
+
+  it('a nonce must be 16..64 bytes and a channel 0..255, both ways', () => {
+    for (const length of [16, 64]) {
+      expect(decodeRequest(requestBytes(0, nonce(length)))).toEqual({
+        command: Command.VerifyChannel,
+        channel: 0,
+        nonce: nonce(length),
+      });
+    }
+    for (const [channel, length] of [
+      [4, 15],
+      [4, 65],
+      [4, 0],
+      [256, 16],
+      [-1, 16],
+    ] as const) {
+      const field = length < 16 || length > 64 ? 'nonce' : 'channel';
+      const decoded = refusal(
+        () => decodeRequest(requestBytes(channel, nonce(length))),
+        ProtocolErrorCode.BadField,
+      );
+      expect(decoded.details).toEqual({ field });
+      refusal(
+        () => encodeRequest({ command: Command.VerifyChannel, channel, nonce: nonce(length) }),
+        ProtocolErrorCode.BadField,
+      );
+    }
+    refusal(() => decodeRequest(requestBytes(4, 'a text nonce')), ProtocolErrorCode.BadField);
+    refusal(() => decodeRequest(fromHex('08a10104')), ProtocolErrorCode.BadField);
+  });
+
+  it('an OK reply must carry a verifyReply of 1..128 bytes; a failure carries none', () => {
+    refusal(
+      () => decodeResponse(Command.VerifyChannel, Uint8Array.of(0)),
+      ProtocolErrorCode.BadField,
+    );
+    for (const length of [0, 129]) {
+      const bytes = withLead(0, cbor(new Map([[1, new Uint8Array(length)]])));
+      refusal(() => decodeResponse(Command.VerifyChannel, bytes), ProtocolErrorCode.BadField);
+      refusal(
+        () =>
+          encodeResponse({
+            command: Command.VerifyChannel,
+            status: DeviceErrorCode.OK,
+            verifyReply: new Uint8Array(length),
+          }),
+        ProtocolErrorCode.BadField,
+      );
+    }
+    // A body-less OK, which the types forbid, is refused rather than sent.
+    const bodiless = { command: Command.VerifyChannel, status: DeviceErrorCode.OK } as never;
+    expect(refusal(() => encodeResponse(bodiless), ProtocolErrorCode.BadField).details).toEqual({
+      field: 'verifyReply',
+    });
+    expect(
+      decodeResponse(Command.VerifyChannel, Uint8Array.of(DeviceErrorCode.ERR_UNSUPPORTED)),
+    ).toEqual({ command: Command.VerifyChannel, status: DeviceErrorCode.ERR_UNSUPPORTED });
+  });
+});
+
 describe('malformed messages', () => {
   it('an empty message is truncated', () => {
     refusal(() => decodeRequest(new Uint8Array(0)), ProtocolErrorCode.Truncated);

@@ -61,6 +61,11 @@ import {
   sealNonce,
   sealReply,
 } from '../../../emulator/remote-channel/seal';
+import {
+  channelVerifyKey,
+  channelVerifyReply,
+  checkChannelVerifyReply,
+} from '../../../emulator/remote-channel/channel-proof';
 import { hex } from './arbitraries';
 
 const DOC = new URL('../../../docs/protocol.md', import.meta.url);
@@ -140,6 +145,8 @@ const link: RemoteOp = {
   attempts: 3,
 };
 const replay: RemoteReply = { status: DeviceErrorCode.ERR_REPLAY, lastCounter: 1n };
+const VERIFY_NONCE = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+const verifyReply = channelVerifyReply(SECRET, 4, VERIFY_NONCE, 5n);
 const initResponse = {
   nonce: NONCE,
   cid: CID,
@@ -245,6 +252,22 @@ const checks: Record<string, (units: Uint8Array[]) => void> = {
     expect(hex(sealReply(SECRET, 1n, replay))).toBe(hex(sealed));
     expect(openReply(SECRET, 1n, sealed)).toEqual(replay);
   },
+  'verify-channel-message': buffer<Request>(
+    { command: Command.VerifyChannel, channel: 4, nonce: VERIFY_NONCE },
+    encodeRequest,
+    decodeRequest,
+  ),
+  'verify-key': (units) => expect(hex(channelVerifyKey(SECRET))).toBe(hex(join(units))),
+  'verify-reply': (units) => {
+    const reply = join(units);
+    expect(hex(verifyReply)).toBe(hex(reply));
+    expect(checkChannelVerifyReply(SECRET, 4, VERIFY_NONCE, reply)).toBe(5n);
+  },
+  'verify-channel-response-message': buffer<Response>(
+    { command: Command.VerifyChannel, status: DeviceErrorCode.OK, verifyReply },
+    encodeResponse,
+    (b) => decodeResponse(Command.VerifyChannel, b),
+  ),
 };
 
 describe('docs/protocol.md §9 test vectors', () => {
