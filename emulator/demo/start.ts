@@ -207,7 +207,9 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
     serverUrl,
     discoveries,
     appVersion: APP_VERSION,
-    onWarning: (w) => note(`warning ${w.code}: ${w.message}`),
+    onLog: (line) => {
+      if (line.level === 'warn') note(`warning ${line.code}: ${line.message}`);
+    },
   });
   running.cleanups.push(() => app.stop());
   if (world !== undefined) {

@@ -16,6 +16,8 @@ import { loadWorkstationId, type WorkstationIdWarning } from '../hes/workstation
 import { createIpcRouter, type IpcRouter } from '../ipc/ipc-router';
 import { createCompanionService, type CompanionService } from '../workflow/companion-service';
 import { deviceRelay } from '../workflow/device-relay';
+import { hesEventLogLine, hubLogTo } from '../hes/hes-event-log';
+import type { LogLine } from './log-line';
 import { workstationInfo } from './workstation-info';
 
 export const AUDIT_FILE = 'audit.sqlite';
@@ -29,8 +31,8 @@ export interface CompanionAppOptions {
   /** How keys are found (defaultDiscoveries() for the real USB and Bluetooth). */
   readonly discoveries: readonly KeyDiscovery[];
   readonly appVersion: string;
-  /** Warnings worth logging (codes and messages only, never secrets). */
-  readonly onWarning?: (warning: { code: string; message: string }) => void;
+  /** The companion's log: codes, messages, sizes and timings only, never secrets. */
+  readonly onLog?: (line: LogLine) => void;
 }
 
 export interface CompanionApp {
@@ -59,15 +61,17 @@ export function defaultDiscoveries(options: { key3?: Pick<Key3Options, 'trace'> 
   return { hid, all: [openProtocolKeys(hid), ble] };
 }
 
-const warningOf = (w: WorkstationIdWarning): { code: string; message: string } => ({
+const warningOf = (w: WorkstationIdWarning): LogLine => ({
+  level: 'warn',
   code: w.code,
   message: w.message,
 });
 
 export async function startCompanionApp(options: CompanionAppOptions): Promise<CompanionApp> {
-  const warn = options.onWarning ?? (() => undefined);
+  const log = options.onLog ?? (() => undefined);
+  const warn = (w: { code: string; message: string }): void => log({ level: 'warn', ...w });
   const loaded = await loadWorkstationId(options.dataDir);
-  if (loaded.warning) warn(warningOf(loaded.warning));
+  if (loaded.warning) log(warningOf(loaded.warning));
   const workstationId = loaded.id;
 
   const devices = new DeviceManager({ discoveries: options.discoveries });
@@ -76,7 +80,9 @@ export async function startCompanionApp(options: CompanionAppOptions): Promise<C
     workstationId,
     workstationInfo: () => workstationInfo(workstationId, options.appVersion),
     relay: deviceRelay(devices),
+    log: hubLogTo(log),
   });
+  hes.onEvent((event) => log(hesEventLogLine(event)));
   let audit: AuditQueue;
   try {
     audit = await openAuditQueue({

@@ -6,14 +6,16 @@
 // VerifyCommandResponse; SendGetRootKeyCommand → the key's root-key certificate,
 // answered with GetRootKeyCommandResponse; each SendRemoteCommand buffer → one
 // message on the server's channel, answered with RemoteCommandResponse;
-// SendControlRemoteCommand → a control packet. The channel number is the server's.
-// The bytes are protected between the server and the key: this module passes them
-// through unread, and never logs or reports them (only which step failed, and why).
+// SendControlRemoteCommand → a control packet. The channel number is the server's (from
+// EstablishRemoteHwVaultConnection, then from each reset or verify); whether the key takes
+// it is the key driver's call. HES gives up a set-up after 20 s, so the device hub must
+// connect within that time. The bytes are protected between the server and the key: this
+// module passes them through unread, and reports only each step's sizes and time, or
+// which step failed and why.
 import { HubConnectionState, type HubConnection } from '@microsoft/signalr';
 import type { ServerChannelRequest } from '../../device/key/key-operations';
 import {
   DEVICE_ID_HEADER,
-  HES_REMOTE_CHANNEL,
   WORKSTATION_ID_HEADER,
   type MessageBufferDto,
 } from '../../shared/hes/dto';
@@ -49,14 +51,29 @@ export type RelayEvent =
   | { readonly type: 'channelOpened'; readonly serialNo: string }
   | { readonly type: 'channelClosed'; readonly serialNo: string }
   | { readonly type: 'channelFailed'; readonly serialNo: string; readonly problem: string }
+  /** A step the key answered: its size each way and how long the key took (never the bytes). */
+  | {
+      readonly type: 'relayed';
+      readonly serialNo: string;
+      readonly step: RelayStep;
+      readonly requestBytes: number;
+      readonly replyBytes: number;
+      readonly ms: number;
+    }
   /** A step the key did not answer; `problem` names the error, never the bytes. */
   | {
       readonly type: 'relayFailed';
       readonly serialNo: string;
       readonly problem: string;
-      /** Which step of the server's channel failed (message, verify, rootKey, reset, control). */
-      readonly step?: string;
+      /** Which step of the server's channel failed. */
+      readonly step?: RelayStep;
     };
+
+/** The steps of the server's channel, as the relay names them in its events. */
+export type RelayStep = 'message' | 'verify' | 'rootKey' | 'reset' | 'control';
+
+/** HES's limit for a remote channel's set-up (DeviceRemoteConnections: 20 s, then 512). */
+export const DEVICE_HUB_SETUP_MS = 20_000;
 
 export interface DeviceHubRelayOptions {
   readonly url: ServerUrl;
@@ -64,6 +81,8 @@ export interface DeviceHubRelayOptions {
   readonly callTimeoutMs: number;
   readonly relay: RelayFunction;
   readonly onEvent: (event: RelayEvent) => void;
+  /** How long the device hub may take to connect (default DEVICE_HUB_SETUP_MS). */
+  readonly setupTimeoutMs?: number;
   readonly serverTimeoutMs?: number;
   readonly keepAliveMs?: number;
   readonly log?: HubLog;
@@ -74,8 +93,8 @@ interface VaultChannel {
   readonly abort: AbortController;
   /** Steps run one after another, in the order the server sent them, as the key handles them. */
   queue: Promise<void>;
-  /** The channel the server named in its last reset or verify (for the root-key step). */
-  serverChannel: number | undefined;
+  /** The channel the server named: in EstablishRemoteHwVaultConnection, then its last reset or verify. */
+  serverChannel: number;
 }
 
 const MAX_PROBLEM_CHARS = 200;
@@ -101,8 +120,8 @@ export class DeviceHubRelay {
     return [...this.channels.keys()];
   }
 
-  /** The server's EstablishRemoteHwVaultConnection: (re)opens the vault's channel. */
-  async open(serialNo: string): Promise<void> {
+  /** The server's EstablishRemoteHwVaultConnection(serial, channel): (re)opens the vault's channel. */
+  async open(serialNo: string, channelNo: number): Promise<void> {
     if (this.closed) return;
     await this.close(serialNo);
     const abort = new AbortController();
@@ -111,7 +130,7 @@ export class DeviceHubRelay {
       connection,
       abort,
       queue: Promise.resolve(),
-      serverChannel: undefined,
+      serverChannel: channelNo,
     };
     this.channels.set(serialNo, channel);
     const inOrder = (step: () => Promise<void>): void => {
@@ -136,12 +155,26 @@ export class DeviceHubRelay {
       inOrder(() => this.control(serialNo, channel, request));
     });
     connection.onclose(() => this.forget(serialNo, channel));
+    const limitMs = this.options.setupTimeoutMs ?? DEVICE_HUB_SETUP_MS;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await connection.start();
+      await Promise.race([
+        connection.start(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`the device hub did not connect within ${limitMs} ms`)),
+            limitMs,
+          );
+        }),
+      ]);
     } catch (e) {
       this.forget(serialNo, channel, false);
+      // The server has given up on this set-up: a late connection must not linger.
+      void connection.stop().catch(() => undefined);
       this.options.onEvent({ type: 'channelFailed', serialNo, problem: problemOf(e) });
       return;
+    } finally {
+      clearTimeout(timer);
     }
     if (this.channels.get(serialNo) !== channel) {
       await connection.stop();
@@ -190,19 +223,14 @@ export class DeviceHubRelay {
 
   private async command(serialNo: string, channel: VaultChannel, raw: unknown): Promise<void> {
     if (channel.abort.signal.aborted) return;
-    let channelNo = HES_REMOTE_CHANNEL;
+    let channelNo = channel.serverChannel;
     let reply: MessageBufferDto;
     let error = '';
     try {
       const request = encryptedRequest(raw);
       channelNo = request.buffer.channelNo;
       const data = bytesOf(request.buffer.data, 'request.buffer.data');
-      const answer = await this.options.relay(
-        serialNo,
-        channelNo,
-        { kind: 'message', data },
-        channel.abort.signal,
-      );
+      const answer = await this.step(serialNo, channel, channelNo, { kind: 'message', data });
       reply = { data: encodeBase64(answer), channelNo };
     } catch (e) {
       error = this.failed(serialNo, 'message', e);
@@ -227,12 +255,11 @@ export class DeviceHubRelay {
       const publicKey = bytesOf(byteArray(rawKey, 'pubKeyH'), 'pubKeyH');
       const nonce = bytesOf(byteArray(rawNonce, 'nonceH'), 'nonceH');
       channel.serverChannel = channelNo;
-      const answer = await this.options.relay(
-        serialNo,
-        channelNo,
-        { kind: 'verify', publicKey, nonce },
-        channel.abort.signal,
-      );
+      const answer = await this.step(serialNo, channel, channelNo, {
+        kind: 'verify',
+        publicKey,
+        nonce,
+      });
       replyResult = encodeBase64(answer);
     } catch (e) {
       error = this.failed(serialNo, 'verify', e);
@@ -252,16 +279,9 @@ export class DeviceHubRelay {
     let replyResult = '';
     let error = '';
     try {
-      const channelNo = channel.serverChannel;
-      if (channelNo === undefined) {
-        throw new ShapeError('the root key was asked for before the server named its channel');
-      }
-      const answer = await this.options.relay(
-        serialNo,
-        channelNo,
-        { kind: 'rootKey' },
-        channel.abort.signal,
-      );
+      const answer = await this.step(serialNo, channel, channel.serverChannel, {
+        kind: 'rootKey',
+      });
       replyResult = encodeBase64(answer);
     } catch (e) {
       error = this.failed(serialNo, 'rootKey', e);
@@ -281,7 +301,7 @@ export class DeviceHubRelay {
     try {
       const channelNo = byteValue(raw, 'verifyNo');
       channel.serverChannel = channelNo;
-      await this.options.relay(serialNo, channelNo, { kind: 'reset' }, channel.abort.signal);
+      await this.step(serialNo, channel, channelNo, { kind: 'reset' });
     } catch (e) {
       this.failed(serialNo, 'reset', e);
     }
@@ -292,19 +312,34 @@ export class DeviceHubRelay {
     if (channel.abort.signal.aborted) return;
     try {
       const data = bytesOf(controlRequest(raw).data, 'request.data');
-      await this.options.relay(
-        serialNo,
-        channel.serverChannel ?? HES_REMOTE_CHANNEL,
-        { kind: 'control', data },
-        channel.abort.signal,
-      );
+      await this.step(serialNo, channel, channel.serverChannel, { kind: 'control', data });
     } catch (e) {
       this.failed(serialNo, 'control', e);
     }
   }
 
+  /** One step to the key, reported with its sizes and time only. */
+  private async step(
+    serialNo: string,
+    channel: VaultChannel,
+    channelNo: number,
+    request: ServerChannelRequest,
+  ): Promise<Uint8Array> {
+    const started = performance.now();
+    const reply = await this.options.relay(serialNo, channelNo, request, channel.abort.signal);
+    this.options.onEvent({
+      type: 'relayed',
+      serialNo,
+      step: request.kind,
+      requestBytes: requestSize(request),
+      replyBytes: reply.length,
+      ms: Math.round(performance.now() - started),
+    });
+    return reply;
+  }
+
   /** Reports a failed step (its name and the error's code, never bytes); the text for the server. */
-  private failed(serialNo: string, step: string, e: unknown): string {
+  private failed(serialNo: string, step: RelayStep, e: unknown): string {
     const problem = e instanceof ShapeError ? `malformed request: ${e.message}` : problemOf(e);
     this.options.onEvent({ type: 'relayFailed', serialNo, problem, step });
     return problem;
@@ -333,7 +368,7 @@ export class DeviceHubRelay {
       if (isHesError(e) && e.reason === 'messageTooLarge' && error === '') {
         const empty =
           target === DeviceHubMethod.RemoteCommandResponse
-            ? { data: '', channelNo: channel.serverChannel ?? HES_REMOTE_CHANNEL }
+            ? { data: '', channelNo: channel.serverChannel }
             : { replyResult: '' };
         await this.respond(channel, target, empty, e.message, serialNo);
         return;
@@ -349,4 +384,18 @@ function bytesOf(base64: string, path: string): Uint8Array {
   const bytes = decodeBase64(base64);
   if (bytes === undefined) throw new ShapeError(`${path} is not base64`);
   return bytes;
+}
+
+/** The bytes a step carries to the key. */
+function requestSize(request: ServerChannelRequest): number {
+  switch (request.kind) {
+    case 'message':
+    case 'control':
+      return request.data.length;
+    case 'verify':
+      return request.publicKey.length + request.nonce.length;
+    case 'reset':
+    case 'rootKey':
+      return 0;
+  }
 }

@@ -12,7 +12,7 @@ import { AppHubConnection, type ClientMethod } from './app-hub-connection';
 import { checkConnectivity, CONNECTIVITY_TIMEOUT_MS } from './connectivity-check';
 import { DeviceHubRelay, type RelayEvent, type RelayFunction } from './device-hub-relay';
 import { proximitySettings } from './dto-validators';
-import { hesError, isHesError } from './hes-error';
+import { hesError, isHesError, type HesErrorReason } from './hes-error';
 import type { HubLog } from './hub-connection-factory';
 import type { ReconnectOptions } from './reconnect-policy';
 import { Registration } from './registration';
@@ -55,9 +55,15 @@ export type HesClientEvent =
   | { readonly type: 'rfidIndicator'; readonly enabled: boolean }
   /** A server → client call with arguments of the wrong shape: ignored. */
   | { readonly type: 'pushRejected'; readonly target: string; readonly problem: string }
-  /** A vault-channel request for a channel other than 4: ignored. */
-  | { readonly type: 'channelRefused'; readonly serialNo: string; readonly channelNo: number }
   | { readonly type: 'registrationFailed'; readonly code: number; readonly reason: string }
+  /** A call the server refused, or that got no usable answer (the caller gets the HesError). */
+  | {
+      readonly type: 'callFailed';
+      readonly target: string;
+      readonly code: number;
+      readonly reason: HesErrorReason;
+      readonly message: string;
+    }
   /** The stored address in the options is not valid: the client stays not configured. */
   | { readonly type: 'invalidServerUrl'; readonly message: string };
 
@@ -136,7 +142,11 @@ export function createHesClient(options: HesClientOptions): HesClient {
 
   const invoke = (target: string, args: readonly unknown[]): Promise<unknown> =>
     app === undefined ? Promise.reject(hesError.notConnected(target)) : app.invoke(target, args);
-  const calls = vaultCalls(invoke);
+  const calls = vaultCalls(invoke, (target, e) => {
+    // Registration failures have their own event (registrationFailed).
+    if (target === 'RegisterWorkstationInfo' || !isHesError(e)) return;
+    emit({ type: 'callFailed', target, code: e.code, reason: e.reason, message: e.message });
+  });
 
   const registration = new Registration({
     workstationId: options.workstationId,
@@ -171,14 +181,12 @@ export function createHesClient(options: HesClientOptions): HesClient {
       if (typeof serialNo !== 'string' || serialNo === '') {
         throw new ShapeError('serialNo is not a non-empty string');
       }
+      // The channel is the server's to name (HES: 4); the key driver decides if it takes it.
       if (typeof channelNo !== 'number' || !Number.isInteger(channelNo)) {
         throw new ShapeError('channelNo is not an integer');
       }
-      if (channelNo !== 4) {
-        emit({ type: 'channelRefused', serialNo, channelNo });
-        return;
-      }
-      void relay?.open(serialNo);
+      if (channelNo < 0 || channelNo > 255) throw new ShapeError('channelNo is not a byte');
+      void relay?.open(serialNo, channelNo);
     }),
     WorkstationApproved: push('WorkstationApproved', () => registration.approvedByServer()),
     WorkstationUnapproved: push('WorkstationUnapproved', () => registration.unapprovedByServer()),

@@ -39,16 +39,22 @@ function logger(log: HubLog | undefined): ILogger {
 
 export function buildHubConnection(settings: HubConnectionSettings): HubConnection {
   // `WebSocket` is read by the client but missing from its typings.
+  const sink = logger(settings.log);
   const options: IHttpConnectionOptions & { WebSocket: unknown } = {
     headers: { ...settings.headers },
     transport: HttpTransportType.WebSockets,
-    logger: logger(settings.log),
+    logger: sink,
     logMessageContent: false,
     withCredentials: false,
     WebSocket,
     ...(settings.negotiateTimeoutMs !== undefined ? { timeout: settings.negotiateTimeoutMs } : {}),
   };
-  const connection = new HubConnectionBuilder().withUrl(settings.url, options).build();
+  // The transport's logger (withUrl) and the hub's own (configureLogging: an unknown server
+  // call, a completion for nobody) are separate; both go to our sink.
+  const connection = new HubConnectionBuilder()
+    .withUrl(settings.url, options)
+    .configureLogging(sink)
+    .build();
   if (settings.serverTimeoutMs !== undefined) {
     connection.serverTimeoutInMilliseconds = settings.serverTimeoutMs;
   }

@@ -59,20 +59,38 @@ const updatedNull = (target: string): HesError =>
     { target },
   );
 
-export function vaultCalls(invoke: Invoke): VaultCalls {
-  const ok = async (target: string, args: readonly unknown[]): Promise<void> => {
-    readOk(target, await invoke(target, args));
+/**
+ * The calls over `invoke`; `onFailure` hears of every call that fails (for the log), with
+ * the error the caller gets.
+ */
+export function vaultCalls(
+  invoke: Invoke,
+  onFailure: (target: string, error: unknown) => void = () => undefined,
+): VaultCalls {
+  const reported = async <T>(target: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (e) {
+      onFailure(target, e);
+      throw e;
+    }
   };
-  const data = async <T>(
+  const ok = (target: string, args: readonly unknown[]): Promise<void> =>
+    reported(target, async () => {
+      readOk(target, await invoke(target, args));
+    });
+  const data = <T>(
     target: string,
     args: readonly unknown[],
     read: (value: unknown) => T,
-  ): Promise<T | null> => readEnvelope(target, await invoke(target, args), read);
-  const info = async (target: string, args: readonly unknown[]): Promise<HwVaultInfoFromHesDto> => {
-    const result = await data(target, args, hwVaultInfo);
-    if (result === null) throw updatedNull(target);
-    return result;
-  };
+  ): Promise<T | null> =>
+    reported(target, async () => readEnvelope(target, await invoke(target, args), read));
+  const info = (target: string, args: readonly unknown[]): Promise<HwVaultInfoFromHesDto> =>
+    reported(target, async () => {
+      const result = readEnvelope(target, await invoke(target, args), hwVaultInfo);
+      if (result === null) throw updatedNull(target);
+      return result;
+    });
   const licenses = async (target: string, vaultId: string): Promise<HwVaultLicenseDto[]> =>
     (await data(target, [vaultId], hwVaultLicenses)) ?? [];
 

@@ -45,7 +45,11 @@ async function startServices(started: Shell): Promise<void> {
     serverUrl: serverUrlFor(started),
     discoveries: discoveries.all,
     appVersion: app.getVersion(),
-    onWarning: (w) => console.warn('companion:', w),
+    onLog: (line) => {
+      const text = `companion ${line.code}: ${line.message}`;
+      if (line.level === 'warn') console.warn(text);
+      else process.stdout.write(`${text}\n`);
+    },
   });
   const { router } = companion;
   started.attach(router);

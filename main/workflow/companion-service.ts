@@ -34,12 +34,7 @@ import type {
 } from '../../shared/ipc/snapshot';
 import { isLowBattery } from '../../shared/key/battery';
 import type { KeyInfo } from '../../shared/key/key-info';
-import {
-  deriveKeyView,
-  isServerErrorCode,
-  type KeyLinkState,
-  type KeyView,
-} from '../../shared/view/key-view';
+import { deriveKeyView, type KeyLinkState, type KeyView } from '../../shared/view/key-view';
 import { inferServerStatus } from '../../shared/view/server-status';
 import type { ServerAnswer } from '../../shared/view/server-state';
 import {
@@ -153,6 +148,8 @@ interface KeyEntry {
   lowBatteryNoticed: boolean;
   /** The answer came from a status update: the key's next report tells what it settled. */
   answerAwaitsKey: boolean;
+  /** The key's state the server's last Ok answer was about. */
+  answerKey: KeyInfo | undefined;
 }
 
 const lockPicture = (i: KeyInfo): string =>
@@ -192,9 +189,12 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       ...(known !== undefined ? { lastKnownStatus: known } : {}),
     });
   };
-  /** The status HES holds, as far as its last answer and the key's last report prove it. */
+  /**
+   * The status HES holds, as far as its last answer proves it, read with the key's state that
+   * answer was about: a key unlocked since (offline) has not changed the server's status.
+   */
   const serverStatusOf = (e: KeyEntry): VaultStatus | undefined =>
-    e.answerAwaitsKey ? undefined : inferServerStatus(e.answer, e.info, lastKnownStatus(e));
+    e.answerAwaitsKey ? undefined : inferServerStatus(e.answer, e.answerKey, lastKnownStatus(e));
   const keySnapshot = (e: KeyEntry): KeySnapshot => {
     const record = e.record;
     const link = record?.activeLink;
@@ -311,6 +311,8 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     // its NeedStateUpdate still describes the old key state: the update has settled the
     // status, and the key's next report says which one it settled on.
     e.answerAwaitsKey = fromUpdate;
+    // A report's answer is about the key as just reported.
+    e.answerKey = fromUpdate ? undefined : e.info;
     if (!fromUpdate) observeServerStatus(e);
     e.reportPending = false;
     publish();
@@ -323,7 +325,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   };
   const setError = (e: KeyEntry, error: HesError): 'gone' | 'offline' | 'refused' => {
     if (OFFLINE_CODES.has(error.code)) return 'offline';
-    if (isServerErrorCode(error.code)) e.answer = { kind: 'error', code: error.code };
+    e.answer = { kind: 'error', code: error.code };
     if (error.code === HesErrorCode.HesDeviceLocked) observe(e, VaultStatus.Locked, null, 'server');
     if (GONE_CODES.has(error.code)) {
       forget(e, error.code);
@@ -356,6 +358,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         lockPicture: undefined,
         lowBatteryNoticed: false,
         answerAwaitsKey: false,
+        answerKey: undefined,
       };
       entries.set(serialNo, e);
     }
@@ -377,6 +380,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       e.lockPicture = lockPicture(response.info);
       if (e.answerAwaitsKey && e.answer.kind === 'ok') {
         e.answer = { kind: 'ok', needStateUpdate: false };
+        e.answerKey = response.info;
         e.answerAwaitsKey = false;
       }
       observeServerStatus(e);

@@ -82,7 +82,8 @@ export interface ViewParamsByKind {
   locked: NoParams;
   checking: { readonly phase: 'connecting' | 'reporting' | 'updatingStatus' };
   syncInterrupted: { readonly code: ServerErrorCode };
-  serverError: { readonly code: ServerErrorCode };
+  /** Any code but the sync-interrupting ones, a code this version does not list included. */
+  serverError: { readonly code: number };
   notInitialized: NoParams;
   newPinRequired: { readonly minPinLength: number };
   pinRequired: { readonly attemptsRemain: number; readonly minPinLength: number };
@@ -167,7 +168,13 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
   const { key, connection } = input;
   // Without a configured server, an old answer says nothing.
   const answer = connection.state === 'notConfigured' ? NO_ANSWER : input.answer;
-  const codeView = answer.kind === 'error' ? SERVER_CODE_VIEWS[answer.code] : undefined;
+  // A code this version does not list is a server error, shown with its number.
+  const codeView =
+    answer.kind !== 'error'
+      ? undefined
+      : isServerErrorCode(answer.code)
+        ? SERVER_CODE_VIEWS[answer.code]
+        : 'serverError';
   const status = statusFromCode(answer);
   const outOfSync = detectOutOfSync(key, answer);
   const notice = noticeFor(connection);
@@ -236,7 +243,11 @@ export function deriveKeyView(input: KeyViewInput): KeyView {
       return make('checking', { phase: 'updatingStatus' }, 'view.checking.updatingStatus');
     }
     // 6. A failed call (ignored codes count as no answer yet).
-    if (answer.kind === 'error' && codeView === 'syncInterrupted') {
+    if (
+      answer.kind === 'error' &&
+      codeView === 'syncInterrupted' &&
+      isServerErrorCode(answer.code)
+    ) {
       return make('syncInterrupted', { code: answer.code });
     }
     if (answer.kind === 'error' && codeView === 'serverError') {

@@ -12,7 +12,11 @@ export type ServerAnswer =
   /** The HwVaultInfoFromHesDto reply. */
   | { readonly kind: 'ok'; readonly needStateUpdate: boolean }
   /** A failed call, with the code from the {code, message, data} envelope. */
-  | { readonly kind: 'error'; readonly code: ServerErrorCode };
+  /**
+   * `code`: a ServerErrorCode, or a code this version does not list (a newer HES), kept as
+   * the server sent it.
+   */
+  | { readonly kind: 'error'; readonly code: number };
 
 export const OfflineReason = {
   /** The address does not answer (DNS, refused, TLS). */

@@ -15,7 +15,7 @@ import { VAULT_STATUSES, VaultStatus } from '../vault/vault-status';
 import type { ServerAnswer } from './server-state';
 
 /** The statuses HES refuses to report on, by the code it answers instead (§2.3). */
-const STATUS_BY_REFUSAL: Partial<Record<HesErrorCode, VaultStatus>> = {
+const STATUS_BY_REFUSAL: Readonly<Record<number, VaultStatus>> = {
   [HesErrorCode.HesDeviceNotAssignedToAnyUser]: VaultStatus.Ready,
   [HesErrorCode.HesDeviceLocked]: VaultStatus.Locked,
   [HesErrorCode.HesDeviceCompromised]: VaultStatus.Compromised,
@@ -23,7 +23,9 @@ const STATUS_BY_REFUSAL: Partial<Record<HesErrorCode, VaultStatus>> = {
 
 /** The status HES holds as it refused to report on the key (611, 615, 614). */
 export function statusFromRefusal(answer: ServerAnswer): VaultStatus | undefined {
-  return answer.kind === 'error' ? STATUS_BY_REFUSAL[answer.code] : undefined;
+  return answer.kind === 'error' && Object.hasOwn(STATUS_BY_REFUSAL, answer.code)
+    ? STATUS_BY_REFUSAL[answer.code]
+    : undefined;
 }
 
 /** The status a failed call names by its code: a refusal, or 1014 (wiped, reset to Ready). */
@@ -34,11 +36,21 @@ export function statusFromCode(answer: ServerAnswer): VaultStatus | undefined {
   return statusFromRefusal(answer);
 }
 
+/**
+ * Whether HES's validation of the sent report (616 / 620, §2.3) lets an answer through: a
+ * blank key passes only while the vault waits for its first link (Reserved) or its wipe
+ * (Deactivated); every other assigned status holds a master key, so HES answers 620.
+ */
+const passesValidation = (status: VaultStatus, state: ObservedKeyState): boolean =>
+  state !== ObservedKeyState.LinkRequired ||
+  status === VaultStatus.Reserved ||
+  status === VaultStatus.Deactivated;
+
 /** The statuses for which HES answers Ok without NeedStateUpdate about a key in this state. */
 export function settledStatuses(state: ObservedKeyState): readonly VaultStatus[] {
   return VAULT_STATUSES.filter((status) => {
     const need = needStateUpdate(status, state);
-    return need.ok && !need.needStateUpdate;
+    return passesValidation(status, state) && need.ok && !need.needStateUpdate;
   });
 }
 

@@ -21,7 +21,8 @@ async function lockByCode(ui: CompanionPage, world: World, serial: string): Prom
     if (i < 2) await attemptsLeft(dialog, 2 - i);
   }
   await ui.noDialog();
-  await ui.cardWith(serial, { 'data-view-kind': 'lockedByCode' });
+  // Stopped: the flow has reported the lock, so the server holds Locked before the admin acts.
+  await ui.cardWith(serial, { 'data-view-kind': 'lockedByCode', 'data-step': 'stopped' });
 }
 
 describe.each(['open', 'key3'] as const)(

@@ -2,6 +2,7 @@
 // commands with the key's provisioning secret, and the companion relays them to a
 // real VirtualKey's RemoteCommand and the sealed replies back. The relay can
 // neither read nor alter what it carries: a flipped byte is refused by the key.
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Command } from '../../../device/protocol/messages';
 import {
@@ -11,7 +12,12 @@ import {
 } from '../../../shared/errors/device-error-code';
 import type { MessageBufferDto } from '../../../shared/hes/dto';
 import { openReply } from '../../../emulator/remote-channel/seal';
-import type { RelayFunction } from '../../../main/hes/device-hub-relay';
+import {
+  DeviceHubRelay,
+  type RelayEvent,
+  type RelayFunction,
+} from '../../../main/hes/device-hub-relay';
+import { parseServerUrl } from '../../../main/hes/server-url';
 import { pluggedKey } from '../../emulator/key/key-hosts';
 import { startClient, stopClients, WORKSTATION_ID, type Harness } from './client-harness';
 import { TestHes } from './hes-test-server';
@@ -27,18 +33,21 @@ let server: TestHes;
 let h: Harness;
 let serial: string;
 const relayed: Uint8Array[] = [];
+const channels: number[] = [];
 
 beforeEach(async () => {
   key = await pluggedKey();
   serial = key.server.record.serialNo;
   relayed.length = 0;
-  // What the companion wires: the key's RemoteCommand on channel 4.
-  const relay: RelayFunction = async (serialNo, _channel, request) => {
+  channels.length = 0;
+  // What the companion wires: the key's RemoteCommand on the server's channel.
+  const relay: RelayFunction = async (serialNo, channel, request) => {
     expect(serialNo).toBe(serial);
+    channels.push(channel);
     if (request.kind !== 'message') throw new KeyRefused('ERR_UNSUPPORTED');
     const sealed = request.data;
     relayed.push(sealed);
-    const response = await key.usb.request({ command: Command.RemoteCommand, channel: 4, sealed });
+    const response = await key.usb.request({ command: Command.RemoteCommand, channel, sealed });
     if ('sealed' in response) return response.sealed;
     const status = response.status;
     throw new KeyRefused(isDeviceErrorCode(status) ? deviceErrorCodeName(status) : String(status));
@@ -64,11 +73,11 @@ async function openChannel() {
   return device;
 }
 
-function command(sealed: Uint8Array) {
+function command(sealed: Uint8Array, channelNo = 4) {
   return {
-    buffer: { data: b64(sealed), channelNo: 4 },
+    buffer: { data: b64(sealed), channelNo },
     contextGuid: '11111111-2222-4333-8444-555555555555',
-    channelNo: 4,
+    channelNo,
   };
 }
 
@@ -167,10 +176,79 @@ describe('the remote vault channel', () => {
     await h.untilState('connected');
   });
 
-  it('ignores a channel request other than 4', async () => {
-    const refused = h.event('channelRefused');
-    server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 1);
-    expect(await refused).toEqual({ type: 'channelRefused', serialNo: serial, channelNo: 1 });
+  it('relays on the channel the server names, and the key decides whether it takes it', async () => {
+    const opened = h.event('channelOpened');
+    server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 5);
+    const device = await server.connected.take((c) => c.hub === '/deviceHub');
+    await opened;
+    const { sealed } = key.server.seal({ op: 1 });
+    device.send('SendRemoteCommand', command(sealed, 5));
+    const [buffer, error] = (await server.next('RemoteCommandResponse')).args as [
+      MessageBufferDto,
+      string,
+    ];
+    expect(channels).toEqual([5]);
+    // The open key serves the server's channel 4 only.
+    expect(buffer).toEqual({ data: '', channelNo: 5 });
+    expect(error).toContain('ERR_INVALID_PARAMETER');
+  });
+
+  it('refuses a channel number that is not a byte, and opens nothing', async () => {
+    const rejected = h.event('pushRejected');
+    server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 256);
+    expect(await rejected).toMatchObject({ target: 'EstablishRemoteHwVaultConnection' });
     expect(h.client.openVaultChannels()).toEqual([]);
+  });
+
+  it('reports each step with its sizes and time, never its bytes', async () => {
+    const device = await openChannel();
+    const relayedEvent = h.event('relayed');
+    const { sealed } = key.server.seal({ op: 1 });
+    device.send('SendRemoteCommand', command(sealed));
+    const [buffer] = (await server.next('RemoteCommandResponse')).args as [MessageBufferDto];
+    const event = await relayedEvent;
+    expect(event).toMatchObject({
+      serialNo: serial,
+      step: 'message',
+      requestBytes: sealed.length,
+      replyBytes: bytes(buffer.data).length,
+    });
+    expect(Object.keys(event).sort()).toEqual(
+      ['ms', 'replyBytes', 'requestBytes', 'serialNo', 'step', 'type'].sort(),
+    );
+  });
+});
+
+describe('the set-up limit', () => {
+  it('gives up a device hub that does not connect within HES’s set-up time, and says so', async () => {
+    // A server that accepts the connection and never answers (HES gives up after 20 s).
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const events: RelayEvent[] = [];
+    const relay = new DeviceHubRelay({
+      url: parseServerUrl(`http://127.0.0.1:${port}`),
+      workstationId: WORKSTATION_ID,
+      callTimeoutMs: 30_000,
+      setupTimeoutMs: 200,
+      relay: () => Promise.reject(new Error('no key')),
+      onEvent: (event) => events.push(event),
+    });
+    try {
+      await relay.open('ST0001', 4);
+      expect(events).toEqual([
+        {
+          type: 'channelFailed',
+          serialNo: 'ST0001',
+          problem: 'the device hub did not connect within 200 ms',
+        },
+      ]);
+      expect(relay.openChannels()).toEqual([]);
+    } finally {
+      await relay.dispose();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
