@@ -176,6 +176,24 @@ describe('the remote vault channel', () => {
     await h.untilState('connected');
   });
 
+  it('a second EstablishRemoteHwVaultConnection replaces the first cleanly', async () => {
+    const first = await openChannel();
+    const reopened = h.event('channelOpened');
+    server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 4);
+    const gone = await server.disconnected.take((c) => c.hub === '/deviceHub');
+    expect(gone.connectionId).toBe(first.connectionId);
+    const second = await server.connected.take((c) => c.hub === '/deviceHub');
+    await reopened;
+    expect(second.connectionId).not.toBe(first.connectionId);
+    expect(h.client.openVaultChannels()).toEqual([serial]);
+    const { counter, sealed } = key.server.seal({ op: 1 });
+    second.send('SendRemoteCommand', command(sealed));
+    const [buffer] = (await server.next('RemoteCommandResponse')).args as [MessageBufferDto];
+    expect(openReply(key.server.secret, counter, bytes(buffer.data)).status).toBe(
+      DeviceErrorCode.OK,
+    );
+  });
+
   it('relays on the channel the server names, and the key decides whether it takes it', async () => {
     const opened = h.event('channelOpened');
     server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 5);

@@ -189,7 +189,7 @@ describe('precedence holds across every key', () => {
     } as const;
     for (const [code, kind] of Object.entries(verdicts)) {
       for (const key of KEYS) {
-        const answer = { kind: 'error', code: Number(code) as HesErrorCode } as ServerAnswer;
+        const answer: ServerAnswer = { kind: 'error', code: Number(code) };
         expect(deriveKeyView({ key, answer, connection: connected }).kind).toBe(kind);
       }
     }
