@@ -1,8 +1,8 @@
 // `npm run hes -- serve --port <n> --db <file>` runs the HES stand-in in the foreground;
 // `npm run hes -- <command> --url http://127.0.0.1:<n> …` drives a running one through its admin
-// REST API (docs/hes-stand-in.md). Usage errors exit 2, refusals and failures 1. runCli() is the
-// in-process entry.
-import { readFile } from 'node:fs/promises';
+// REST API (docs/hes-stand-in.md; the commands are in cli-commands.ts). Usage errors exit 2,
+// refusals and failures 1. runCli() is the in-process entry.
+import { COMMANDS, required, UsageError, type Call } from './cli-commands';
 import { startHesStandIn, type HesStandInServer } from './server';
 import { runAsMain } from '../cli/run-as-main';
 
@@ -27,21 +27,32 @@ export const USAGE = `Usage:
     import       --file <records.json>             import keys (output of \`npm run key -- provision\`)
     employee-add --first <name> --last <name> [--email <address>]
     reserve      --vault <serial> --employee <id>  add the vault to the employee (new activation code)
-    remove       --vault <serial> --reason withdrawal|broken
+    remove       --vault <serial> --reason withdrawal|broken|…  (any VaultStatusReason name)
     suspend      --vault <serial> [--description <text>]
     activate     --vault <serial>                  a Locked vault → Suspended with a new code
     compromise   --vault <serial> --reason lost|stolen [--description <text>]
     code         --vault <serial>                  print the pending activation code
+    status       --vault <serial>                  print status, reason and history as JSON
     license-add  --vault <serial> [--end <date>]   a new licence for the vault (applied at its next connection)
     licenses     --vault <serial>                  list the vault's licences as JSON
-    approve      --workstation <id>
-    unapprove    --workstation <id>
+    rfid         --vault <serial> --rfid <rfid>    change the vault's RFID
+    profiles                                       list the access profiles
+    profile-set  --vault <serial> --profile <id>   an Active vault's access profile (a Profile task)
+    company-add  --name <name>
+    department-add --company <id> --name <name>
+    approve      --workstation <id> [--rfid true|false] [--department <id>]   (as HES's UI: pushes WorkstationApproved)
+    unapprove    --workstation <id>                (as HES's UI: pushes WorkstationUnapproved)
+    workstation-edit   --workstation <id> --department <id> [--rfid true|false]
+    workstation-delete --workstation <id>          (as HES's UI: pushes WorkstationUnapproved)
+    proximity-add    --workstation <id> --vault <serial>   (lock 30, unlock 70, timeout 5)
+    proximity-list   --workstation <id>
+    proximity-delete --pair <id>
     alarm-on
     alarm-off
-    status       --vault <serial>                  print status, reason and history as JSON
+    events                                         the audit events, newest first
+    sessions                                       the workstation sessions, newest first
 `;
 
-class UsageError extends Error {}
 class RequestFailed extends Error {}
 
 function parseOptions(args: readonly string[], allowed: readonly string[]): Map<string, string> {
@@ -58,18 +69,6 @@ function parseOptions(args: readonly string[], allowed: readonly string[]): Map<
     options.set(name, value);
   }
   return options;
-}
-
-function required(options: Map<string, string>, name: string): string {
-  const value = options.get(name);
-  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-function oneOf(options: Map<string, string>, name: string, values: readonly string[]): string {
-  const value = required(options, name).toLowerCase();
-  if (!values.includes(value)) throw new UsageError(`--${name} must be ${values.join(' or ')}`);
-  return value;
 }
 
 function serverUrl(options: Map<string, string>): URL {
@@ -95,151 +94,6 @@ function portOf(text: string): number {
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-const vaultPath = (serial: string, action: string): string =>
-  `/api/standin/HardwareVaults/${encodeURIComponent(serial)}/${action}`;
-
-interface Call {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  readonly path: string;
-  readonly body?: unknown;
-}
-
-/** The admin commands: which options they take and the REST call they make. */
-const COMMANDS: Readonly<
-  Record<string, { options: readonly string[]; call: (o: Map<string, string>) => Promise<Call> }>
-> = {
-  import: {
-    options: ['file'],
-    call: async (o) => {
-      const file = required(o, 'file');
-      let records: unknown;
-      try {
-        records = JSON.parse(await readFile(file, 'utf8')) as unknown;
-      } catch (e) {
-        const reason = e instanceof SyntaxError ? 'is not JSON' : 'cannot be read';
-        throw new UsageError(`--file ${file} ${reason}`);
-      }
-      return { method: 'POST', path: '/api/standin/HardwareVaults/Import', body: records };
-    },
-  },
-  'employee-add': {
-    options: ['first', 'last', 'email'],
-    call: (o) => {
-      const email = o.get('email');
-      return Promise.resolve({
-        method: 'POST',
-        path: '/api/Employees',
-        body: {
-          firstName: required(o, 'first'),
-          lastName: required(o, 'last'),
-          ...(email !== undefined ? { email } : {}),
-        },
-      });
-    },
-  },
-  reserve: {
-    options: ['vault', 'employee'],
-    call: (o) =>
-      Promise.resolve({
-        method: 'POST',
-        path: '/api/Employees/AddHardwareVault',
-        body: { employeeId: required(o, 'employee'), hardwareVaultId: required(o, 'vault') },
-      }),
-  },
-  remove: {
-    options: ['vault', 'reason'],
-    call: (o) =>
-      Promise.resolve({
-        method: 'DELETE',
-        path: '/api/Employees/RemoveHardwareVault',
-        body: {
-          hardwareVaultId: required(o, 'vault'),
-          reason: oneOf(o, 'reason', ['withdrawal', 'broken']),
-          isNeedBackup: false,
-        },
-      }),
-  },
-  suspend: {
-    options: ['vault', 'description'],
-    call: (o) => {
-      const description = o.get('description');
-      return Promise.resolve({
-        method: 'POST',
-        path: vaultPath(required(o, 'vault'), 'Suspend'),
-        body: description !== undefined ? { description } : {},
-      });
-    },
-  },
-  activate: {
-    options: ['vault'],
-    call: (o) =>
-      Promise.resolve({ method: 'POST', path: vaultPath(required(o, 'vault'), 'Activate') }),
-  },
-  compromise: {
-    options: ['vault', 'reason', 'description'],
-    call: (o) => {
-      const description = o.get('description');
-      return Promise.resolve({
-        method: 'POST',
-        path: vaultPath(required(o, 'vault'), 'Compromise'),
-        body: {
-          reason: oneOf(o, 'reason', ['lost', 'stolen']),
-          ...(description !== undefined ? { description } : {}),
-        },
-      });
-    },
-  },
-  'license-add': {
-    options: ['vault', 'end'],
-    call: (o) => {
-      const end = o.get('end');
-      return Promise.resolve({
-        method: 'POST',
-        path: vaultPath(required(o, 'vault'), 'Licenses'),
-        body: end !== undefined ? { endDate: end } : {},
-      });
-    },
-  },
-  licenses: {
-    options: ['vault'],
-    call: (o) =>
-      Promise.resolve({ method: 'GET', path: vaultPath(required(o, 'vault'), 'Licenses') }),
-  },
-  code: {
-    options: ['vault'],
-    call: (o) =>
-      Promise.resolve({ method: 'GET', path: vaultPath(required(o, 'vault'), 'ActivationCode') }),
-  },
-  approve: {
-    options: ['workstation'],
-    call: (o) =>
-      Promise.resolve({
-        method: 'PUT',
-        path: `/api/Workstations/ApproveWorkstation/${encodeURIComponent(required(o, 'workstation'))}`,
-      }),
-  },
-  unapprove: {
-    options: ['workstation'],
-    call: (o) =>
-      Promise.resolve({
-        method: 'PUT',
-        path: `/api/Workstations/UnapproveWorkstation/${encodeURIComponent(required(o, 'workstation'))}`,
-      }),
-  },
-  'alarm-on': {
-    options: [],
-    call: () => Promise.resolve({ method: 'POST', path: '/api/standin/Alarm/On' }),
-  },
-  'alarm-off': {
-    options: [],
-    call: () => Promise.resolve({ method: 'POST', path: '/api/standin/Alarm/Off' }),
-  },
-  status: {
-    options: ['vault'],
-    call: (o) =>
-      Promise.resolve({ method: 'GET', path: vaultPath(required(o, 'vault'), 'Status') }),
-  },
-};
 
 async function request(io: CliIo, base: URL, call: Call): Promise<unknown> {
   const doFetch = io.fetch ?? fetch;

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { APP_HUB_PATH, DEVICE_HUB_PATH } from '../../shared/hes/dto';
 import { HesStandIn } from './domain/hes-stand-in';
+import type { RemoteJobOutcome } from './domain/ports';
 import { AppHubConnections } from './hubs/app-hub-connections';
 import { createAppHub } from './hubs/app-hub';
 import { createDeviceHub } from './hubs/device-hub';
@@ -23,10 +24,15 @@ export interface StartHesStandInOptions {
   /** The SQLite file; a missing or empty file gets a fresh database with the default profile. */
   readonly dbFile: string;
   readonly now?: () => Date;
-  /** A workstation's time to open /deviceHub after EstablishRemoteHwVaultConnection (20 000). */
+  /** From EstablishRemoteHwVaultConnection to a verified device-hub session (20 000). */
   readonly setupTimeoutMs?: number;
-  /** One relayed remote command's limit (30 000). */
+  /** One round trip on a vault's device-hub channel (30 000). */
   readonly commandTimeoutMs?: number;
+  /**
+   * What each job nobody waits for ended with (server-started sessions after admin actions,
+   * set-ups that lost their caller), as HES logs it. Never carries secrets.
+   */
+  readonly onRemoteJob?: (outcome: RemoteJobOutcome) => void;
   /** SignalR keep-alive and timeouts (HES defaults when absent). */
   readonly signalr?: Omit<SignalRServerOptions, 'hubs'>;
   /** Largest admin request body (1 MiB). */
@@ -68,6 +74,8 @@ export async function startHesStandIn(options: StartHesStandInOptions): Promise<
     ...(options.commandTimeoutMs !== undefined
       ? { commandTimeoutMs: options.commandTimeoutMs }
       : {}),
+    ...(options.onRemoteJob ? { onOutcome: options.onRemoteJob } : {}),
+    onPairGone: (vaultId, workstationId) => connections.vaultGone(vaultId, workstationId),
   });
   const standIn = new HesStandIn({
     store,

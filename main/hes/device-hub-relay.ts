@@ -12,6 +12,15 @@
 // connect within that time. The bytes are protected between the server and the key: this
 // module passes them through unread, and reports only each step's sizes and time, or
 // which step failed and why.
+//
+// A second EstablishRemoteHwVaultConnection for a vault (HES asks again when a set-up
+// failed) opens another device hub beside the first, and never closes the first: HES
+// keeps the first hub's caller for the vault (DeviceRemoteConnections.OnDeviceHubConnected,
+// GetOrAdd), and a device hub closing makes HES forget that the key is connected here
+// (OnDeviceHubDisconnected), so every later operation would fail until the key came back.
+// Each step is answered on the hub it came on. A vault's hubs close together, when the key
+// goes, the AppHub drops or the client stops; past MAX_HUBS_PER_VAULT a further one is
+// refused, so a runaway server cannot grow them without bound.
 import { HubConnectionState, type HubConnection } from '@microsoft/signalr';
 import type { ServerChannelRequest } from '../../device/key/key-operations';
 import {
@@ -19,7 +28,16 @@ import {
   WORKSTATION_ID_HEADER,
   type MessageBufferDto,
 } from '../../shared/hes/dto';
-import { decodeBase64, encodeBase64 } from './base64';
+import { encodeBase64 } from './base64';
+import {
+  bytesOf,
+  DeviceHubMethod,
+  problemOf,
+  requestSize,
+  type RelayEvent,
+  type RelayFunction,
+  type RelayStep,
+} from './device-hub-contract';
 import { byteArray, byteValue, controlRequest, encryptedRequest } from './dto-validators';
 import { readOk } from './envelope';
 import { isHesError } from './hes-error';
@@ -28,52 +46,18 @@ import { invokeWithLimits } from './invoke';
 import type { ServerUrl } from './server-url';
 import { ShapeError } from './shape';
 
-/** One step of the server's channel to a key: the key's reply, untouched (empty for a reset). */
-export type RelayFunction = (
-  serialNo: string,
-  channel: number,
-  request: ServerChannelRequest,
-  signal: AbortSignal,
-) => Promise<Uint8Array>;
-
-export const DeviceHubMethod = {
-  SendRemoteCommand: 'SendRemoteCommand',
-  RemoteCommandResponse: 'RemoteCommandResponse',
-  SendVerifyCommand: 'SendVerifyCommand',
-  VerifyCommandResponse: 'VerifyCommandResponse',
-  SendGetRootKeyCommand: 'SendGetRootKeyCommand',
-  GetRootKeyCommandResponse: 'GetRootKeyCommandResponse',
-  SendResetChannel: 'SendResetChannel',
-  SendControlRemoteCommand: 'SendControlRemoteCommand',
-} as const;
-
-export type RelayEvent =
-  | { readonly type: 'channelOpened'; readonly serialNo: string }
-  | { readonly type: 'channelClosed'; readonly serialNo: string }
-  | { readonly type: 'channelFailed'; readonly serialNo: string; readonly problem: string }
-  /** A step the key answered: its size each way and how long the key took (never the bytes). */
-  | {
-      readonly type: 'relayed';
-      readonly serialNo: string;
-      readonly step: RelayStep;
-      readonly requestBytes: number;
-      readonly replyBytes: number;
-      readonly ms: number;
-    }
-  /** A step the key did not answer; `problem` names the error, never the bytes. */
-  | {
-      readonly type: 'relayFailed';
-      readonly serialNo: string;
-      readonly problem: string;
-      /** Which step of the server's channel failed. */
-      readonly step?: RelayStep;
-    };
-
-/** The steps of the server's channel, as the relay names them in its events. */
-export type RelayStep = 'message' | 'verify' | 'rootKey' | 'reset' | 'control';
+export {
+  DeviceHubMethod,
+  type RelayEvent,
+  type RelayFunction,
+  type RelayStep,
+} from './device-hub-contract';
 
 /** HES's limit for a remote channel's set-up (DeviceRemoteConnections: 20 s, then 512). */
 export const DEVICE_HUB_SETUP_MS = 20_000;
+
+/** Device hubs one vault may hold open at once (HES uses the first; the rest are its retries). */
+export const MAX_HUBS_PER_VAULT = 4;
 
 export interface DeviceHubRelayOptions {
   readonly url: ServerUrl;
@@ -97,20 +81,9 @@ interface VaultChannel {
   serverChannel: number;
 }
 
-const MAX_PROBLEM_CHARS = 200;
-
-/** The error's stable code and message, cut short: what the server's log may see. */
-function problemOf(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const text = typeof code === 'string' || typeof code === 'number' ? `${code}: ` : '';
-    return `${text}${error.message}`.slice(0, MAX_PROBLEM_CHARS);
-  }
-  return 'relay failed';
-}
-
 export class DeviceHubRelay {
-  private readonly channels = new Map<string, VaultChannel>();
+  /** Each vault's open device hubs, oldest first. */
+  private readonly channels = new Map<string, VaultChannel[]>();
   private closed = false;
 
   constructor(private readonly options: DeviceHubRelayOptions) {}
@@ -120,10 +93,26 @@ export class DeviceHubRelay {
     return [...this.channels.keys()];
   }
 
-  /** The server's EstablishRemoteHwVaultConnection(serial, channel): (re)opens the vault's channel. */
+  /** How many device hubs a vault holds open. */
+  hubCount(serialNo: string): number {
+    return this.channels.get(serialNo)?.length ?? 0;
+  }
+
+  /**
+   * The server's EstablishRemoteHwVaultConnection(serial, channel): opens a device hub for the
+   * vault, beside any it already has (see the note at the top of this file).
+   */
   async open(serialNo: string, channelNo: number): Promise<void> {
     if (this.closed) return;
-    await this.close(serialNo);
+    const hubs = this.channels.get(serialNo) ?? [];
+    if (hubs.length >= MAX_HUBS_PER_VAULT) {
+      this.options.onEvent({
+        type: 'channelFailed',
+        serialNo,
+        problem: `the vault already holds ${hubs.length} device hubs`,
+      });
+      return;
+    }
     const abort = new AbortController();
     const connection = this.build(serialNo);
     const channel: VaultChannel = {
@@ -132,7 +121,7 @@ export class DeviceHubRelay {
       queue: Promise.resolve(),
       serverChannel: channelNo,
     };
-    this.channels.set(serialNo, channel);
+    this.channels.set(serialNo, [...hubs, channel]);
     const inOrder = (step: () => Promise<void>): void => {
       channel.queue = channel.queue.then(step, step);
     };
@@ -176,19 +165,19 @@ export class DeviceHubRelay {
     } finally {
       clearTimeout(timer);
     }
-    if (this.channels.get(serialNo) !== channel) {
+    if (!this.holds(serialNo, channel)) {
       await connection.stop();
       return;
     }
     this.options.onEvent({ type: 'channelOpened', serialNo });
   }
 
-  /** Tears down one vault's channel (key disconnected, or the server is done). */
+  /** Tears down a vault's device hubs (its key disconnected, or the server is done). */
   async close(serialNo: string): Promise<void> {
-    const channel = this.channels.get(serialNo);
-    if (channel === undefined) return;
-    this.forget(serialNo, channel);
-    await channel.connection.stop();
+    const hubs = this.channels.get(serialNo);
+    if (hubs === undefined) return;
+    for (const channel of hubs) this.forget(serialNo, channel);
+    await Promise.all(hubs.map((channel) => channel.connection.stop()));
   }
 
   /** Tears down every channel (the AppHub dropped, or the client stops). */
@@ -214,10 +203,17 @@ export class DeviceHubRelay {
     });
   }
 
+  private holds(serialNo: string, channel: VaultChannel): boolean {
+    return this.channels.get(serialNo)?.includes(channel) ?? false;
+  }
+
   private forget(serialNo: string, channel: VaultChannel, announce = true): void {
     channel.abort.abort();
-    if (this.channels.get(serialNo) !== channel) return;
-    this.channels.delete(serialNo);
+    const hubs = this.channels.get(serialNo);
+    if (hubs === undefined || !hubs.includes(channel)) return;
+    const rest = hubs.filter((hub) => hub !== channel);
+    if (rest.length === 0) this.channels.delete(serialNo);
+    else this.channels.set(serialNo, rest);
     if (announce) this.options.onEvent({ type: 'channelClosed', serialNo });
   }
 
@@ -377,25 +373,5 @@ export class DeviceHubRelay {
         this.options.onEvent({ type: 'relayFailed', serialNo, problem: problemOf(e) });
       }
     }
-  }
-}
-
-function bytesOf(base64: string, path: string): Uint8Array {
-  const bytes = decodeBase64(base64);
-  if (bytes === undefined) throw new ShapeError(`${path} is not base64`);
-  return bytes;
-}
-
-/** The bytes a step carries to the key. */
-function requestSize(request: ServerChannelRequest): number {
-  switch (request.kind) {
-    case 'message':
-    case 'control':
-      return request.data.length;
-    case 'verify':
-      return request.publicKey.length + request.nonce.length;
-    case 'reset':
-    case 'rootKey':
-      return 0;
   }
 }

@@ -243,17 +243,22 @@ export const ACTION_TABLE: Readonly<Record<LifecycleAction, Row>> = {
   changeAccount: adminOnly('Active', ok(Active, [Effect.AccountsWritten]), notAllowed),
   deleteAccount: adminOnly('Active', ok(Active, [Effect.AccountsWritten]), notAllowed),
 
+  // A blank key reads as not locked. The sync itself never answers 620: the reply's info
+  // check on the client's DTO does (HES ValidateAndGetHardwareVaultAsync, §2.3).
   syncLinkRequired: syncRow({
     Reserved: ok(Reserved, [Effect.Link, Effect.StatusApplied], {
       note: 'the key now asks for the code',
     }),
-    Active: hes(HesErrorCode.HesVaultWasManuallyWiped, 'status unchanged'),
+    Active: ok(Active, [], {
+      note: 'status unchanged; a DTO that says blank then gets 620',
+    }),
     Suspended: depends(
       ok(Active, [Effect.ActivationActivated], {
-        reply: HesErrorCode.HesVaultWasManuallyWiped,
-        note: 'HES quirk: a blank key reads as unlocked',
+        note: 'HES quirk: a blank key reads as unlocked; a DTO that says blank then gets 620',
       }),
-      hes(HesErrorCode.HesVaultWasManuallyWiped, 'LockDeviceCode cannot lock a blank key'),
+      ok(Suspended, [Effect.LockDeviceCode, Effect.StatusApplied], {
+        note: 'LockDeviceCode is sent whatever the key state: a blank key refuses it, and its refusal is the reply',
+      }),
     ),
     Deactivated: ok(Ready, [Effect.FullReset], {
       reply: HesErrorCode.DeviceHasBeenWiped,

@@ -1,8 +1,11 @@
-// The administrator's people and workstations: employees, workstation approval (with the
-// pushes HES sends to a live workstation), the global alarm, and the workstation list.
-import type { WorkstationRecord } from '../store/records';
-import { adminWorkstation, invalid, isNonEmptyString, type DomainContext } from './domain-context';
+// The administrator's employees (HES's EmployeeService / EmployeesController): create (a first
+// and last name unique together, an e-mail, phone and department that must exist), list and
+// look up. Workstations, the alarm and the org structure have their own modules.
+import type { EmployeeRecord } from '../store/records';
+import { invalid, isNonEmptyString, type DomainContext } from './domain-context';
+import type { Entity, HesEntities } from './hes-entities';
 import { HesAdminError, HesAdminErrorCode } from './hes-admin-error';
+import { DB_UPDATE_FAILED, HES_EXCEPTION_TEXT } from './hes-texts';
 
 export interface EmployeeSummary {
   readonly id: string;
@@ -11,25 +14,57 @@ export interface EmployeeSummary {
   readonly email: string | null;
 }
 
-export interface WorkstationSummary extends WorkstationRecord {
-  readonly isOnline: boolean;
+/** HES's CreateEmployeeDto (REST) or the stand-in's own callers. */
+export interface NewEmployeeInput {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email?: string | null;
+  readonly phoneNumber?: string | null;
+  readonly departmentId?: string | null;
+  /** Positions are not modelled: any id fails as HES's foreign key would on an unknown one. */
+  readonly positionId?: string | null;
 }
 
-export class AdminPeople {
-  constructor(private readonly ctx: DomainContext) {}
+const optionalText = (value: unknown, what: string): string | null => {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw invalid(what);
+  return value;
+};
 
-  addEmployee(employee: { firstName: string; lastName: string; email?: string }): EmployeeSummary {
-    const { firstName, lastName, email } = employee ?? {};
-    if (!isNonEmptyString(firstName) || !isNonEmptyString(lastName)) throw invalid('employee name');
-    if (email !== undefined && typeof email !== 'string') throw invalid('employee e-mail');
+export class AdminPeople {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly entities: HesEntities,
+  ) {}
+
+  /** `ES.CreateEmployeeAsync`: EmployeeAlreadyExist for a taken name; a missing department fails. */
+  createEmployee(input: NewEmployeeInput): EmployeeRecord {
+    const { firstName, lastName } = input ?? {};
+    if (!isNonEmptyString(firstName) || typeof lastName !== 'string') {
+      throw invalid('employee name');
+    }
+    const email = optionalText(input.email, 'employee e-mail');
+    const phoneNumber = optionalText(input.phoneNumber, 'employee phone number');
+    const departmentId = optionalText(input.departmentId, 'department id');
+    const positionId = optionalText(input.positionId, 'position id');
     const { store } = this.ctx;
     if (store.employees.byName(firstName, lastName)) {
       throw new HesAdminError(
         HesAdminErrorCode.EmployeeAlreadyExists,
-        'an employee with this name exists',
+        HES_EXCEPTION_TEXT.EmployeeAlreadyExist,
       );
     }
-    const e = store.employees.insert({ firstName, lastName, email: email ?? null });
+    if (positionId !== null || (departmentId !== null && !store.org.department(departmentId))) {
+      throw new HesAdminError(HesAdminErrorCode.DatabaseUpdateFailed, DB_UPDATE_FAILED);
+    }
+    return store.employees.insert({ firstName, lastName, email, phoneNumber, departmentId });
+  }
+
+  /** The stand-in's own callers (tests, demo): first and last name required, an optional e-mail. */
+  addEmployee(employee: { firstName: string; lastName: string; email?: string }): EmployeeSummary {
+    const { firstName, lastName } = employee ?? {};
+    if (!isNonEmptyString(lastName)) throw invalid('employee name');
+    const e = this.createEmployee({ firstName, lastName, email: employee.email ?? null });
     return { id: e.id, firstName: e.firstName, lastName: e.lastName, email: e.email };
   }
 
@@ -39,44 +74,24 @@ export class AdminPeople {
       .map((e) => ({ id: e.id, firstName: e.firstName, lastName: e.lastName, email: e.email }));
   }
 
-  /** Approve (UI path): pushes UpdateRFIDIndicatorState(rfid) and WorkstationApproved(). */
-  approveWorkstation(id: string, options: { rfid?: boolean } = {}): WorkstationSummary {
-    const { store, notifier } = this.ctx;
-    const ws = adminWorkstation(store, id);
-    const rfid = options.rfid ?? false;
-    if (typeof rfid !== 'boolean') throw invalid('rfid flag');
-    store.workstations.setApproval(ws.id, true, rfid);
-    notifier.send(ws.id, 'UpdateRFIDIndicatorState', rfid);
-    notifier.send(ws.id, 'WorkstationApproved');
-    return this.summary(adminWorkstation(store, ws.id));
+  /** `GetEmployees`: by full name, with department and vaults. */
+  employeeEntities(): Entity[] {
+    return this.ctx.store.employees
+      .list()
+      .sort((a, b) => fullName(a).localeCompare(fullName(b)))
+      .map((e) => this.entities.employee(e, { department: true, vaults: true }));
   }
 
-  /** Unapprove: Approved=false, RFID=false, no department; pushes WorkstationUnapproved(). */
-  unapproveWorkstation(id: string): WorkstationSummary {
-    const { store, notifier } = this.ctx;
-    const ws = adminWorkstation(store, id);
-    store.workstations.setApproval(ws.id, false, false);
-    notifier.send(ws.id, 'WorkstationUnapproved');
-    return this.summary(adminWorkstation(store, ws.id));
+  /** `GetEmployeeById`; undefined: 404. */
+  employeeEntity(id: string): Entity | undefined {
+    const e = this.ctx.store.employees.get(id);
+    return e ? this.entities.employee(e, { department: true, vaults: true }) : undefined;
   }
 
-  /** The global alarm: kept across restarts, pushed to every online workstation. */
-  setAlarm(on: boolean): { alarm: boolean } {
-    if (typeof on !== 'boolean') throw invalid('alarm state');
-    this.ctx.store.settings.setAlarm(on);
-    for (const ws of this.ctx.notifier.online()) this.ctx.notifier.send(ws, 'SetAlarmState', on);
-    return { alarm: on };
-  }
-
-  get alarm(): boolean {
-    return this.ctx.store.settings.alarm();
-  }
-
-  listWorkstations(): WorkstationSummary[] {
-    return this.ctx.store.workstations.list().map((ws) => this.summary(ws));
-  }
-
-  private summary(ws: WorkstationRecord): WorkstationSummary {
-    return { ...ws, isOnline: this.ctx.notifier.online().includes(ws.id) };
+  /** The created employee as HES's CreateEmployee answers it (no navigation loaded). */
+  createdEntity(e: EmployeeRecord): Entity {
+    return this.entities.employee(e);
   }
 }
+
+const fullName = (e: EmployeeRecord): string => `${e.firstName} ${e.lastName}`.trim();

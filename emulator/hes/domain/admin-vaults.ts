@@ -1,6 +1,9 @@
 // The administrator's vault actions (hes-contract.md §2.1, A1–A9): import, reserve, remove,
 // suspend, activate, compromise, show the code, and the admin's view of vaults. The state ×
 // action rules come from shared/vault (the one table); a refusal becomes HES's admin error.
+// After an action, a vault announced somewhere gets the server-started session HES starts
+// (remote-jobs.ts): reserve and remove are HES's REST routes (StartUpdateHardwareVaultAccounts),
+// suspend, activate and compromise its UI actions (StartUpdateHardwareVaultStatus).
 import { createHash, randomBytes } from 'node:crypto';
 import type { ActionOutcome } from '../../../shared/vault/action-table';
 import { canPerform } from '../../../shared/vault/lifecycle';
@@ -23,6 +26,8 @@ import {
   type DomainContext,
 } from './domain-context';
 import { HesAdminError, HesAdminErrorCode } from './hes-admin-error';
+import { startUpdateVaultAccounts, startUpdateVaultStatus } from './remote-jobs';
+import { editRfid, setAccessProfile } from './vault-settings';
 import { shortInfo } from './vault-info';
 import { fullReset, writeVault } from './vault-writes';
 
@@ -174,6 +179,7 @@ export class AdminVaults {
       );
       store.activations.create(vault.id, code, time);
     });
+    startUpdateVaultAccounts(this.ctx, vault.id);
     return { activationCode: code };
   }
 
@@ -186,6 +192,7 @@ export class AdminVaults {
     const time = this.ctx.now().toISOString();
     store.transaction(() => {
       store.tasks.deleteForVault(vault.id);
+      store.proximity.deleteForVault(vault.id); // HES drops the vault's proximity pairs too
       if (outcome.to === VaultStatus.Ready) {
         fullReset(store, vault, ADMIN, time);
         return;
@@ -200,6 +207,7 @@ export class AdminVaults {
         time,
       );
     });
+    startUpdateVaultAccounts(this.ctx, vault.id);
     return this.vaultStatus(vault.id);
   }
 
@@ -208,14 +216,18 @@ export class AdminVaults {
     if (description !== undefined && typeof description !== 'string') throw invalid('description');
     const vault = adminVault(this.ctx.store, vaultId);
     this.allowed(vault, 'suspend');
-    return this.newCode(vault, VaultStatus.Suspended, description ?? null);
+    const result = this.newCode(vault, VaultStatus.Suspended, description ?? null);
+    startUpdateVaultStatus(this.ctx, vault.id);
+    return result;
   }
 
   /** A4: Locked → Suspended (not Active) with a new code. */
   activate(vaultId: string): ActivationCodeResult {
     const vault = adminVault(this.ctx.store, vaultId);
     this.allowed(vault, 'activate');
-    return this.newCode(vault, VaultStatus.Suspended, null);
+    const result = this.newCode(vault, VaultStatus.Suspended, null);
+    startUpdateVaultStatus(this.ctx, vault.id);
+    return result;
   }
 
   /** A5: an assigned vault → Compromised (terminal); the master key is forgotten. */
@@ -244,7 +256,9 @@ export class AdminVaults {
       );
       store.activations.setPending(vault.id, ActivationStatus.Canceled);
       store.tasks.deleteForVault(vault.id);
+      store.proximity.deleteForVault(vault.id); // HES drops the vault's proximity pairs too
     });
+    startUpdateVaultStatus(this.ctx, vault.id);
     return this.vaultStatus(vault.id);
   }
 
@@ -300,6 +314,16 @@ export class AdminVaults {
         isOnline: via.length > 0,
       };
     });
+  }
+
+  // ---- A7 / A8 through HES's REST (SetAccessProfile, EditHardwareVaultRfid): vault-settings.ts ----
+
+  setAccessProfile(vaultId: string, profileId: string): void {
+    setAccessProfile(this.ctx, vaultId, profileId);
+  }
+
+  editRfid(vaultId: string, rfid: string): void {
+    editRfid(this.ctx, vaultId, rfid);
   }
 
   /** The shared action table decides; a rejection becomes the HES-named admin error. */

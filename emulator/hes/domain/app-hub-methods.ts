@@ -4,35 +4,41 @@
 import {
   HwVaultConnectionState,
   type HesResponse,
-  type HwVaultInfoFromClientDto,
   type HwVaultInfoFromHesDto,
   type HwVaultShortInfoFromHesDto,
-  type WorkstationInfoDto,
 } from '../../../shared/hes/dto';
 import type { VaultRecord } from '../store/records';
-import { saveEvent } from './audit';
+import { saveEventAndSession } from './audit';
 import { clientVault, gate, isList, isNonEmptyString, type DomainContext } from './domain-context';
 import { envelope, okData, okPlain } from './envelope';
-import { readVaultDto } from './vault-dto-reading';
+import { proximitySettings } from './proximity';
+import { argumentNull, dbUpdateFailed, nullReference } from './hes-exception-text';
+import {
+  hasFirmwareVersion,
+  readVaultDto,
+  type ClientVaultDto,
+  type ClientWorkstationInfo,
+} from './vault-dto-reading';
 import { shortInfo, vaultInfo } from './vault-info';
 
 export class AppHubMethods {
   constructor(private readonly ctx: DomainContext) {}
 
-  /** #1: upsert, push proximity (none) and RFID state, reset a stale alarm, then the gate. */
+  /** #1: upsert, push proximity settings and RFID state, reset a stale alarm, then the gate. */
   registerWorkstationInfo(
     workstationId: string | undefined,
-    dto: WorkstationInfoDto,
+    dto: ClientWorkstationInfo | null,
   ): Promise<HesResponse> {
     return envelope(() => {
       const { store, notifier } = this.ctx;
-      const d = dto as unknown as Record<string, unknown> | null;
-      if (typeof d !== 'object' || d === null || !isNonEmptyString(d['id'])) {
-        throw new TypeError('WorkstationInfoDto is null or has no id');
-      }
-      const text = (k: string): string => {
+      // A null DTO, or a null id (the key of HES's connection dictionary), fails first.
+      if (dto === null) throw argumentNull('workstationInfoDto');
+      if (dto.id === null) throw argumentNull('key');
+      const d = dto as unknown as Record<string, unknown>;
+      // A string the client left out is stored as null, as HES stores it.
+      const text = (k: string): string | null => {
         const value = d[k];
-        return typeof value === 'string' ? value : '';
+        return typeof value === 'string' ? value : null;
       };
       const ws = store.workstations.upsert({
         id: dto.id,
@@ -43,7 +49,7 @@ export class AppHubMethods {
         ip: text('ip'),
         lastSeen: this.ctx.now().toISOString(),
       });
-      notifier.send(ws.id, 'UpdateProximitySettings', []);
+      notifier.send(ws.id, 'UpdateProximitySettings', proximitySettings(store, ws.id));
       notifier.send(ws.id, 'UpdateRFIDIndicatorState', ws.rfid);
       if (d['isAlarmTurnOn'] === true && !store.settings.alarm()) {
         notifier.send(ws.id, 'SetAlarmState', false);
@@ -53,53 +59,56 @@ export class AppHubMethods {
     });
   }
 
-  /** #2: each event stored once; per-event failures are skipped (HES only logs them). */
+  /** #2: per event, storage then sessions, each failing alone (HES only logs); then Ok. */
   saveClientEvents(
     workstationId: string | undefined,
-    events: readonly unknown[],
+    events: readonly unknown[] | null,
   ): Promise<HesResponse> {
     return envelope(() => {
       const { store } = this.ctx;
-      if (!isList(events))
-        throw new TypeError('Value cannot be null. (Parameter workstationEventsDto)');
+      if (!isList(events)) throw argumentNull('workstationEventsDto');
       gate(store, workstationId);
-      const now = this.ctx.now().toISOString();
-      for (const event of events) {
-        try {
-          saveEvent(store, event, now);
-        } catch {
-          // HES logs a per-event error and answers Ok.
-        }
-      }
+      for (const event of events) saveEventAndSession(store, event, this.ctx.now);
       return okPlain();
     });
   }
 
   getHwVaultInfoBySerialNo(
     wsId: string | undefined,
-    serialNo: string,
+    serialNo: string | null,
   ): Promise<HesResponse<HwVaultShortInfoFromHesDto>> {
-    return this.lookup(wsId, () => this.ctx.store.vaults.get(serialNo));
+    // null matches no vault: the column is NOT NULL.
+    return this.lookup(wsId, () =>
+      serialNo === null ? undefined : this.ctx.store.vaults.get(serialNo),
+    );
   }
 
   getHwVaultInfoByMac(
     wsId: string | undefined,
-    mac: string,
+    mac: string | null,
   ): Promise<HesResponse<HwVaultShortInfoFromHesDto>> {
-    return this.lookup(wsId, () => this.ctx.store.vaults.byMac(mac));
+    // null matches no vault: the column is NOT NULL.
+    return this.lookup(wsId, () => (mac === null ? undefined : this.ctx.store.vaults.byMac(mac)));
   }
 
   getHwVaultInfoByRfid(
     wsId: string | undefined,
-    rfid: string,
+    rfid: string | null,
   ): Promise<HesResponse<HwVaultShortInfoFromHesDto>> {
-    return this.lookup(wsId, () => this.ctx.store.vaults.byRfid(rfid));
+    // null matches no vault: the column is NOT NULL.
+    return this.lookup(wsId, () =>
+      rfid === null ? undefined : this.ctx.store.vaults.byRfid(rfid),
+    );
   }
 
-  /** #6: stores battery, firmware, storage timestamp; tracks where the vault is connected. */
+  /**
+   * #6: stores battery, firmware, storage timestamp; tracks where the vault is connected. A
+   * null firmware version fails HES's write (Firmware is NOT NULL): nothing is stored and the
+   * connection state is not acted on. States outside 0–3 are ignored.
+   */
   updateHwVaultProperties(
     wsId: string | undefined,
-    dto: HwVaultInfoFromClientDto,
+    dto: ClientVaultDto | null,
     returnInfo: boolean,
   ): Promise<HesResponse<HwVaultInfoFromHesDto>> {
     return envelope(() => {
@@ -107,6 +116,7 @@ export class AppHubMethods {
       const ws = gate(store, wsId);
       const d = readVaultDto(dto);
       const vault = clientVault(store, d.vaultSerialNo);
+      if (!hasFirmwareVersion(dto)) throw dbUpdateFailed();
       const time = this.ctx.now().toISOString();
       store.vaults.update(vault.id, {
         timestamp: d.storageTimestamp,
@@ -144,7 +154,7 @@ export class AppHubMethods {
       gate(this.ctx.store, wsId);
       const vault = find();
       // Quirk kept: HES dereferences the missing vault (NullReferenceException → 1001, no 607).
-      if (!vault) throw new Error('Object reference not set to an instance of an object.');
+      if (!vault) throw nullReference();
       return okData(shortInfo(this.ctx.store, vault));
     });
   }

@@ -7,7 +7,12 @@ import type { HesStore } from '../store/hes-store';
 import type { VaultRecord, WorkstationRecord } from '../store/records';
 import { hesError } from './envelope';
 import { HesAdminError, HesAdminErrorCode } from './hes-admin-error';
-import type { WorkstationNotifier } from './ports';
+import {
+  NonHideezError,
+  NonHideezReason,
+  NULL_REFERENCE_TEXT,
+  type WorkstationNotifier,
+} from './ports';
 import type { VaultSessions } from './vault-sessions';
 import type { Actor } from './vault-writes';
 
@@ -62,8 +67,14 @@ export function adminWorkstation(store: HesStore, id: string): WorkstationRecord
   return ws;
 }
 
-/** The vault's master key as bytes (HES keeps it as hex). */
+/**
+ * The vault's master key as bytes (HES keeps it as hex). HES converts a null one without a
+ * check and fails inside the SDK's hex conversion: 1001 (its exact text is the SDK's; .NET's
+ * NullReferenceException text here).
+ */
 export function masterKeyOf(vault: VaultRecord): Uint8Array {
-  if (vault.masterPassword === null) throw hesError(HesErrorCode.HesEmptyMasterKey);
+  if (vault.masterPassword === null) {
+    throw new NonHideezError(NonHideezReason.NullReference, NULL_REFERENCE_TEXT);
+  }
   return new Uint8Array(Buffer.from(vault.masterPassword, 'hex'));
 }

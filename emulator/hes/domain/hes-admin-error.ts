@@ -15,6 +15,20 @@ export const HesAdminErrorCode = {
   NotOffered: 'NotOffered',
   ActivationCodeNotFound: 'ActivationCodeNotFound',
   InvalidArgument: 'InvalidArgument',
+  // The admin REST routes' own refusals (their messages are HES's texts).
+  /** EditWorkstation on an unapproved workstation (HES: 400 `{error}`). */
+  WorkstationNotApproved: 'WorkstationNotApproved',
+  HardwareVaultProfileNotFound: 'HardwareVaultProfileNotFound',
+  ProfileNameAlreadyInUse: 'ProfileNameAlreadyInUse',
+  CannotDeleteDefaultProfile: 'CannotDeleteDefaultProfile',
+  /** A profile still used by vaults (HES: a plain Exception). */
+  ProfileInUse: 'ProfileInUse',
+  WorkstationHardwareVaultPairAlreadyExist: 'WorkstationHardwareVaultPairAlreadyExist',
+  WorkstationHardwareVaultPairNotFound: 'WorkstationHardwareVaultPairNotFound',
+  CompanyNameAlreadyInUse: 'CompanyNameAlreadyInUse',
+  DepartmentNameAlreadyInUse: 'DepartmentNameAlreadyInUse',
+  /** What EF Core's DbUpdateException reports in HES (a foreign key, a unique index, no row). */
+  DatabaseUpdateFailed: 'DatabaseUpdateFailed',
 } as const;
 export type HesAdminErrorCode = (typeof HesAdminErrorCode)[keyof typeof HesAdminErrorCode];
 

@@ -14,7 +14,20 @@ import type {
 import type { VaultStatusReason } from '../../../shared/vault/vault-status';
 import { TEST_VENDOR_PUBLIC_KEY } from '../../../device/key3/crypto/vendor-keys';
 import type { HesStore } from '../store/hes-store';
-import { AdminPeople, type EmployeeSummary, type WorkstationSummary } from './admin-people';
+import { AdminListings } from './admin-listings';
+import { AdminPeople, type EmployeeSummary, type NewEmployeeInput } from './admin-people';
+import { Alarm } from './alarm';
+import { HesEntities, type Entity } from './hes-entities';
+import { LicenseStatusJob } from './license-status-job';
+import { OrgStructure } from './org-structure';
+import { Profiles, type ProfileInput } from './profiles';
+import { Proximity } from './proximity';
+import {
+  WorkstationAdmin,
+  type WorkstationSummary,
+  type WorkstationUpdate,
+} from './workstation-admin';
+import type { AlarmStateRecord, EmployeeRecord } from '../store/records';
 import {
   AdminVaults,
   type ActivationCodeResult,
@@ -32,7 +45,12 @@ import { VaultSessions } from './vault-sessions';
 
 export type {
   ActivationCodeResult,
+  AlarmStateRecord,
   EmployeeSummary,
+  Entity,
+  NewEmployeeInput,
+  ProfileInput,
+  WorkstationUpdate,
   ImportRecord,
   ImportResult,
   LicenseSummary,
@@ -52,6 +70,8 @@ export interface HesStandInOptions {
    * its cryptolib). Default: the test vendor key that certifies the virtual Key 3s.
    */
   readonly key3VendorPublicKey?: Uint8Array;
+  /** HES's licence status job period (30 min; it also runs at start); 0: never runs by itself. */
+  readonly licenseStatusIntervalMs?: number;
 }
 
 export class HesStandIn {
@@ -60,6 +80,13 @@ export class HesStandIn {
   private readonly licences: Licenses;
   private readonly hub: AppHubMethods;
   private readonly remote: RemoteMethods;
+  private readonly workstations: WorkstationAdmin;
+  private readonly alarms: Alarm;
+  private readonly proximity: Proximity;
+  private readonly org: OrgStructure;
+  private readonly profiles: Profiles;
+  private readonly listings: AdminListings;
+  private readonly licenseJob: LicenseStatusJob;
 
   constructor(options: HesStandInOptions) {
     const now = options.now ?? (() => new Date());
@@ -74,8 +101,19 @@ export class HesStandIn {
         now,
       ),
     };
+    const entities = new HesEntities(ctx);
     this.vaults = new AdminVaults(ctx);
-    this.people = new AdminPeople(ctx);
+    this.people = new AdminPeople(ctx, entities);
+    this.workstations = new WorkstationAdmin(ctx);
+    this.alarms = new Alarm(ctx);
+    this.proximity = new Proximity(ctx, entities);
+    this.org = new OrgStructure(ctx, entities);
+    this.profiles = new Profiles(ctx, entities);
+    this.listings = new AdminListings(ctx, entities);
+    this.licenseJob = new LicenseStatusJob(ctx);
+    if (options.licenseStatusIntervalMs !== 0) {
+      this.licenseJob.start(options.licenseStatusIntervalMs);
+    }
     this.licences = new Licenses(ctx);
     this.hub = new AppHubMethods(ctx);
     this.remote = new RemoteMethods(ctx);
@@ -119,17 +157,27 @@ export class HesStandIn {
   activationCode(vaultId: string): ActivationCodeResult {
     return this.vaults.activationCode(vaultId);
   }
-  approveWorkstation(id: string, options?: { rfid?: boolean }): WorkstationSummary {
-    return this.people.approveWorkstation(id, options);
+  /** UI approve: pushes UpdateRFIDIndicatorState and WorkstationApproved (the demo's path). */
+  approveWorkstation(
+    id: string,
+    options?: { rfid?: boolean; departmentId?: string | null },
+  ): WorkstationSummary {
+    return this.workstations.approve(id, options);
   }
+  /** UI unapprove: pushes WorkstationUnapproved. */
   unapproveWorkstation(id: string): WorkstationSummary {
-    return this.people.unapproveWorkstation(id);
+    return this.workstations.unapprove(id, true);
   }
-  setAlarm(on: boolean): { alarm: boolean } {
-    return this.people.setAlarm(on);
+  /** On: SetAlarmState(true) to every registered workstation; off: nothing if already off. */
+  setAlarm(on: boolean, adminName?: string | null): { alarm: boolean } {
+    const state = on ? this.alarms.lockAll(adminName) : this.alarms.unlockAll(adminName);
+    return { alarm: state.isAlarm };
   }
   get alarm(): boolean {
-    return this.people.alarm;
+    return this.alarms.state().isAlarm;
+  }
+  alarmState(): AlarmStateRecord {
+    return this.alarms.state();
   }
   vaultStatus(vaultId: string): VaultStatusReport {
     return this.vaults.vaultStatus(vaultId);
@@ -138,7 +186,112 @@ export class HesStandIn {
     return this.vaults.listVaults();
   }
   listWorkstations(): WorkstationSummary[] {
-    return this.people.listWorkstations();
+    return this.workstations.list();
+  }
+
+  // ---- admin, as HES's REST routes do it -------------------------------------
+
+  createEmployee(input: NewEmployeeInput): EmployeeRecord {
+    return this.people.createEmployee(input);
+  }
+  createdEmployeeEntity(employee: EmployeeRecord): Entity {
+    return this.people.createdEntity(employee);
+  }
+  employeeEntities(): Entity[] {
+    return this.people.employeeEntities();
+  }
+  employeeEntity(id: string): Entity | undefined {
+    return this.people.employeeEntity(id);
+  }
+  vaultEntities(): Entity[] {
+    return this.listings.vaults();
+  }
+  vaultEntity(id: string): Entity | undefined {
+    return this.listings.vault(id);
+  }
+  workstationEntities(): Entity[] {
+    return this.listings.workstations();
+  }
+  workstationEntity(id: string): Entity | undefined {
+    return this.listings.workstation(id);
+  }
+  auditEvents(): Entity[] {
+    return this.listings.events();
+  }
+  auditSessions(): Entity[] {
+    return this.listings.sessions();
+  }
+  /** REST approve: department (must exist), RFID, Approved; pushes only UpdateRFIDIndicatorState. */
+  approveWorkstationByRest(id: string, update: WorkstationUpdate): void {
+    this.workstations.approveByRest(id, update);
+  }
+  /** REST unapprove: no push. */
+  unapproveWorkstationByRest(id: string): void {
+    this.workstations.unapprove(id, false);
+  }
+  /** EditWorkstation: approved only; pushes UpdateRFIDIndicatorState. */
+  editWorkstation(id: string, update: WorkstationUpdate): void {
+    this.workstations.edit(id, update);
+  }
+  /** UI delete (no REST route in HES): with its events, sessions and pairs; pushes WorkstationUnapproved. */
+  deleteWorkstation(id: string): void {
+    this.workstations.delete(id);
+  }
+  addProximityVault(workstationId: string, vaultId: string): Entity {
+    return this.proximity.add(workstationId, vaultId);
+  }
+  proximityVaults(workstationId: string): Entity[] {
+    return this.proximity.list(workstationId);
+  }
+  proximityVault(pairId: string): Entity | undefined {
+    return this.proximity.get(pairId);
+  }
+  deleteProximityVault(pairId: string): Entity | undefined {
+    return this.proximity.delete(pairId);
+  }
+  setAccessProfile(vaultId: string, profileId: string): void {
+    this.vaults.setAccessProfile(vaultId, profileId);
+  }
+  editVaultRfid(vaultId: string, rfid: string): void {
+    this.vaults.editRfid(vaultId, rfid);
+  }
+  profileEntities(): Entity[] {
+    return this.profiles.list();
+  }
+  profileEntity(id: string): Entity | undefined {
+    return this.profiles.get(id);
+  }
+  createProfile(input: ProfileInput): Entity {
+    return this.profiles.create(input);
+  }
+  editProfile(id: string, input: ProfileInput): void {
+    this.profiles.edit(id, input);
+  }
+  deleteProfile(id: string): Entity | undefined {
+    return this.profiles.delete(id);
+  }
+  createCompany(name: string): Entity {
+    return this.org.createCompany(name);
+  }
+  createDepartment(companyId: string, name: string): Entity {
+    return this.org.createDepartment(companyId, name);
+  }
+  companies(): Entity[] {
+    return this.org.companies();
+  }
+  departments(): Entity[] {
+    return this.org.departments();
+  }
+  department(id: string): Entity | undefined {
+    return this.org.department(id);
+  }
+  /** One pass of HES's 30-minute licence status job; the vaults whose status changed. */
+  updateLicenseStatuses(): string[] {
+    return this.licenseJob.run();
+  }
+  /** Stops the licence status job's timer (it also stops by itself once the store is closed). */
+  stopJobs(): void {
+    this.licenseJob.stop();
   }
 
   // ---- AppHub ---------------------------------------------------------------

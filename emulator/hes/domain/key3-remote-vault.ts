@@ -1,11 +1,12 @@
 // HES's end of a Hideez Key 3's channel 4 (hes-contract.md §5.2–§5.3), as HES runs it with
-// the vendor SDK: the channel is reset and verified through the workstation (SendResetChannel,
-// SendVerifyCommand with our ephemeral key and nonce, SendGetRootKeyCommand), the key's
-// certificate is checked against the vendor key and its handshake signature against the
-// certified root key, and then every operation is one encrypted command. The device layer's
-// Key 3 session and command codec do the work (one implementation of each wire format in the
-// project); the workstation only moves the bytes. After each operation the key's state is
-// read back (HES's RefreshDeviceInfo), so the domain sees the same KeyInfo as with any key.
+// the vendor SDK. Set-up (VerifyAndInitialize): the channel is reset and verified through the
+// workstation (SendResetChannel, SendVerifyCommand with our ephemeral key and nonce,
+// SendGetRootKeyCommand), the key's certificate is checked against the vendor key and its
+// handshake signature against the certified root key. Then every operation is one encrypted
+// command. The device layer's Key 3 session and command codec do the work (one implementation
+// of each wire format in the project); the workstation only moves the bytes. After each
+// operation the key's state is read back (HES's RefreshDeviceInfo), so the domain sees the same
+// KeyInfo as with any key.
 import type { Key3Session } from '../../../device/key3/crypto/session';
 import { startHostHandshake, verifyHandshake } from '../../../device/key3/crypto/handshake';
 import { Key3Command } from '../../../device/key3/protocol/command-codes';
@@ -30,35 +31,62 @@ import type { KeyInfo } from '../../../shared/key/key-info';
 import { RemoteOpCode, type RemoteOp } from '../../remote-channel/ops';
 import type { HesStore } from '../store/hes-store';
 import { codeMessage } from './envelope';
-import { HesCodeError, type VaultChannel } from './ports';
+import { HesCodeError, NonHideezError, NonHideezReason, type VaultChannel } from './ports';
 import type { RemoteVault } from './remote-vault';
 
 /** ACCESS carries the button expiry in one byte. */
 const BUTTON_EXPIRY_MAX = 0xff;
 
-/** One verified session per device-hub channel (HES: VerifyAndInitialize once per connection). */
-const sessions = new WeakMap<VaultChannel, Promise<Key3Session>>();
+/** The Key 3 family's VerifyAndInitialize: RESET → VERIFY → root-key certificate → both checks. */
+export async function verifyKey3Channel(
+  store: HesStore,
+  vaultId: string,
+  channel: VaultChannel,
+  vendorPublicKey: Uint8Array,
+  now: () => Date,
+): Promise<RemoteVault> {
+  const channelNo = HES_REMOTE_CHANNEL;
+  await channel.resetChannel(channelNo);
+  const handshake = startHostHandshake(channelNo);
+  let session: Key3Session | undefined;
+  try {
+    const verified = decodeReply(
+      await channel.verify(handshake.hostPublicKey65, handshake.hostNonce, channelNo),
+      Key3Command.VERIFYREPLY,
+    );
+    if (!verified.ok) throw failed('The vault refused VERIFY');
+    const result = handshake.finish(verified.payload);
+    session = result.session;
+    const rootKey = decodeReply(await channel.rootKey(), Key3Command.ROOTKEY);
+    if (!rootKey.ok) throw failed('The vault gave no root key');
+    verifyHandshake(result, rootKey.payload, vendorPublicKey);
+    return new Key3RemoteVault(store, vaultId, channel, session, now);
+  } catch (e) {
+    session?.destroy();
+    throw asHesError(e, 'The vault failed the channel verification');
+  }
+}
 
+/** A verified Key 3 session (HES keeps its Device, and so its session, after any error). */
 export class Key3RemoteVault implements RemoteVault {
   constructor(
     private readonly store: HesStore,
     readonly vaultId: string,
     private readonly channel: VaultChannel,
-    private readonly vendorPublicKey: Uint8Array,
+    private readonly session: Key3Session,
     private readonly now: () => Date,
   ) {}
 
   async run(op: RemoteOp): Promise<KeyInfo> {
-    const session = await this.session();
     const command = this.commandFor(op);
     if (command !== undefined) {
-      const reply = await this.call(session, command);
+      const reply = await this.call(command);
       if (!reply.ok) {
         const status = toDeviceErrorCode(reply.source, reply.error);
         throw new HesCodeError(status, codeMessage(status));
       }
     }
-    return this.refresh(session);
+    return this.refresh();
   }
 
   /** The Key 3 command for an operation (GetState has none: the refresh reads the state). */
@@ -104,8 +132,8 @@ export class Key3RemoteVault implements RemoteVault {
     }
   }
 
-  private async refresh(session: Key3Session): Promise<KeyInfo> {
-    const reply = await this.call(session, getInfo());
+  private async refresh(): Promise<KeyInfo> {
+    const reply = await this.call(getInfo());
     if (!reply.ok) {
       const status = toDeviceErrorCode(reply.source, reply.error);
       throw new HesCodeError(status, codeMessage(status));
@@ -115,56 +143,20 @@ export class Key3RemoteVault implements RemoteVault {
     return keyInfoFromBlock(decodeInfoBlock(reply.payload), vault.mac);
   }
 
-  private async call(session: Key3Session, plain: Uint8Array): Promise<Key3Reply> {
+  private async call(plain: Uint8Array): Promise<Key3Reply> {
     try {
-      return await sealedCall(session, plain, (sealed) => this.channel.exchange(sealed));
+      return await sealedCall(this.session, plain, (sealed) => this.channel.exchange(sealed));
     } catch (e) {
-      // The session no longer holds: the next job sets up a new channel.
-      sessions.delete(this.channel);
       throw asHesError(e, 'The vault answered outside its verified channel');
-    }
-  }
-
-  private session(): Promise<Key3Session> {
-    let pending = sessions.get(this.channel);
-    if (!pending) {
-      pending = this.verifyChannel();
-      sessions.set(this.channel, pending);
-      pending.catch(() => sessions.delete(this.channel));
-    }
-    return pending;
-  }
-
-  /** RESET → VERIFY → root-key certificate → both checks, as the SDK's VerifyAndInitialize. */
-  private async verifyChannel(): Promise<Key3Session> {
-    const channelNo = HES_REMOTE_CHANNEL;
-    this.channel.resetChannel(channelNo);
-    const handshake = startHostHandshake(channelNo);
-    let session: Key3Session | undefined;
-    try {
-      const verified = decodeReply(
-        await this.channel.verify(handshake.hostPublicKey65, handshake.hostNonce, channelNo),
-        Key3Command.VERIFYREPLY,
-      );
-      if (!verified.ok) throw new HesCodeError(HesErrorCode.NonHideezException, 'VERIFY refused');
-      const result = handshake.finish(verified.payload);
-      session = result.session;
-      const rootKey = decodeReply(await this.channel.rootKey(), Key3Command.ROOTKEY);
-      if (!rootKey.ok) throw new HesCodeError(HesErrorCode.NonHideezException, 'no root key');
-      verifyHandshake(result, rootKey.payload, this.vendorPublicKey);
-      return session;
-    } catch (e) {
-      session?.destroy();
-      throw asHesError(e, 'The vault failed the channel verification');
     }
   }
 }
 
-function asHesError(e: unknown, message: string): HesCodeError {
-  if (e instanceof HesCodeError) return e;
+const failed = (message: string): NonHideezError =>
+  new NonHideezError(NonHideezReason.BadReply, message);
+
+function asHesError(e: unknown, message: string): Error {
+  if (e instanceof HesCodeError || e instanceof NonHideezError) return e;
   // A protocol failure inside the SDK surfaces from HES as a wrapped exception (1001).
-  return new HesCodeError(
-    HesErrorCode.NonHideezException,
-    isProtocolError(e) ? `${message} (${e.code})` : message,
-  );
+  return failed(isProtocolError(e) ? `${message} (${e.code})` : message);
 }

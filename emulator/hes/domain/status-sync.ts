@@ -1,8 +1,8 @@
-// UpdateHwVaultStatus's switch (hes-contract.md §2.2), driven by the shared action table:
-// the key's state is read over the sealed channel (GetState), classified with observeKey,
-// and the table's cell for (DB status × observed state) says which sealed commands to run
-// (Link, Access, LockDeviceCode, Wipe) and where the status goes. Commands run first; the
-// database changes only after the key has accepted them, in one transaction.
+// UpdateHwVaultStatus's switch (hes-contract.md §2.2), driven by the shared action table: the
+// key's state as the refresh read it, classified with observeKey, and the table's cell for
+// (DB status × observed state) say which commands to run (Link, Access, LockDeviceCode, Wipe)
+// and where the status goes. Commands run first; the database changes only after the key has
+// accepted them, in one transaction.
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import type { KeyInfo } from '../../../shared/key/key-info';
 import { Effect } from '../../../shared/vault/action-table';
@@ -12,11 +12,11 @@ import { observeKey, type ObservedKeyState } from '../../../shared/vault/observe
 import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
 import { RemoteOpCode } from '../../remote-channel/ops';
 import type { HesStore } from '../store/hes-store';
-import type { VaultRecord } from '../store/records';
 import { accessParams } from './access-params';
 import { ACTIVATION_CODE_ATTEMPTS, codeBytes } from './activation-code';
+import { masterKeyOf } from './domain-context';
 import { hesError } from './envelope';
-import { HesCodeError } from './ports';
+import { hesException } from './hes-exception-text';
 import type { RemoteVault } from './remote-vault';
 import { fullReset, setActive, writeVault, type Actor } from './vault-writes';
 
@@ -34,21 +34,22 @@ export function lockReason(info: KeyInfo, current: VaultStatusReason): VaultStat
   return current;
 }
 
-const masterKeyOf = (vault: VaultRecord): Uint8Array => {
-  if (vault.masterPassword === null) throw hesError(HesErrorCode.HesEmptyMasterKey);
-  return new Uint8Array(Buffer.from(vault.masterPassword, 'hex'));
-};
-
 export interface SyncContext {
   readonly store: HesStore;
   readonly actor: Actor;
   readonly now: () => Date;
 }
 
-/** Runs the status sync for one vault over an open remote channel. Throws 1014 after a wipe. */
-export async function syncVaultStatus(ctx: SyncContext, remote: RemoteVault): Promise<void> {
+/**
+ * Runs the status sync for one vault on its session, from the key's refreshed `info`. Throws
+ * 607 for a vault gone from the database and 1014 after a wipe.
+ */
+export async function syncVaultStatus(
+  ctx: SyncContext,
+  remote: RemoteVault,
+  info: KeyInfo,
+): Promise<void> {
   const { store } = ctx;
-  const info = await remote.run({ op: RemoteOpCode.GetState });
   const vault = store.vaults.get(remote.vaultId);
   if (!vault) throw hesError(HesErrorCode.HesDeviceNotFound);
   const result = transition(
@@ -58,12 +59,13 @@ export async function syncVaultStatus(ctx: SyncContext, remote: RemoteVault): Pr
   );
   if (!result.ok) {
     if (result.rejection.source === 'hes') throw hesError(result.rejection.code);
-    throw new HesCodeError(HesErrorCode.HesUnknownError, 'status sync refused');
+    // HES's switch has no other refusal: its default case throws this (→ 1001).
+    throw new Error(`Unhandled vault status. (${vault.status})`);
   }
   const code = (): Uint8Array => {
     const pending = store.activations.pending(vault.id);
     // HES throws its HESException ActivationCodeNotFound here (→ 1001).
-    if (!pending) throw new Error('ActivationCodeNotFound');
+    if (!pending) throw hesException('ActivationCodeNotFound');
     return codeBytes(pending.code);
   };
   let after = info;

@@ -1,66 +1,52 @@
 // /deviceHub (hes-contract.md §4.7): the workstation's side of a remote-vault session. A
-// connection carries the DeviceId and WorkstationId headers; the relay pairs it with the set-up
-// that asked for it. Replies without a session answer 1001 "Cannot find remote device in the
-// DeviceHub", as on HES. VerifyCommandResponse and GetRootKeyCommandResponse answer the
-// set-up of a Hideez Key 3's channel; a non-empty error fails it, as on HES.
+// connection carries the DeviceId and WorkstationId headers; the relay offers it to the domain.
+// Replies answer as HES's DeviceHub does: Ok once delivered to the pair's channel (a
+// RemoteCommandResponse's error text is ignored; a set-up reply's non-empty error fails the
+// set-up), 1001 "DeviceHub does not contain DeviceId!" on a connection without ids, 1001
+// "Cannot find remote device in the DeviceHub" when the pair has no channel.
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
-import type { HesResponse } from '../../../shared/hes/dto';
+import type { RemoteReplyOutcome, ReplyKind } from '../relay/device-hub-channel';
 import type { DeviceHubRelay } from '../relay/device-hub-relay';
 import type { HubCaller, HubDefinition, HubMethodDefinition } from '../signalr/hub-definition';
-import { errorResponse, NO_REMOTE_DEVICE, okResponse, responseForError } from './envelope';
+import { errorResponse, okResponse, responseForError } from './envelope';
 import { messageBufferArgument, replyErrorArgument, replyResultArgument } from './hub-arguments';
 
 export interface DeviceHubOptions {
   readonly relay: DeviceHubRelay;
 }
 
-const noSession = (): HesResponse =>
-  errorResponse(HesErrorCode.NonHideezException, NO_REMOTE_DEVICE);
-
 export function createDeviceHub({ relay }: DeviceHubOptions): HubDefinition {
-  const method = (run: (caller: HubCaller, args: readonly unknown[]) => HesResponse) =>
-    ({
-      arity: 2,
-      handler: (caller, args) => {
-        try {
-          return run(caller, args);
-        } catch (e) {
-          return responseForError(e);
-        }
-      },
-    }) satisfies HubMethodDefinition;
+  /** A reply method: its arguments read into the outcome, then handed to the relay. */
+  const reply = (
+    kind: ReplyKind,
+    read: (args: readonly unknown[]) => RemoteReplyOutcome,
+  ): HubMethodDefinition => ({
+    arity: 2,
+    handler: (caller: HubCaller, args) => {
+      try {
+        const refusal = relay.response(caller.connectionId, read(args), kind);
+        return refusal === undefined
+          ? okResponse()
+          : errorResponse(HesErrorCode.NonHideezException, refusal);
+      } catch (e) {
+        return responseForError(e);
+      }
+    },
+  });
 
-  /** A set-up reply: the key's bytes, or the workstation's error (which fails the set-up). */
-  const setUpReply = (kind: 'verify' | 'rootKey') =>
-    method((caller, args) => {
-      const bytes = replyResultArgument(args[0]);
-      const error = replyErrorArgument(args[1]);
-      const outcome =
-        error !== null && error !== ''
-          ? ({ kind: 'error', error } as const)
-          : ({ kind: 'reply', bytes } as const);
-      return relay.remoteCommandResponse(caller.connectionId, outcome, kind)
-        ? okResponse()
-        : noSession();
-    });
+  const setUpReply = (args: readonly unknown[]): RemoteReplyOutcome => ({
+    bytes: replyResultArgument(args[0]),
+    error: replyErrorArgument(args[1]),
+  });
 
   return {
     methods: {
-      RemoteCommandResponse: method((caller, args) => {
-        const buffer = messageBufferArgument(args[0]);
-        const error = replyErrorArgument(args[1]);
-        // HES ignores the error text and uses the data; with no data the text is all there is,
-        // and failing the command at once beats waiting out the timeout.
-        const outcome =
-          buffer.bytes.length === 0 && error !== null && error !== ''
-            ? ({ kind: 'error', error } as const)
-            : ({ kind: 'reply', bytes: buffer.bytes } as const);
-        return relay.remoteCommandResponse(caller.connectionId, outcome)
-          ? okResponse()
-          : noSession();
-      }),
-      VerifyCommandResponse: setUpReply('verify'),
-      GetRootKeyCommandResponse: setUpReply('rootKey'),
+      RemoteCommandResponse: reply('remoteCommand', (args) => ({
+        bytes: messageBufferArgument(args[0]).bytes,
+        error: replyErrorArgument(args[1]),
+      })),
+      VerifyCommandResponse: reply('verify', setUpReply),
+      GetRootKeyCommandResponse: reply('rootKey', setUpReply),
     },
     onConnected(caller) {
       relay.deviceHubConnected(caller);

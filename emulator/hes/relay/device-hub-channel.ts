@@ -1,25 +1,24 @@
-// One remote-vault session over a /deviceHub connection (hes-contract.md §4.7, §5.2): the
-// set-up steps go out as SendResetChannel (no answer), SendVerifyCommand and
+// One vault's device-hub channel (hes-contract.md §4.7, §5.2), HES's DeviceConnectionContainer:
+// the set-up steps go out as SendResetChannel (no answer), SendVerifyCommand and
 // SendGetRootKeyCommand (answered by VerifyCommandResponse / GetRootKeyCommandResponse), and
-// every command as SendRemoteCommand, answered by the next RemoteCommandResponse on that
-// connection. The buffers are opaque here; the domain protects and opens them. One request at
-// a time: the protocol has no correlation id, so a second one waits for the first.
+// every command as SendRemoteCommand, answered by the next RemoteCommandResponse. The buffers
+// are opaque here. One request at a time: the protocol has no correlation id. Each round trip
+// has the SDK's 30 s limit; a timeout fails that request only (HES keeps the connection).
 import { randomUUID } from 'node:crypto';
-import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import { HES_REMOTE_CHANNEL, type EncryptedRequest } from '../../../shared/hes/dto';
-import { HesCodeError, type VaultChannel } from '../domain/ports';
+import { NonHideezError, NonHideezReason, TIMEOUT_TEXT, type VaultChannel } from '../domain/ports';
 
 /** The part of a hub connection the relay uses (a HubCaller of emulator/hes/signalr fits). */
 export interface DeviceHubPeer {
   readonly connectionId: string;
   send(target: string, ...args: unknown[]): void;
-  close(error?: string): void;
 }
 
-/** What a workstation answered: the key's reply, or its error text. */
-export type RemoteReplyOutcome =
-  | { readonly kind: 'reply'; readonly bytes: Uint8Array }
-  | { readonly kind: 'error'; readonly error: string };
+/** What a workstation answered: the key's reply bytes and its error text (null or ""). */
+export interface RemoteReplyOutcome {
+  readonly bytes: Uint8Array;
+  readonly error: string | null;
+}
 
 /** Which answer a request waits for. */
 export type ReplyKind = 'remoteCommand' | 'verify' | 'rootKey';
@@ -27,24 +26,22 @@ export type ReplyKind = 'remoteCommand' | 'verify' | 'rootKey';
 interface InFlight {
   readonly kind: ReplyKind;
   readonly resolve: (bytes: Uint8Array) => void;
-  readonly reject: (e: HesCodeError) => void;
+  readonly reject: (e: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
 
-const MAX_ERROR_TEXT = 200;
+const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 export class DeviceHubChannel implements VaultChannel {
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight: InFlight | undefined;
-  private ended: HesCodeError | undefined;
+  private ended: Error | undefined;
 
   constructor(
     readonly vaultId: string,
     readonly workstationId: string,
     readonly peer: DeviceHubPeer,
     private readonly commandTimeoutMs: number,
-    /** Called once when the channel ends, so the relay forgets it. */
-    private readonly onEnded: (channel: DeviceHubChannel) => void,
   ) {}
 
   get isOpen(): boolean {
@@ -54,7 +51,7 @@ export class DeviceHubChannel implements VaultChannel {
   exchange(message: Uint8Array): Promise<Uint8Array> {
     return this.inTurn('remoteCommand', () => {
       const request: EncryptedRequest = {
-        buffer: { data: Buffer.from(message).toString('base64'), channelNo: HES_REMOTE_CHANNEL },
+        buffer: { data: base64(message), channelNo: HES_REMOTE_CHANNEL },
         contextGuid: randomUUID(),
         channelNo: HES_REMOTE_CHANNEL,
       };
@@ -62,51 +59,46 @@ export class DeviceHubChannel implements VaultChannel {
     });
   }
 
-  resetChannel(channel: number): void {
-    if (this.ended) return;
-    this.peer.send('SendResetChannel', channel);
+  async resetChannel(channel: number): Promise<void> {
+    const send = (): void => {
+      if (!this.ended) this.peer.send('SendResetChannel', channel);
+    };
+    const result = this.queue.then(send, send);
+    this.queue = result;
+    await result;
   }
 
   verify(publicKey: Uint8Array, nonce: Uint8Array, channel: number): Promise<Uint8Array> {
-    return this.inTurn('verify', () => {
-      // .NET byte[] arguments travel as base64 in SignalR's JSON protocol.
-      this.peer.send(
-        'SendVerifyCommand',
-        Buffer.from(publicKey).toString('base64'),
-        Buffer.from(nonce).toString('base64'),
-        channel,
-      );
-    });
+    // .NET byte[] arguments travel as base64 in SignalR's JSON protocol.
+    return this.inTurn('verify', () =>
+      this.peer.send('SendVerifyCommand', base64(publicKey), base64(nonce), channel),
+    );
   }
 
   rootKey(): Promise<Uint8Array> {
     return this.inTurn('rootKey', () => this.peer.send('SendGetRootKeyCommand'));
   }
 
-  /** Delivers an answer; false when no request was waiting for this kind of answer. */
-  deliver(outcome: RemoteReplyOutcome, kind: ReplyKind = 'remoteCommand'): boolean {
+  /**
+   * Delivers an answer to the request waiting for this kind; nobody waiting → dropped (HES
+   * raises an event nobody listens to). A RemoteCommandResponse's error text is ignored, as
+   * HES's container ignores it; a set-up reply's non-empty error fails the step (HES's
+   * RemoteVerifyEncryptionProc / RemoteGetRootKeyProc throw it as an Exception).
+   */
+  deliver(outcome: RemoteReplyOutcome, kind: ReplyKind): void {
     const waiting = this.inFlight;
-    if (!waiting || waiting.kind !== kind) return false;
+    if (!waiting || waiting.kind !== kind) return;
     this.inFlight = undefined;
     clearTimeout(waiting.timer);
-    if (outcome.kind === 'reply') {
-      waiting.resolve(outcome.bytes);
+    if (kind !== 'remoteCommand' && outcome.error !== null && outcome.error !== '') {
+      waiting.reject(new NonHideezError(NonHideezReason.WorkstationError, outcome.error));
     } else {
-      // The workstation's own text (e.g. the key refused the buffer); it carries no secrets
-      // because the companion never sees inside the sealed buffers.
-      const text = outcome.error.slice(0, MAX_ERROR_TEXT);
-      waiting.reject(
-        new HesCodeError(
-          HesErrorCode.NonHideezException,
-          `The workstation could not relay the remote command: ${text}`,
-        ),
-      );
+      waiting.resolve(outcome.bytes);
     }
-    return true;
   }
 
-  /** Ends the session without touching the connection (it is already gone or being dropped). */
-  end(reason: HesCodeError): void {
+  /** The connection is gone (or the server stops): the waiting request and later ones fail. */
+  end(reason: Error): void {
     if (this.ended) return;
     this.ended = reason;
     const waiting = this.inFlight;
@@ -115,16 +107,6 @@ export class DeviceHubChannel implements VaultChannel {
       clearTimeout(waiting.timer);
       waiting.reject(reason);
     }
-    this.onEnded(this);
-  }
-
-  /** The domain is done with the vault: end the session and close its device-hub connection. */
-  close(): void {
-    if (this.ended) return;
-    this.end(
-      new HesCodeError(HesErrorCode.HesDeviceHubDisconnected, 'The remote vault channel is closed'),
-    );
-    this.peer.close();
   }
 
   /** Queues a request: `send` goes out when the ones before it are answered. */
@@ -139,13 +121,12 @@ export class DeviceHubChannel implements VaultChannel {
     if (this.ended) return Promise.reject(this.ended);
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => {
-        // A late reply would be taken for the next command's: drop the whole session instead.
-        const timedOut = new HesCodeError(
-          HesErrorCode.RemoteConnectionTimedOut,
-          'The remote vault did not answer in time',
-        );
-        this.end(timedOut);
-        this.peer.close();
+        // The SDK's request timeout (HesRequestTimeout). The connection stays; a late answer
+        // is dropped, or, with no correlation id, taken for the next request's (as on HES),
+        // which then fails to open.
+        if (this.inFlight?.timer !== timer) return;
+        this.inFlight = undefined;
+        reject(new NonHideezError(NonHideezReason.Timeout, TIMEOUT_TEXT));
       }, this.commandTimeoutMs);
       this.inFlight = { kind, resolve, reject, timer };
       send();

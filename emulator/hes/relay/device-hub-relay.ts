@@ -1,14 +1,16 @@
-// The stand-in's VaultRelay over /deviceHub (hes-contract.md §5.2): to reach a vault it asks the
-// workstation (EstablishRemoteHwVaultConnection(serial, 4) on its AppHub connection) to open a
-// /deviceHub connection carrying the DeviceId and WorkstationId headers, then relays sealed
-// commands over it. One session per (vault, workstation), reused while it lives; concurrent opens
-// share one pending set-up. HES verifies the channel with the SDK cryptolib (SendVerifyCommand,
-// SendGetRootKeyCommand); our keys have none: the sealed remote channel authenticates itself.
-import { HesErrorCode } from '../../../shared/errors/hes-error-code';
+// The stand-in's VaultRelay over /deviceHub (hes-contract.md §4.7, §5.2). EstablishRemoteHwVault
+// Connection(serial, 4) goes to the workstation's AppHub connection; a /deviceHub connection
+// carrying non-blank DeviceId and WorkstationId headers is offered to the domain, which accepts
+// it when the vault is announced through that workstation (HES DeviceHub.OnConnectedAsync →
+// RDCS.OnDeviceHubConnected). An accepted connection is the pair's channel (HES's
+// DeviceConnectionContainer, one per vault and workstation) until a device hub of that pair
+// disconnects. The stand-in never closes a device-hub connection itself, as HES never does.
 import { HES_REMOTE_CHANNEL } from '../../../shared/hes/dto';
 import {
-  HesCodeError,
-  type VaultChannel,
+  NonHideezError,
+  NonHideezReason,
+  type DeviceHubListener,
+  type RemoteJobOutcome,
   type VaultRelay,
   type WorkstationNotifier,
 } from '../domain/ports';
@@ -24,10 +26,17 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 
 export interface DeviceHubRelayOptions {
   readonly notifier: WorkstationNotifier;
-  /** How long a workstation has to open its /deviceHub connection (HES: 20 s, then 512). */
+  /** From EstablishRemoteHwVaultConnection to a verified session (HES: 20 s, then 512). */
   readonly setupTimeoutMs?: number;
-  /** How long one relayed command may take (HES: 30 s). */
+  /** One round trip on the channel (the SDK's 30 s). */
   readonly commandTimeoutMs?: number;
+  /** What the domain's background jobs end with (HES logs it). */
+  readonly onOutcome?: (outcome: RemoteJobOutcome) => void;
+  /**
+   * A device hub of the pair closed: HES drops the announcement, and with it the AppHub
+   * connection it captured for EstablishRemoteHwVaultConnection.
+   */
+  readonly onPairGone?: (vaultId: string, workstationId: string) => void;
 }
 
 /** A /deviceHub connection as the hub sees it: the peer plus its (lower-cased) request headers. */
@@ -35,168 +44,150 @@ export interface DeviceHubConnection extends DeviceHubPeer {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-interface PendingSetup {
+/** Why a device-hub reply finds nothing to answer (HES's texts, hes-contract.md §4.7). */
+export const DeviceHubRefusal = {
+  /** The connection carries no ids: HES's GetDeviceId throws first. */
+  NoIds: 'DeviceHub does not contain DeviceId!',
+  /** No container for the connection's (vault, workstation). */
+  NoDevice: 'Cannot find remote device in the DeviceHub',
+} as const;
+export type DeviceHubRefusal = (typeof DeviceHubRefusal)[keyof typeof DeviceHubRefusal];
+
+interface Pair {
+  readonly vaultId: string;
   readonly workstationId: string;
-  readonly promise: Promise<DeviceHubChannel>;
-  readonly resolve: (channel: DeviceHubChannel) => void;
-  readonly reject: (e: HesCodeError) => void;
-  readonly timer: NodeJS.Timeout;
 }
 
-const pairKey = (vaultId: string, workstationId: string): string =>
+const pairKey = ({ vaultId, workstationId }: Pair): string =>
   JSON.stringify([vaultId, workstationId]);
 
+/** HES's string.IsNullOrWhiteSpace. */
+const isBlank = (value: string | undefined): boolean => value === undefined || value.trim() === '';
+
 export class DeviceHubRelay implements VaultRelay {
+  readonly setupTimeoutMs: number;
   private readonly notifier: WorkstationNotifier;
-  private readonly setupTimeoutMs: number;
   private readonly commandTimeoutMs: number;
-  private readonly channels = new Map<string, DeviceHubChannel>();
-  private readonly byConnection = new Map<string, DeviceHubChannel>();
-  private readonly pending = new Map<string, PendingSetup>();
+  private readonly onOutcome: (outcome: RemoteJobOutcome) => void;
+  private readonly onPairGone: (vaultId: string, workstationId: string) => void;
+  private listener: DeviceHubListener | undefined;
+  /** connectionId → the ids its headers carried (HES: Context.Items). */
+  private readonly ids = new Map<string, Pair>();
+  /** The pair's channel (HES: _connectionContainers). */
+  private readonly containers = new Map<string, DeviceHubChannel>();
+  private closed = false;
 
   constructor(options: DeviceHubRelayOptions) {
     this.notifier = options.notifier;
     this.setupTimeoutMs = options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.onOutcome = options.onOutcome ?? (() => undefined);
+    this.onPairGone = options.onPairGone ?? (() => undefined);
   }
 
-  open(vaultId: string, workstationId: string): Promise<VaultChannel> {
-    const key = pairKey(vaultId, workstationId);
-    const live = this.channels.get(key);
-    if (live?.isOpen) return Promise.resolve(live);
-    const waiting = this.pending.get(key);
-    if (waiting) return waiting.promise;
+  listen(listener: DeviceHubListener): void {
+    this.listener = listener;
+  }
 
-    let resolve!: (channel: DeviceHubChannel) => void;
-    let reject!: (e: HesCodeError) => void;
-    const promise = new Promise<DeviceHubChannel>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const timer = setTimeout(() => {
-      this.pending.delete(key);
-      reject(
-        new HesCodeError(
-          HesErrorCode.RemoteConnectionTimedOut,
-          'The workstation did not open the remote vault channel in time',
-        ),
-      );
-    }, this.setupTimeoutMs);
-    const setup: PendingSetup = { workstationId, promise, resolve, reject, timer };
-    this.pending.set(key, setup);
-    const sent = this.notifier.send(
+  establish(vaultId: string, workstationId: string): boolean {
+    if (this.closed) return false;
+    return this.notifier.send(
       workstationId,
       'EstablishRemoteHwVaultConnection',
       vaultId,
       HES_REMOTE_CHANNEL,
     );
-    if (!sent) this.failSetup(key, workstationOffline());
-    return promise;
   }
 
-  /** /deviceHub onConnected: completes the pending set-up its headers name, if any. */
+  logOutcome(outcome: RemoteJobOutcome): void {
+    this.onOutcome(outcome);
+  }
+
+  /** /deviceHub onConnected: with both ids, offered to the domain. */
   deviceHubConnected(connection: DeviceHubConnection): void {
     const vaultId = connection.headers['deviceid'];
     const workstationId = connection.headers['workstationid'];
-    // Without both headers, or with nobody waiting for it, the connection stays open but
-    // unusable, as on HES: its RemoteCommandResponse calls answer 1001.
-    if (!vaultId || !workstationId) return;
-    const key = pairKey(vaultId, workstationId);
-    const setup = this.pending.get(key);
-    if (!setup) return;
-    this.pending.delete(key);
-    clearTimeout(setup.timer);
-    const channel = new DeviceHubChannel(
-      vaultId,
-      workstationId,
-      connection,
-      this.commandTimeoutMs,
-      (ended) => this.forget(ended),
-    );
-    this.closeChannel(this.channels.get(key));
-    this.channels.set(key, channel);
-    this.byConnection.set(connection.connectionId, channel);
-    setup.resolve(channel);
-  }
-
-  /** /deviceHub onDisconnected: the session ends and a waiting command fails at once. */
-  deviceHubDisconnected(connectionId: string): void {
-    this.byConnection.get(connectionId)?.end(deviceHubGone());
+    // Without both ids HES only logs; the connection stays and its replies answer 1001.
+    if (this.closed || vaultId === undefined || workstationId === undefined) return;
+    if (isBlank(vaultId) || isBlank(workstationId)) return;
+    const pair = { vaultId, workstationId };
+    this.ids.set(connection.connectionId, pair);
+    // HES's GetOrAdd: a pair that already has a container keeps it (and its connection).
+    const key = pairKey(pair);
+    const channel =
+      this.containers.get(key) ??
+      new DeviceHubChannel(vaultId, workstationId, connection, this.commandTimeoutMs);
+    if (this.listener?.deviceHubConnected(vaultId, workstationId, channel)) {
+      this.containers.set(key, channel);
+    }
   }
 
   /**
-   * A RemoteCommandResponse (or, with `kind`, a VerifyCommandResponse or
-   * GetRootKeyCommandResponse) from a /deviceHub connection; false when it has no session.
+   * /deviceHub onDisconnected (HES RDCS.OnDeviceHubDisconnected): the pair's container goes,
+   * whichever connection made it, a request waiting on it fails at once (1001: the SDK's own
+   * text for a shut Device is not visible), and the domain forgets the announcement.
    */
-  remoteCommandResponse(
+  deviceHubDisconnected(connectionId: string): void {
+    const pair = this.ids.get(connectionId);
+    if (!pair) return;
+    this.ids.delete(connectionId);
+    const key = pairKey(pair);
+    const channel = this.containers.get(key);
+    this.containers.delete(key);
+    channel?.end(
+      new NonHideezError(
+        NonHideezReason.DeviceHubClosed,
+        'The device hub connection of the remote vault was closed',
+      ),
+    );
+    this.onPairGone(pair.vaultId, pair.workstationId);
+    this.listener?.deviceHubDisconnected(pair.vaultId, pair.workstationId);
+  }
+
+  /**
+   * A RemoteCommandResponse, VerifyCommandResponse or GetRootKeyCommandResponse: delivered to
+   * the pair's channel (Ok even when nobody waits for it), or the refusal HES answers.
+   */
+  response(
     connectionId: string,
     outcome: RemoteReplyOutcome,
-    kind: ReplyKind = 'remoteCommand',
-  ): boolean {
-    const channel = this.byConnection.get(connectionId);
-    if (!channel?.isOpen) return false;
-    // A reply nobody waits for (e.g. after a timeout) is dropped; the session is still there.
+    kind: ReplyKind,
+  ): DeviceHubRefusal | undefined {
+    const pair = this.ids.get(connectionId);
+    if (!pair) return DeviceHubRefusal.NoIds;
+    const channel = this.containers.get(pairKey(pair));
+    if (!channel) return DeviceHubRefusal.NoDevice;
     channel.deliver(outcome, kind);
-    return true;
+    return undefined;
   }
 
-  /** Whether the /deviceHub connection carries a live session. */
+  /** Whether the connection's pair has a channel (a reply on it would be delivered). */
   hasSession(connectionId: string): boolean {
-    return this.byConnection.get(connectionId)?.isOpen ?? false;
+    const pair = this.ids.get(connectionId);
+    return pair !== undefined && this.containers.has(pairKey(pair));
   }
 
-  /** The vault reported Offline through that workstation: end its session there. */
-  vaultOffline(vaultId: string, workstationId: string): void {
-    const key = pairKey(vaultId, workstationId);
-    this.failSetup(key, workstationOffline());
-    this.closeChannel(this.channels.get(key));
+  /**
+   * The vault reported Offline through that workstation. HES shuts its Device (the domain
+   * does that) but keeps the device-hub connection and its container: nothing to do here.
+   */
+  vaultOffline(_vaultId: string, _workstationId: string): void {
+    // Kept for the AppHub's call; see above.
   }
 
-  /** The workstation's AppHub connection is gone: end all of its sessions and set-ups. */
-  workstationDisconnected(workstationId: string): void {
-    for (const [key, setup] of [...this.pending]) {
-      if (setup.workstationId === workstationId) this.failSetup(key, workstationOffline(), setup);
-    }
-    for (const channel of [...this.channels.values()]) {
-      if (channel.workstationId === workstationId) this.closeChannel(channel);
-    }
+  /** The workstation's AppHub connection is gone: as vaultOffline, nothing at this layer. */
+  workstationDisconnected(_workstationId: string): void {
+    // Kept for the AppHub's call; see above.
   }
 
-  /** Server shutdown: every set-up and session ends. */
+  /** Server shutdown: every waiting request fails and the domain stops waiting for set-ups. */
   close(): void {
-    for (const [key, setup] of [...this.pending]) this.failSetup(key, workstationOffline(), setup);
-    for (const channel of [...this.channels.values()]) this.closeChannel(channel);
-  }
-
-  private closeChannel(channel: DeviceHubChannel | undefined): void {
-    channel?.close();
-  }
-
-  private failSetup(
-    key: string,
-    reason: HesCodeError,
-    setup: PendingSetup | undefined = this.pending.get(key),
-  ): void {
-    if (!setup) return;
-    this.pending.delete(key);
-    clearTimeout(setup.timer);
-    setup.reject(reason);
-  }
-
-  private forget(channel: DeviceHubChannel): void {
-    const key = pairKey(channel.vaultId, channel.workstationId);
-    if (this.channels.get(key) === channel) this.channels.delete(key);
-    if (this.byConnection.get(channel.peer.connectionId) === channel) {
-      this.byConnection.delete(channel.peer.connectionId);
-    }
+    if (this.closed) return;
+    this.closed = true;
+    const closing = new NonHideezError(NonHideezReason.Closing, 'The server is shutting down');
+    for (const channel of this.containers.values()) channel.end(closing);
+    this.containers.clear();
+    this.ids.clear();
+    this.listener?.relayClosed();
   }
 }
-
-const workstationOffline = (): HesCodeError =>
-  new HesCodeError(
-    HesErrorCode.HesFailedEstablishRemoteDeviceConnection,
-    'The workstation is not connected',
-  );
-
-const deviceHubGone = (): HesCodeError =>
-  new HesCodeError(HesErrorCode.HesDeviceHubDisconnected, 'The device hub connection was closed');

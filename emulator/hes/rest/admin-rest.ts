@@ -1,11 +1,14 @@
 // The admin REST API as an http request handler on the stand-in's server: finds the route,
-// reads the size-limited JSON body, runs the domain action and answers JSON. Domain refusals
-// (HesAdminError) become 409, or 404 for a missing vault/employee/workstation, with HES's error
-// code; bad input is 400; nothing a request carries can crash the server.
+// reads the size-limited JSON body, runs the domain action and answers JSON. On HES's routes a
+// failure takes HES's shape (hes-replies.ts: ProblemDetails 400/404, `{error}` 500); on the
+// /api/standin extras a domain refusal (HesAdminError) is 409, or 404 for a missing
+// vault/employee/workstation, with HES's error code, and bad input 400. Nothing a request
+// carries can crash the server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HesStandIn } from '../domain/hes-stand-in';
 import { HesAdminErrorCode, isHesAdminError } from '../domain/hes-admin-error';
-import { adminRoutes, matchPath, notFound, type Route } from './admin-routes';
+import { adminRoutes, matchPath, notFound, type Route, type RouteResult } from './admin-routes';
+import { hesFailure, HesReply } from './hes-replies';
 import {
   DEFAULT_MAX_BODY_BYTES,
   readJsonBody,
@@ -61,16 +64,28 @@ export function createAdminRest(options: AdminRestOptions): AdminRestHandler {
     throw notFound();
   };
 
+  const send = (res: ServerResponse, result: RouteResult): void => {
+    if (result.status === 204) return sendNoContent(res, 204);
+    if (result.location !== undefined) res.setHeader('location', result.location);
+    if (result.body === undefined) return sendNoContent(res, result.status);
+    sendJson(res, result.status, result.body);
+  };
+
   return async (req, res) => {
+    let route: Route | undefined;
     try {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       const path = url.pathname.replace(/\/+$/, '') || '/';
-      const { route, params } = find(req.method ?? 'GET', path);
+      const found = find(req.method ?? 'GET', path);
+      route = found.route;
       const body = await readJsonBody(req, maxBodyBytes);
-      const result = route.run({ params, body });
-      if (result.status === 204) sendNoContent(res);
-      else sendJson(res, result.status, result.body);
+      send(res, found.route.run({ params: found.params, body }));
     } catch (e) {
+      const reply = e instanceof HesReply ? e : route?.hes ? hesFailure(e) : undefined;
+      if (reply) {
+        sendJson(res, reply.status, reply.body, reply.contentType);
+        return;
+      }
       const known = asRestError(e);
       if (!known) onError(e);
       const error =

@@ -32,18 +32,27 @@ const tooLarge = (maxBytes: number): RestError =>
     `The request body is larger than ${maxBytes} bytes`,
   );
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8',
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
   });
   res.end(text);
 }
 
-export function sendNoContent(res: ServerResponse): void {
-  res.writeHead(204, { 'cache-control': 'no-store' });
+/** 204, or another status with an empty body (ASP.NET's `Ok()`). */
+export function sendNoContent(res: ServerResponse, status = 204): void {
+  res.writeHead(status, {
+    'cache-control': 'no-store',
+    ...(status === 204 ? {} : { 'content-length': 0 }),
+  });
   res.end();
 }
 

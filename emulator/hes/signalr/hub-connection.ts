@@ -1,9 +1,8 @@
-// One client connection over a WebSocket, from handshake to close: the records
+// One client connection over its transport, from handshake to close: the records
 // in, the invocations dispatched one at a time (ASP.NET Core's default of one
 // parallel invocation per client), completions and pings out, and the timers.
 // Any protocol error closes the connection with ASP.NET's generic close error.
 
-import type { RawData, WebSocket } from 'ws';
 import type { HubCaller, HubDefinition } from './hub-definition';
 import {
   HubMessageType,
@@ -18,15 +17,14 @@ import {
   type HubMessage,
 } from './hub-messages';
 import {
-  findMethod,
   invokeMethod,
-  streamingInvocationError,
+  refuseStreamInvocation,
   unexpectedError,
-  unknownMethodError,
   type MethodTable,
 } from './hub-methods';
-import { decodeFrame, splitRecords } from './records';
+import { decodeFrame, RECORD_SEPARATOR, splitRecords } from './records';
 import { SignalRError, SignalRErrorCode } from './signalr-error';
+import type { HubTransport } from './transport';
 
 /** What ASP.NET Core sends on a protocol error when detailed errors are off. */
 export const CONNECTION_ERROR = 'Connection closed with an error.';
@@ -42,37 +40,32 @@ export interface HubConnectionTimings {
 }
 
 export interface HubConnectionOptions {
-  readonly socket: WebSocket;
+  readonly transport: HubTransport;
   readonly connectionId: string;
   readonly hub: string;
   readonly definition: HubDefinition;
   readonly methods: MethodTable;
   readonly headers: Readonly<Record<string, string>>;
   readonly timings: HubConnectionTimings;
+  /** ASP.NET's EnableDetailedErrors (binding failures say why). */
+  readonly detailedErrors: boolean;
   /** After a successful handshake, before the hub's onConnected. */
   readonly opened: (connection: HubConnection) => void;
-  /** After the socket closed, if the handshake had succeeded, before the hub's onDisconnected. */
+  /** After the transport closed, if the handshake had succeeded, before the hub's onDisconnected. */
   readonly closed: (connection: HubConnection) => void;
 }
 
 type State = 'handshake' | 'open' | 'closed';
 
-const frameBytes = (data: RawData): Uint8Array =>
-  Array.isArray(data)
-    ? Buffer.concat(data)
-    : data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : data;
-
 export class HubConnection implements HubCaller {
   readonly connectionId: string;
   readonly hub: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Resolves when the socket has closed and onDisconnected has run. */
+  /** Resolves when the transport has closed and onDisconnected has run. */
   readonly done: Promise<void>;
 
   private state: State = 'handshake';
-  private readonly socket: WebSocket;
+  private readonly transport: HubTransport;
   private readonly options: HubConnectionOptions;
   private queue: Promise<void> = Promise.resolve();
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -81,19 +74,19 @@ export class HubConnection implements HubCaller {
 
   constructor(options: HubConnectionOptions) {
     this.options = options;
-    this.socket = options.socket;
+    this.transport = options.transport;
     this.connectionId = options.connectionId;
     this.hub = options.hub;
     this.headers = options.headers;
     this.done = new Promise((resolve) => {
-      this.socket.once('close', () => {
-        this.onSocketClosed();
-        resolve();
-      });
+      this.transport.start(
+        (bytes) => this.onFrame(bytes),
+        () => {
+          this.onTransportClosed();
+          resolve();
+        },
+      );
     });
-    // Errors (bad frames, oversize payloads) are followed by 'close'; nothing to add.
-    this.socket.on('error', () => undefined);
-    this.socket.on('message', (data) => this.onFrame(frameBytes(data)));
     this.handshakeTimer = setTimeout(() => {
       this.finishHandshake(HANDSHAKE_CANCELED);
     }, options.timings.handshakeTimeoutMs);
@@ -118,21 +111,21 @@ export class HubConnection implements HubCaller {
   }
 
   sendRaw(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+    this.transport.write(text);
   }
 
   abort(): void {
-    this.socket.terminate();
+    this.transport.abort();
   }
 
   close(error?: string): void {
     if (this.state === 'open') this.write(closeRecord(error));
-    this.socket.close(1000);
+    this.transport.end();
   }
 
   private write(record: string): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(record);
+    if (!this.transport.writable) return;
+    this.transport.write(record);
     this.scheduleKeepAlive();
   }
 
@@ -155,17 +148,22 @@ export class HubConnection implements HubCaller {
   private onFrame(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
     this.resetClientTimeout();
+    const max = this.options.timings.maxMessageBytes;
     let records: string[];
     try {
-      records = splitRecords(decodeFrame(bytes), this.options.timings.maxMessageBytes);
+      let text = decodeFrame(bytes);
+      if (this.state === 'handshake') {
+        // The handshake is read first, on its own, as ASP.NET does; what follows it in the
+        // same frame is hub messages.
+        const end = text.indexOf(RECORD_SEPARATOR) + 1;
+        const [handshake = ''] = splitRecords(text.slice(0, end || text.length), max);
+        if (end === 0 || !this.handshake(handshake)) return;
+        text = text.slice(end);
+      }
+      records = splitRecords(text, max);
     } catch (e) {
       this.protocolError(e);
       return;
-    }
-    if (this.state === 'handshake') {
-      const first = records.shift();
-      if (first === undefined) return;
-      if (!this.handshake(first)) return;
     }
     let messages: HubMessage[];
     try {
@@ -197,11 +195,11 @@ export class HubConnection implements HubCaller {
   private finishHandshake(error: string | undefined): void {
     clearTimeout(this.handshakeTimer);
     if (this.state !== 'handshake') return;
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(handshakeResponseRecord(error));
+    if (!this.transport.writable) return;
+    this.transport.write(handshakeResponseRecord(error));
     if (error !== undefined) {
       this.state = 'closed';
-      this.socket.close(1000);
+      this.transport.end();
       return;
     }
     this.state = 'open';
@@ -233,14 +231,12 @@ export class HubConnection implements HubCaller {
     switch (message.type) {
       case HubMessageType.Invocation: {
         const { invocationId, target } = message;
-        if (message.streamIds !== undefined && message.streamIds.length > 0) {
-          // Client-to-server streams: none of the hubs take them.
-          if (invocationId !== undefined) {
-            this.write(completionErrorRecord(invocationId, streamingInvocationError(target)));
-          }
-          return;
-        }
-        const outcome = await invokeMethod(this.options.methods, this, target, message.arguments);
+        const outcome = await invokeMethod(
+          this.options.methods,
+          this,
+          message,
+          this.options.detailedErrors,
+        );
         if (invocationId === undefined) return;
         if (!outcome.ok) {
           this.write(completionErrorRecord(invocationId, outcome.error));
@@ -257,15 +253,16 @@ export class HubConnection implements HubCaller {
         return;
       }
       case HubMessageType.StreamInvocation: {
-        const error =
-          findMethod(this.options.methods, message.target) === undefined
-            ? unknownMethodError(message.target)
-            : streamingInvocationError(message.target);
+        const error = refuseStreamInvocation(
+          this.options.methods,
+          message,
+          this.options.detailedErrors,
+        );
         this.write(completionErrorRecord(message.invocationId, error));
         return;
       }
       case HubMessageType.Close:
-        this.socket.close(1000);
+        this.transport.end();
         return;
       // Ping: the timeout was reset on receipt. Completion / StreamItem: .NET 5 has
       // no client results and no client streams here. CancelInvocation: no stream
@@ -275,7 +272,7 @@ export class HubConnection implements HubCaller {
     }
   }
 
-  private onSocketClosed(): void {
+  private onTransportClosed(): void {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.keepAliveTimer);
     clearTimeout(this.clientTimer);

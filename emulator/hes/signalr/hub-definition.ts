@@ -1,5 +1,5 @@
 // What a hub is to the SignalR server: its methods (matched case-insensitively,
-// arity checked exactly, as ASP.NET Core does) and the caller handed to them.
+// arity checked exactly, arguments bound, as ASP.NET Core does) and the caller handed to them.
 
 export interface HubCaller {
   readonly connectionId: string;
@@ -21,6 +21,12 @@ export type HubMethod = (caller: HubCaller, args: readonly unknown[]) => unknown
 
 export interface HubMethodDefinition {
   readonly arity: number;
+  /**
+   * Reads the arguments into the parameters' types before the method runs, as ASP.NET's JSON
+   * protocol binds them (argument-binder.ts); a HubBindingError it throws fails the invocation
+   * with ASP.NET's binding-failure text. Without it the handler gets the JSON values as sent.
+   */
+  readonly bind?: (args: readonly unknown[]) => readonly unknown[];
   readonly handler: HubMethod;
 }
 
@@ -42,4 +48,14 @@ export interface SignalRServerOptions {
   readonly handshakeTimeoutMs?: number;
   /** A larger incoming message closes the connection with an error. Default 32 768. */
   readonly maxMessageBytes?: number;
+  /** Long polling: how long a poll waits for records before an empty 200. Default 90 000. */
+  readonly pollTimeoutMs?: number;
+  /** Long polling: a connection without a poll for this long is dropped. Default 15 000. */
+  readonly disconnectTimeoutMs?: number;
+  /**
+   * ASP.NET's EnableDetailedErrors (off on HES): a failed binding then says why, e.g.
+   * " InvalidDataException: Invocation provides 3 argument(s) but target expects 1.". A thrown
+   * error's own message never reaches the client either way.
+   */
+  readonly detailedErrors?: boolean;
 }

@@ -1,7 +1,7 @@
 // The JSON hub protocol (version 1), server side: parses one incoming record into
 // a typed message, validated as ASP.NET Core's JsonHubProtocol does (a missing or
-// mistyped field, or an unknown `type`, is a protocol error that ends the
-// connection), and writes the records the server sends.
+// mistyped field, an unknown `type`, or nesting past the reader's depth of 64 is a
+// protocol error that ends the connection), and writes the records the server sends.
 
 import { writeRecord } from './records';
 import { SignalRError, SignalRErrorCode } from './signalr-error';
@@ -70,6 +70,21 @@ export interface HandshakeRequest {
 
 type JsonObject = Readonly<Record<string, unknown>>;
 
+/** Utf8JsonReader's default MaxDepth: a record nested deeper fails to parse. */
+const MAX_DEPTH = 64;
+
+/** Whether objects and arrays nest deeper than `max` (iterative: no recursion on client input). */
+function nestsDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const [value, depth] = entry;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const badMessage = (message: string, details?: Record<string, string | number>): SignalRError =>
   new SignalRError(SignalRErrorCode.BadMessage, message, details);
 
@@ -85,6 +100,11 @@ function parseObject(text: string): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SignalRError(SignalRErrorCode.BadJson, 'The message is not a JSON object.', {
       length: text.length,
+    });
+  }
+  if (nestsDeeperThan(value, MAX_DEPTH)) {
+    throw new SignalRError(SignalRErrorCode.BadJson, 'The message nests too deeply.', {
+      maxDepth: MAX_DEPTH,
     });
   }
   return value as JsonObject;

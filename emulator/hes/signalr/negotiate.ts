@@ -1,21 +1,33 @@
 // The negotiate step (POST `<hub>/negotiate?negotiateVersion=1`): hands out a
-// connection id and a separate, random connection token that the WebSocket
-// upgrade must present once. Tokens not used in time are forgotten.
+// connection id and a separate, random connection token that the transport (a
+// WebSocket upgrade, the first poll or the event stream) must present once. Tokens
+// not used in time are forgotten.
 
 import { randomBytes } from 'node:crypto';
+import type { TransportKind } from './transport';
 
 export interface NegotiateResponse {
   readonly negotiateVersion?: number;
   readonly connectionId: string;
   readonly connectionToken?: string;
   readonly availableTransports: readonly {
-    readonly transport: 'WebSockets';
+    readonly transport: TransportKind;
     readonly transferFormats: readonly ('Text' | 'Binary')[];
   }[];
 }
 
+/** What ASP.NET Core 5 offers by default, in its order. */
+const AVAILABLE_TRANSPORTS = [
+  { transport: 'WebSockets', transferFormats: ['Text', 'Binary'] },
+  { transport: 'ServerSentEvents', transferFormats: ['Text'] },
+  { transport: 'LongPolling', transferFormats: ['Text', 'Binary'] },
+] as const;
+
 /** 16 random bytes, base64url: the shape ASP.NET Core uses for ids and tokens. */
 const randomId = (): string => randomBytes(16).toString('base64url');
+
+/** A connection id for a connection made without negotiate (skipNegotiation). */
+export const newConnectionId = randomId;
 
 /** The negotiate version to answer with: 1 when asked for 1 or more, else 0. */
 export function negotiateVersion(query: URLSearchParams): 0 | 1 {
@@ -42,9 +54,7 @@ export class Negotiations {
     const timer = setTimeout(() => this.pending.delete(token), this.expiresAfterMs);
     timer.unref();
     this.pending.set(token, { hub, connectionId, timer });
-    const availableTransports = [
-      { transport: 'WebSockets', transferFormats: ['Text', 'Binary'] },
-    ] as const;
+    const availableTransports = AVAILABLE_TRANSPORTS;
     return version === 1
       ? { negotiateVersion: 1, connectionId, connectionToken: token, availableTransports }
       : { connectionId, availableTransports };
@@ -58,11 +68,6 @@ export class Negotiations {
     clearTimeout(entry.timer);
     this.pending.delete(token);
     return entry.connectionId;
-  }
-
-  /** Whether a token is waiting for its upgrade (for a plain HTTP request on the hub path). */
-  has(hub: string, token: string | null): boolean {
-    return token !== null && this.pending.get(token)?.hub === hub;
   }
 
   clear(): void {

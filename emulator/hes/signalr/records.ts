@@ -15,7 +15,8 @@ const utf8Length = (text: string): number => new TextEncoder().encode(text).leng
 /**
  * Splits a frame's text into its records (without separators). An empty frame has
  * none. Throws SignalRError IncompleteRecord if the text does not end with a
- * separator, MessageTooLarge if a record has more than `maxRecordBytes` UTF-8 bytes.
+ * separator, MessageTooLarge if a record with its separator has more than
+ * `maxRecordBytes` UTF-8 bytes (ASP.NET looks for the separator within that many).
  */
 export function splitRecords(text: string, maxRecordBytes: number): string[] {
   if (text.length === 0) return [];
@@ -28,11 +29,12 @@ export function splitRecords(text: string, maxRecordBytes: number): string[] {
   }
   const records = text.split(RECORD_SEPARATOR);
   records.pop();
+  const maxContent = maxRecordBytes - 1;
   for (const record of records) {
     // A UTF-8 byte count is at least the UTF-16 length, at most three times it.
     if (
-      record.length > maxRecordBytes ||
-      (record.length * 3 > maxRecordBytes && utf8Length(record) > maxRecordBytes)
+      record.length > maxContent ||
+      (record.length * 3 > maxContent && utf8Length(record) > maxContent)
     ) {
       throw new SignalRError(
         SignalRErrorCode.MessageTooLarge,

@@ -1,7 +1,8 @@
-// The one error the SignalR codecs (records, handshake, hub messages) throw for
-// bad input from a client. A stable `code` lets the connection pick its reaction
-// (always: close with an error, as ASP.NET Core does); `details` carries plain,
-// non-secret data only (lengths, field names, type numbers), never message text.
+// The one error the SignalR codecs (records, handshake, hub messages) and the argument
+// binder throw for bad input from a client. A stable `code` lets the connection pick its
+// reaction (a protocol error closes the connection, a binding failure fails the invocation,
+// as ASP.NET Core does); `details` carries plain, non-secret data only (lengths, field
+// names, type numbers), never message text.
 
 export const SignalRErrorCode = {
   /** A frame whose text does not end with the 0x1E record separator. */
@@ -22,6 +23,8 @@ export const SignalRErrorCode = {
   BadHubDefinition: 'SIGNALR_BAD_HUB_DEFINITION',
   /** Server side: arguments passed to `send` that JSON cannot carry (BigInt, cycles). */
   Unserializable: 'SIGNALR_UNSERIALIZABLE',
+  /** An invocation's argument the method's parameter type cannot take (a binding failure). */
+  BadArguments: 'SIGNALR_BAD_ARGUMENTS',
 } as const;
 export type SignalRErrorCode = (typeof SignalRErrorCode)[keyof typeof SignalRErrorCode];
 

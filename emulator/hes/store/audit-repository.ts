@@ -1,8 +1,21 @@
-// WorkstationEvents (deduped by the client's id) and WorkstationSessions (hes-contract.md §6).
+// WorkstationEvents (deduped by the client's id) and WorkstationSessions (hes-contract.md §6),
+// with the account lookup HES's audit enrichment makes.
 import type { DatabaseSync } from 'node:sqlite';
 import { HesStoreError, HesStoreErrorCode } from './hes-store-error';
 import type { WorkstationEventRecord, WorkstationSessionRecord } from './records';
 import { int, text, textOrNull, type SqlRow } from './sql-values';
+
+/**
+ * A session to store. UnlockedBy takes whatever Int32 HES's Enum.TryParse of the note gave,
+ * defined SessionSwitchSubject member or not; read back, such a value keeps its number (the
+ * record type names only the defined members).
+ */
+export type StoredSession = Omit<WorkstationSessionRecord, 'unlockedBy'> & {
+  readonly unlockedBy: number;
+};
+
+const INT32_MIN = -0x8000_0000;
+const INT32_MAX = 0x7fff_ffff;
 
 function toEvent(row: SqlRow): WorkstationEventRecord {
   return {
@@ -22,7 +35,7 @@ function toEvent(row: SqlRow): WorkstationEventRecord {
 
 function toSession(row: SqlRow): WorkstationSessionRecord {
   const unlockedBy = int(row, 'UnlockedBy');
-  if (unlockedBy < 0 || unlockedBy > 5) {
+  if (unlockedBy < INT32_MIN || unlockedBy > INT32_MAX) {
     throw new HesStoreError(HesStoreErrorCode.BadRow, 'session subject out of range', {
       column: 'UnlockedBy',
     });
@@ -68,6 +81,19 @@ export class EventRepository {
     return Number(result.changes) === 1;
   }
 
+  /**
+   * The employee's account with this Name and Login, soft-deleted or not, as HES's enrichment
+   * finds it (FirstOrDefault with no order: the clustered primary key's).
+   */
+  accountOf(employeeId: string, name: string, login: string): string | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT Id FROM Accounts WHERE EmployeeId = ? AND Name = ? AND Login = ? ORDER BY Id LIMIT 1',
+      )
+      .get(employeeId, name, login);
+    return row ? text(row, 'Id') : undefined;
+  }
+
   list(workstationId?: string): WorkstationEventRecord[] {
     const rows =
       workstationId === undefined
@@ -87,7 +113,7 @@ export class SessionRepository {
     return row ? toSession(row) : undefined;
   }
 
-  insert(session: WorkstationSessionRecord): void {
+  insert(session: StoredSession): void {
     this.db
       .prepare(
         `INSERT INTO WorkstationSessions (Id, StartDate, EndDate, UnlockedBy, WorkstationId, UserSession,

@@ -3,11 +3,15 @@
 // the "default" profile), the typed repositories, and transactions for multi-row actions.
 import { DatabaseSync } from 'node:sqlite';
 import { ActivationRepository } from './activation-repository';
+import { AlarmRepository } from './alarm-repository';
 import { EventRepository, SessionRepository } from './audit-repository';
 import { HesStoreError, HesStoreErrorCode } from './hes-store-error';
 import { LicenseRepository } from './license-repository';
 import { HistoryRepository, ProfileRepository, SettingsRepository } from './misc-repository';
 import { AccountRepository, EmployeeRepository, TaskRepository } from './people-repository';
+import { OrgRepository } from './org-repository';
+import { ProfileAdminRepository } from './profile-admin-repository';
+import { ProximityRepository } from './proximity-repository';
 import { MIGRATIONS, SCHEMA_VERSION, STARTUP_PROFILE_FIXUP } from './schema';
 import { int } from './sql-values';
 import { VaultRepository } from './vault-repository';
@@ -26,6 +30,10 @@ export class HesStore {
   readonly history: HistoryRepository;
   readonly settings: SettingsRepository;
   readonly licenses: LicenseRepository;
+  readonly alarmState: AlarmRepository;
+  readonly proximity: ProximityRepository;
+  readonly org: OrgRepository;
+  readonly profileAdmin: ProfileAdminRepository;
   private depth = 0;
 
   private constructor(private readonly db: DatabaseSync) {
@@ -41,6 +49,10 @@ export class HesStore {
     this.history = new HistoryRepository(db);
     this.settings = new SettingsRepository(db);
     this.licenses = new LicenseRepository(db);
+    this.alarmState = new AlarmRepository(db);
+    this.proximity = new ProximityRepository(db);
+    this.org = new OrgRepository(db);
+    this.profileAdmin = new ProfileAdminRepository(db);
   }
 
   /** Opens (or creates) the database file and brings its schema up to date. */
@@ -82,6 +94,10 @@ export class HesStore {
     } finally {
       this.depth -= 1;
     }
+  }
+
+  get isOpen(): boolean {
+    return this.db.isOpen;
   }
 
   close(): void {

@@ -1,9 +1,11 @@
-// HardwareVaultLicenses rows (hes-contract.md §1.6). "New" licences: not applied yet
-// and holding data; "active" ones: ending today or later (or never) and holding data.
+// HardwareVaultLicenses rows (hes-contract.md §1.6). "New" licences: not applied yet and
+// holding data; "active" ones: ending today or later and holding data (an open-ended licence
+// is not active: HES compares EndDate in SQL, where null never passes). Also the vaults'
+// LicenseStatus column, which only the licence status job writes.
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { HesStoreError, HesStoreErrorCode } from './hes-store-error';
-import type { LicenseRecord } from './records';
+import type { LicenseRecord, VaultLicenseStatus } from './records';
 import { text, textOrNull, type SqlRow } from './sql-values';
 
 function toLicense(row: SqlRow): LicenseRecord {
@@ -66,10 +68,10 @@ export class LicenseRepository {
     return this.forVault(vaultId).filter((l) => l.appliedAt === null && l.data !== null);
   }
 
-  /** EndDate on or after `today` (YYYY-MM-DD, UTC) or open-ended, and Data present. */
+  /** EndDate on or after `today` (YYYY-MM-DD, UTC) and Data present; no EndDate: not active. */
   active(vaultId: string, today: string): LicenseRecord[] {
     return this.forVault(vaultId).filter(
-      (l) => l.data !== null && (l.endDate === null || l.endDate.slice(0, 10) >= today),
+      (l) => l.data !== null && l.endDate !== null && l.endDate.slice(0, 10) >= today,
     );
   }
 
@@ -77,5 +79,11 @@ export class LicenseRepository {
     this.db
       .prepare('UPDATE HardwareVaultLicenses SET AppliedAt = ? WHERE Id = ?')
       .run(appliedAt, id);
+  }
+
+  setVaultLicenseStatus(vaultId: string, status: VaultLicenseStatus): void {
+    this.db
+      .prepare('UPDATE HardwareVaults SET LicenseStatus = ? WHERE Id = ?')
+      .run(status, vaultId);
   }
 }

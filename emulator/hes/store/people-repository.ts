@@ -12,6 +12,7 @@ function toEmployee(row: SqlRow): EmployeeRecord {
     firstName: text(row, 'FirstName'),
     lastName: text(row, 'LastName'),
     email: textOrNull(row, 'Email'),
+    phoneNumber: textOrNull(row, 'PhoneNumber'),
     departmentId: textOrNull(row, 'DepartmentId'),
     lastSeen: textOrNull(row, 'LastSeen'),
     primaryAccountId: textOrNull(row, 'PrimaryAccountId'),
@@ -45,14 +46,31 @@ function toTask(row: SqlRow): TaskRecord {
   };
 }
 
+export interface NewEmployee {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string | null;
+  readonly phoneNumber?: string | null;
+  readonly departmentId?: string | null;
+}
+
 export class EmployeeRepository {
   constructor(private readonly db: DatabaseSync) {}
 
-  insert(employee: { firstName: string; lastName: string; email: string | null }): EmployeeRecord {
+  insert(employee: NewEmployee): EmployeeRecord {
     const id = randomUUID();
     this.db
-      .prepare('INSERT INTO Employees (Id, FirstName, LastName, Email) VALUES (?, ?, ?, ?)')
-      .run(id, employee.firstName, employee.lastName, employee.email);
+      .prepare(
+        'INSERT INTO Employees (Id, FirstName, LastName, Email, PhoneNumber, DepartmentId) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        id,
+        employee.firstName,
+        employee.lastName,
+        employee.email,
+        employee.phoneNumber ?? null,
+        employee.departmentId ?? null,
+      );
     return this.get(id) as EmployeeRecord;
   }
 
@@ -138,5 +156,12 @@ export class TaskRepository {
 
   deleteForVault(vaultId: string): void {
     this.db.prepare('DELETE FROM HardwareVaultTasks WHERE HardwareVaultId = ?').run(vaultId);
+  }
+
+  /** The vault's tasks of one operation are dropped (HES keeps one Profile task per vault). */
+  deleteForVaultOperation(vaultId: string, operation: TaskOperation): void {
+    this.db
+      .prepare('DELETE FROM HardwareVaultTasks WHERE HardwareVaultId = ? AND Operation = ?')
+      .run(vaultId, operation);
   }
 }

@@ -89,6 +89,7 @@ export interface EmployeeRecord {
   readonly firstName: string;
   readonly lastName: string;
   readonly email: string | null;
+  readonly phoneNumber: string | null;
   readonly departmentId: string | null;
   readonly lastSeen: string | null;
   readonly primaryAccountId: string | null;
@@ -122,14 +123,15 @@ export interface TaskRecord {
   readonly timestamp: number;
 }
 
+/** Name, domain, version, OS and IP are null when the client sent none (as HES stores them). */
 export interface WorkstationRecord {
   readonly id: string;
-  readonly name: string;
-  readonly domain: string;
-  readonly clientVersion: string;
+  readonly name: string | null;
+  readonly domain: string | null;
+  readonly clientVersion: string | null;
   readonly departmentId: string | null;
-  readonly os: string;
-  readonly ip: string;
+  readonly os: string | null;
+  readonly ip: string | null;
   readonly lastSeen: string;
   readonly approved: boolean;
   /** The RFID reader is enabled. */
@@ -195,4 +197,50 @@ export interface LicenseRecord {
   /** ISO date-time; null: open-ended. */
   readonly endDate: string | null;
   readonly data: Uint8Array | null;
+}
+
+/** HES VaultLicenseStatus (HardwareVaults.LicenseStatus), set by the 30-minute licence job. */
+export const VaultLicenseStatus = {
+  None: 0,
+  Valid: 1,
+  Warning: 2,
+  Critical: 3,
+  Expired: 4,
+} as const;
+export type VaultLicenseStatus = (typeof VaultLicenseStatus)[keyof typeof VaultLicenseStatus];
+
+/** WorkstationHardwareVaultPairs row: a vault that locks/unlocks a workstation by proximity. */
+export interface ProximityPairRecord {
+  readonly id: string;
+  readonly vaultId: string | null;
+  readonly workstationId: string | null;
+  readonly lockProximity: number;
+  readonly unlockProximity: number;
+  readonly lockTimeout: number;
+}
+
+export interface CompanyRecord {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface DepartmentRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly companyId: string;
+}
+
+/** HES's AlarmState (alarmstate.json): the global alarm, who set it last and when. */
+export interface AlarmStateRecord {
+  readonly isAlarm: boolean;
+  /** The administrator's e-mail; HES writes "undefined" when it has none. */
+  readonly adminName: string | null;
+  /** ISO date-time (UTC); null: never set. */
+  readonly date: string | null;
+}
+
+/** A profile row with its timestamps (HES's REST serialises them). */
+export interface ProfileEntityRecord extends ProfileRecord {
+  readonly createdAt: string;
+  readonly updatedAt: string | null;
 }

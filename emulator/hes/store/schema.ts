@@ -1,6 +1,7 @@
 // The stand-in's SQLite schema, mirroring HES's EF Core model (hes-contract.md §1) with the
 // table and column names HES uses, plus what the stand-in needs beyond HES: each vault's
-// provisioning seal secret and remote command counter, and a StatusHistory table.
+// provisioning seal secret and remote command counter, and a StatusHistory table. The alarm
+// state (HES's alarmstate.json: IsAlarm, AdminName, Date) is kept in AppSettings rows.
 // PRAGMA user_version holds the schema version; MIGRATIONS[n] takes version n to n + 1.
 
 /** Version 0 → 1: the whole schema and the seeded "default" profile (hes-contract.md §1.4). */
@@ -168,7 +169,59 @@ const V3 = `
 ALTER TABLE HardwareVaults ADD COLUMN KeyFamily TEXT NOT NULL DEFAULT 'open';
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, V3];
+/**
+ * Version 3 → 4: what the admin side needs to behave as HES's. Companies and departments (a
+ * workstation's or an employee's department must exist, as HES's foreign keys demand); the
+ * proximity pairs (`WorkstationHardwareVaultPairs`, HES's defaults 30/70/5 are set by the
+ * domain); and Workstations rebuilt with nullable Name/Domain/ClientVersion/OS/IP, because HES
+ * stores a string the client left out as null (SQLite cannot drop NOT NULL in place). The old
+ * rows are dropped before the new table exists, then inserted again: with deferred foreign keys
+ * the events and sessions that point at them are whole again by the commit.
+ */
+const V4 = `
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE Companies (
+  Id TEXT PRIMARY KEY,
+  Name TEXT NOT NULL
+);
+CREATE TABLE Departments (
+  Id TEXT PRIMARY KEY,
+  Name TEXT NOT NULL,
+  CompanyId TEXT NOT NULL REFERENCES Companies (Id) ON DELETE CASCADE
+);
+CREATE TABLE Workstations_V3 AS SELECT * FROM Workstations;
+DROP TABLE Workstations;
+CREATE TABLE Workstations (
+  Id TEXT PRIMARY KEY,
+  Name TEXT,
+  Domain TEXT,
+  ClientVersion TEXT,
+  DepartmentId TEXT REFERENCES Departments (Id) ON DELETE SET NULL,
+  OS TEXT,
+  IP TEXT,
+  LastSeen TEXT NOT NULL,
+  Approved INTEGER NOT NULL DEFAULT 0,
+  RFID INTEGER NOT NULL DEFAULT 0
+);
+-- No department existed before V4: DepartmentId starts empty.
+INSERT INTO Workstations (Id, Name, Domain, ClientVersion, OS, IP, LastSeen, Approved, RFID)
+  SELECT Id, Name, Domain, ClientVersion, OS, IP, LastSeen, Approved, RFID FROM Workstations_V3;
+DROP TABLE Workstations_V3;
+CREATE TABLE WorkstationHardwareVaultPairs (
+  Id TEXT PRIMARY KEY,
+  HardwareVaultId TEXT REFERENCES HardwareVaults (Id),
+  WorkstationId TEXT REFERENCES Workstations (Id) ON DELETE CASCADE,
+  LockProximity INTEGER NOT NULL,
+  UnlockProximity INTEGER NOT NULL,
+  LockTimeout INTEGER NOT NULL
+);
+CREATE INDEX IX_WorkstationHardwareVaultPairs_WorkstationId
+  ON WorkstationHardwareVaultPairs (WorkstationId);
+CREATE INDEX IX_WorkstationHardwareVaultPairs_HardwareVaultId
+  ON WorkstationHardwareVaultPairs (HardwareVaultId);
+`;
+
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Forced on every start-up, as HES does for all existing profiles (hes-contract.md §1.4). */

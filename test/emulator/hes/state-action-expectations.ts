@@ -2,6 +2,7 @@
 // and × each state the status sync observes on the key. One table, read by the domain tests
 // (test/emulator/hes/domain) and the end-to-end tests over the hubs (test/integration/hes),
 // so the two levels check the same expectations.
+import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import type { ObservedKeyState } from '../../../shared/vault/observed-key-state';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 
@@ -150,7 +151,13 @@ export const SYNC: Record<StatusSetup, Record<ObservedKeyState, SyncExpect>> = {
     lockedNoAttempts: same(Locked, 615),
   },
   Suspended: {
-    linkRequired: { code: 620, status: Suspended, applied: false, key: 'linkRequired' },
+    // HES sends LockDeviceCode whatever the key state: the blank key's refusal is the reply.
+    linkRequired: {
+      code: DeviceErrorCode.ERR_NOT_INITIALIZED,
+      status: Suspended,
+      applied: false,
+      key: 'linkRequired',
+    },
     unlocked: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
     lockedAttemptsLeft: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },
     lockedNoAttempts: { code: 0, status: Suspended, applied: true, key: 'lockedAttemptsLeft' },

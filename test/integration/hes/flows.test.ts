@@ -63,7 +63,7 @@ describe('§2.5 flows over the real client, stand-in and key', () => {
   it('first activation: Reserve (REST) → Link over the relay → the user types the code → Access → Active', async () => {
     const { rig, companion, flow } = await setup();
     const key = await flow.newKey();
-    const employee = await rest(rig, 'POST', '/api/Employees', {
+    const employee = await rest(rig, 'POST', '/api/Employees/CreateEmployee', {
       firstName: 'Alice',
       lastName: 'Smith',
       email: 'alice@corp',
@@ -284,14 +284,14 @@ describe('the workstation gate (§4.2) over the real client', () => {
       expect.objectContaining({ id: companion.id, approved: false, isOnline: true }),
     ]);
 
-    const approved = await rest(rig, 'PUT', `/api/Workstations/ApproveWorkstation/${companion.id}`);
-    expect(approved.status).toBe(204);
+    // HES's UI approval (it pushes WorkstationApproved; its REST route does not).
+    rig.server.standIn.approveWorkstation(companion.id);
     await companion.until('connected');
     expect((await companion.client.getHwVaultInfoBySerialNo(key.serial))?.vaultSerialNo).toBe(
       key.serial,
     );
 
-    await rest(rig, 'PUT', `/api/Workstations/UnapproveWorkstation/${companion.id}`);
+    rig.server.standIn.unapproveWorkstation(companion.id);
     await companion.until('notApproved');
     expect((await flow.announce(key)).code).toBe(604);
   });
@@ -319,7 +319,7 @@ describe('the workstation gate (§4.2) over the real client', () => {
     expect(flow.status(key)).toBe(VaultStatus.Active);
   });
 
-  it('an unknown serial answers 607; a vault announced Offline is no longer reachable (511)', async () => {
+  it('an unknown serial answers 511 (HES connects before it looks the vault up); a vault announced Offline is no longer reachable (511)', async () => {
     const { companion, flow } = await setup();
     const key = await flow.newKey();
     await flow.reserveAndLink(key);
@@ -327,7 +327,9 @@ describe('the workstation gate (§4.2) over the real client', () => {
     expect(
       (await outcome(companion.client.updateHwVaultStatus({ ...dto, vaultSerialNo: 'ST404' })))
         .code,
-    ).toBe(HesErrorCode.HesDeviceNotFound);
+    ).toBe(HesErrorCode.DeviceNotConnectedToAnyHost);
+    // The key leaves: the companion closes its channel and reports Offline.
+    await companion.client.closeVaultChannel(key.serial);
     await companion.client.updateHwVaultProperties(
       companion.client.buildVaultDto(await key.info(), HwVaultConnectionState.Offline),
       false,

@@ -2,7 +2,8 @@
 // (node-hid's side), the real CTAPHID transport (device/transport/hid) and the real
 // KeyClient; the cable is a TappedCable (test/device/manager/virtual-usb.ts) so a fault test
 // can pull it at an exact report. The companion's relay hands sealed buffers to `remote()`, the key's
-// RemoteCommand on channel 4; the test types codes and PINs with `request()`.
+// RemoteCommand on channel 4, and the server's channel check to `verifyChannel()`; the test types
+// codes and PINs with `request()`.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { KeyClient } from '../../../device/open-protocol/key-client';
@@ -124,11 +125,25 @@ export class HidKey {
 
   /** The key's RemoteCommand on channel 4: sealed bytes in, sealed bytes out. */
   async remote(sealed: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
-    const response = await this.request(
-      { command: Command.RemoteCommand, channel: HES_REMOTE_CHANNEL, sealed },
-      signal,
-    );
+    const request: Request = {
+      command: Command.RemoteCommand,
+      channel: HES_REMOTE_CHANNEL,
+      sealed,
+    };
+    return this.channelStep(request, signal);
+  }
+
+  /** The key's VerifyChannel on channel 4: the server's nonce in, the key's proof out. */
+  async verifyChannel(nonce: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+    const request: Request = { command: Command.VerifyChannel, channel: HES_REMOTE_CHANNEL, nonce };
+    return this.channelStep(request, signal);
+  }
+
+  /** One step of the server's channel: the key's bytes for the server, or its refusal. */
+  private async channelStep(request: Request, signal?: AbortSignal): Promise<Uint8Array> {
+    const response = await this.request(request, signal);
     if ('sealed' in response) return response.sealed;
+    if ('verifyReply' in response) return response.verifyReply;
     throw new KeyRefusedError(response.status);
   }
 

@@ -12,6 +12,7 @@ import {
   type HesStandInServer,
   type StartHesStandInOptions,
 } from '../../../emulator/hes/server';
+import type { RemoteJobOutcome } from '../../../emulator/hes/domain/ports';
 import { HesStore } from '../../../emulator/hes/store/hes-store';
 import {
   createHesClient,
@@ -34,6 +35,10 @@ export interface Rig {
   readonly server: HesStandInServer;
   /** The test's own connection to the stand-in's database file. */
   readonly db: HesStore;
+  /** What the server's background jobs ended with (server-started sessions, as HES logs them). */
+  readonly outcomes: RemoteJobOutcome[];
+  /** The next background outcome logged after the call. */
+  nextOutcome(): Promise<RemoteJobOutcome>;
   /** Stops the server (close()), as a killed process would leave the file. */
   kill(): Promise<void>;
   /** Starts a new server on the same port and the same database file. */
@@ -46,7 +51,12 @@ export async function startRig(
 ): Promise<Rig> {
   const dir = await mkdtemp(join(tmpdir(), 'hes-integration-'));
   const dbFile = join(dir, 'hes.sqlite');
-  let server = await startHesStandIn({ dbFile, port: 0, ...options });
+  const outcomes: RemoteJobOutcome[] = [];
+  const onRemoteJob = (outcome: RemoteJobOutcome): void => {
+    outcomes.push(outcome);
+    options.onRemoteJob?.(outcome);
+  };
+  let server = await startHesStandIn({ dbFile, port: 0, ...options, onRemoteJob });
   const port = server.port;
   let running = true;
   const db = HesStore.open(dbFile);
@@ -57,13 +67,21 @@ export async function startRig(
       return server;
     },
     db,
+    outcomes,
+    async nextOutcome() {
+      const seen = outcomes.length;
+      while (outcomes.length <= seen) await new Promise((resolve) => setTimeout(resolve, 5));
+      const outcome = outcomes[seen];
+      if (!outcome) throw new Error('no outcome');
+      return outcome;
+    },
     async kill() {
       running = false;
       await server.close();
     },
     async restart() {
       if (running) await rig.kill();
-      server = await startHesStandIn({ dbFile, port, ...options });
+      server = await startHesStandIn({ dbFile, port, ...options, onRemoteJob });
       running = true;
     },
     async close() {
@@ -176,6 +194,10 @@ export function startCompanion(rig: Rig, options: Partial<HesClientOptions> = {}
     relay: (serialNo, _channel, request, signal) => {
       const key = keys.get(serialNo);
       if (!key) return Promise.reject(new Error('no such key on this workstation'));
+      // The open protocol's channel set-up: a reset has nothing to drop; the verify is the
+      // key's VerifyChannel (the server sends no public key to an open key).
+      if (request.kind === 'reset') return Promise.resolve(new Uint8Array(0));
+      if (request.kind === 'verify') return key.verifyChannel(request.nonce, signal);
       if (request.kind !== 'message')
         return Promise.reject(new Error(`unsupported step ${request.kind}`));
       const sealed = request.data;

@@ -14,6 +14,7 @@ import {
 } from '../../../emulator/remote-channel/ops';
 import { openReply, sealCommand } from '../../../emulator/remote-channel/seal';
 import { Command } from '../../../device/protocol/messages';
+import { HwVaultConnectionState } from '../../../shared/hes/dto';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
 import { observeKey, type ObservedKeyState } from '../../../shared/vault/observed-key-state';
 import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
@@ -117,10 +118,12 @@ export class Workflow {
     expect(this.status(key)).toBe(VaultStatus.Active);
   }
 
-  /** A fresh key in the given status, announced through the companion. */
+  /**
+   * A fresh key in the given status, announced through the companion. Reserved before it is
+   * announced, so no server-started session runs beside the test's own steps.
+   */
   async reach(setup: StatusSetup): Promise<HidKey> {
     const key = await this.newKey();
-    await this.announce(key);
     switch (setup) {
       case 'Ready':
         break;
@@ -139,25 +142,44 @@ export class Workflow {
         expect((await this.sync(key)).code).toBe(615);
         break;
       case 'Suspended':
+        // Suspended while the key was away (its channel closed, Offline reported, as the
+        // companion does when a key leaves): nothing starts, the status waits to be applied.
         await this.activateFirst(key);
+        await this.companion.client.closeVaultChannel(key.serial);
+        await this.companion.announce(key, HwVaultConnectionState.Offline);
         this.standIn.suspend(key.serial, 'left on a train');
+        await this.announce(key);
         break;
       case 'SuspendedApplied':
+        // Suspended while online: HES's server-started session applies it at once.
         await this.activateFirst(key);
-        this.standIn.suspend(key.serial);
-        expect((await this.sync(key)).code).toBe(0);
+        await this.background(() => this.standIn.suspend(key.serial), 0);
         break;
       case 'Deactivated':
         await this.activateFirst(key);
-        this.standIn.remove(key.serial, VaultStatusReason.Withdrawal);
+        await this.background(
+          () => this.standIn.remove(key.serial, VaultStatusReason.Withdrawal),
+          0,
+        );
         break;
       case 'Compromised':
         await this.activateFirst(key);
-        this.standIn.compromise(key.serial, VaultStatusReason.Lost);
+        await this.background(
+          () => this.standIn.compromise(key.serial, VaultStatusReason.Lost),
+          614,
+        );
         break;
     }
+    await this.announce(key);
     expect(this.status(key)).toBe(STATUS_OF[setup]);
     return key;
+  }
+
+  /** An admin action on an announced vault, and the server-started session it starts. */
+  async background(action: () => unknown, code: number): Promise<void> {
+    const next = this.rig.nextOutcome();
+    action();
+    expect((await next).code).toBe(code);
   }
 
   /** A sealed op from the test as a second server on the vault's own counter. */

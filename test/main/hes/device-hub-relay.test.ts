@@ -176,18 +176,45 @@ describe('the remote vault channel', () => {
     await h.untilState('connected');
   });
 
-  it('a second EstablishRemoteHwVaultConnection replaces the first cleanly', async () => {
+  it('a second EstablishRemoteHwVaultConnection opens another hub and keeps the first, as HES uses it', async () => {
     const first = await openChannel();
     const reopened = h.event('channelOpened');
     server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 4);
-    const gone = await server.disconnected.take((c) => c.hub === '/deviceHub');
-    expect(gone.connectionId).toBe(first.connectionId);
     const second = await server.connected.take((c) => c.hub === '/deviceHub');
     await reopened;
     expect(second.connectionId).not.toBe(first.connectionId);
     expect(h.client.openVaultChannels()).toEqual([serial]);
+    // HES keeps the first hub's caller (GetOrAdd) and sends there; a retry's hub may be used
+    // too. Each step is answered on the hub it came on.
+    for (const hub of [first, second]) {
+      const { counter, sealed } = key.server.seal({ op: 1 });
+      hub.send('SendRemoteCommand', command(sealed));
+      const call = await server.next('RemoteCommandResponse');
+      expect(call.caller.connectionId).toBe(hub.connectionId);
+      const [buffer] = call.args as [MessageBufferDto];
+      expect(openReply(key.server.secret, counter, bytes(buffer.data)).status).toBe(
+        DeviceErrorCode.OK,
+      );
+    }
+    // Closing a device hub makes HES forget the key is here: both close only with the key.
+    const closedBoth = Promise.all([
+      server.disconnected.take((c) => c.connectionId === first.connectionId),
+      server.disconnected.take((c) => c.connectionId === second.connectionId),
+    ]);
+    await h.client.closeVaultChannel(serial);
+    await closedBoth;
+    expect(h.client.openVaultChannels()).toEqual([]);
+  });
+
+  it('refuses a device hub past four for one vault, and keeps the ones it has', async () => {
+    const hubs = [];
+    for (let i = 0; i < 4; i++) hubs.push(await openChannel());
+    const refused = h.event('channelFailed');
+    server.appCaller().send('EstablishRemoteHwVaultConnection', serial, 4);
+    expect((await refused).problem).toContain('already holds 4 device hubs');
+    expect(server.signalr.connections('/deviceHub')).toHaveLength(4);
     const { counter, sealed } = key.server.seal({ op: 1 });
-    second.send('SendRemoteCommand', command(sealed));
+    hubs[0]!.send('SendRemoteCommand', command(sealed));
     const [buffer] = (await server.next('RemoteCommandResponse')).args as [MessageBufferDto];
     expect(openReply(key.server.secret, counter, bytes(buffer.data)).status).toBe(
       DeviceErrorCode.OK,

@@ -88,5 +88,59 @@ describe('SaveClientEvents', () => {
     expect(parseSubject('2')).toBe(2);
     expect(parseSubject('rfid')).toBe(3);
     expect(parseSubject(null)).toBe(3);
+    // Any Int32, defined or not, with a sign and white space around it.
+    expect(parseSubject('7')).toBe(7);
+    expect(parseSubject(' -1 ')).toBe(-1);
+    expect(parseSubject('+004')).toBe(4);
+    expect(parseSubject('2147483647')).toBe(2147483647);
+    expect(parseSubject('2147483648')).toBe(SessionSwitchSubject.NonHideez);
+    expect(parseSubject('1.5')).toBe(SessionSwitchSubject.NonHideez);
+    // Comma lists of names are OR-ed, each name trimmed; a bad or empty piece fails.
+    expect(parseSubject(' Dongle , Proximity')).toBe(1 | 2);
+    expect(parseSubject('Proximity,AccessCancelled')).toBe(6);
+    expect(parseSubject('Proximity,')).toBe(SessionSwitchSubject.NonHideez);
+    expect(parseSubject('Proximity,,RFID')).toBe(SessionSwitchSubject.NonHideez);
+    expect(parseSubject('   ')).toBe(SessionSwitchSubject.NonHideez);
+  });
+
+  it('runs the session step for every event, stored or not (duplicates, unknown vaults)', async () => {
+    const h = (open = await harness());
+    await h.approve();
+    await h.hes.saveClientEvents(WS, [event('a', 15, { workstationSessionId: 's1' })]);
+    await h.hes.saveClientEvents(WS, [event('b', 14, { workstationSessionId: 's1' })]);
+    expect(h.store.sessions.get('s1')?.endDate).not.toBeNull();
+    // The same event again: not stored twice, but it reopens its session.
+    await h.hes.saveClientEvents(WS, [event('a', 15, { workstationSessionId: 's1' })]);
+    expect(h.store.events.list(WS).map((e) => e.id)).toEqual(['a', 'b']);
+    expect(h.store.sessions.get('s1')?.endDate).toBeNull();
+    // An event for a vault HES does not know fails its insert (foreign key), yet it closes.
+    await h.hes.saveClientEvents(WS, [
+      event('c', 13, { workstationSessionId: 's1', deviceId: 'ST-UNKNOWN' }),
+    ]);
+    expect(h.store.events.list(WS).map((e) => e.id)).toEqual(['a', 'b']);
+    expect(h.store.sessions.get('s1')?.endDate).not.toBeNull();
+  });
+
+  it('gives an event without id a new one, and enriches from soft-deleted accounts too', async () => {
+    const h = (open = await harness());
+    await h.approve();
+    const e = h.hes.addEmployee({ firstName: 'Alice', lastName: 'Smith' });
+    h.hes.reserve(h.serial, e.id);
+    const account = h.store.accounts.insert({
+      employeeId: e.id,
+      name: 'Windows',
+      login: 'CORP\\alice',
+    });
+    h.store.accounts.softDeleteForEmployee(e.id);
+    await h.hes.saveClientEvents(WS, [
+      {
+        ...event('x', 20, { deviceId: h.serial, accountName: 'Windows' }),
+        id: null,
+        accountLogin: 'CORP\\alice',
+      },
+    ]);
+    const [stored] = h.store.events.list(WS);
+    expect(stored?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(stored).toMatchObject({ employeeId: e.id, accountId: account.id });
   });
 });

@@ -89,13 +89,17 @@ describe('§2.5 flows with a real key', () => {
     expect((await h.sync()).code).toBe(615);
     expect((await h.announce()).code).toBe(615);
 
-    const { activationCode } = h.hes.activate(h.serial);
+    // The key is online: HES's server-started session locks it with the new code at once.
+    const {
+      result: { activationCode },
+      outcome,
+    } = await h.background(() => h.hes.activate(h.serial));
+    expect(outcome).toMatchObject({ job: 'UpdateHardwareVaultStatus', code: 0 });
     expect(activationCode).not.toBe(firstCode);
     expect(h.hes.vaultStatus(h.serial).status).toBe(VaultStatus.Suspended);
-    expect((await h.announce()).data?.needStateUpdate).toBe(true);
-    expect((await h.sync()).code).toBe(0);
     expect(await h.info()).toMatchObject({ lockedByCode: true, unlockAttemptsRemain: 3 });
     expect(h.store.vaults.get(h.serial)?.isStatusApplied).toBe(true);
+    expect((await h.announce()).data?.needStateUpdate).toBe(false);
 
     expect((await h.unlock(activationCode)).status).toBe(0);
     const active = await h.sync();
@@ -124,18 +128,24 @@ describe('§2.5 flows with a real key', () => {
       status: VaultStatus.Locked,
       statusReason: VaultStatusReason.LockedByInvalidPin,
     });
-    // The admin's new code is the way out: LockDeviceCode also clears the PIN lock.
-    const { activationCode } = h.hes.activate(h.serial);
-    expect((await h.sync()).code).toBe(0);
+    // The admin's new code is the way out: LockDeviceCode (sent at once, the key is online)
+    // also clears the PIN lock.
+    const {
+      result: { activationCode },
+      outcome,
+    } = await h.background(() => h.hes.activate(h.serial));
+    expect(outcome.code).toBe(0);
     expect((await h.unlock(activationCode)).status).toBe(0);
     expect((await h.sync()).code).toBe(0);
     expect(h.store.vaults.get(h.serial)?.status).toBe(VaultStatus.Active);
   });
 
-  it('Suspend → LockDeviceCode at the next connection → new code → Active without Access', async () => {
+  it('Suspend of an offline key → LockDeviceCode at the next connection → new code → Active without Access', async () => {
     const h = await start();
     await activateFirst(h);
+    await h.offline();
     const { activationCode } = h.hes.suspend(h.serial, 'audit');
+    expect(h.relay.outcomes).toEqual([]);
     expect(h.hes.vaultStatus(h.serial)).toMatchObject({
       status: VaultStatus.Suspended,
       statusDescription: 'audit',
@@ -150,10 +160,14 @@ describe('§2.5 flows with a real key', () => {
     expect(h.hes.vaultStatus(h.serial).status).toBe(VaultStatus.Active);
   });
 
-  it('Remove → Deactivated → the next sync wipes the key → Ready and 1014', async () => {
+  it('Remove → Deactivated (the accounts update it starts does not wipe) → the next sync wipes the key → Ready and 1014', async () => {
     const h = await start();
     await activateFirst(h);
-    h.hes.remove(h.serial, VaultStatusReason.Withdrawal);
+    const { outcome } = await h.background(() =>
+      h.hes.remove(h.serial, VaultStatusReason.Withdrawal),
+    );
+    expect(outcome).toMatchObject({ job: 'UpdateHardwareVaultAccounts', code: 0 });
+    expect((await h.info()).access.linkRequired).toBe(false);
     expect(h.hes.vaultStatus(h.serial)).toMatchObject({
       status: VaultStatus.Deactivated,
       statusReason: VaultStatusReason.Withdrawal,
@@ -178,7 +192,15 @@ describe('§2.5 flows with a real key', () => {
   it('Compromise → 614 on status, 616 in properties while the key is still linked', async () => {
     const h = await start();
     await activateFirst(h);
-    h.hes.compromise(h.serial, VaultStatusReason.Lost, 'lost');
+    const { outcome } = await h.background(() =>
+      h.hes.compromise(h.serial, VaultStatusReason.Lost, 'lost'),
+    );
+    expect(outcome).toEqual({
+      vaultId: h.serial,
+      job: 'UpdateHardwareVaultStatus',
+      code: 614,
+      message: 'HesDeviceCompromised (614)',
+    });
     expect((await h.sync()).code).toBe(614);
     expect((await h.announce()).code).toBe(616);
   });
@@ -335,13 +357,18 @@ describe('the AppHub gate and workstation pushes', () => {
     expect((await h.hes.hwVaultLicenseApplied(WS, h.serial, 'x')).code).toBe(1001);
   });
 
-  it('malformed DTOs give 1001, never a throw', async () => {
+  it("malformed DTOs give HES's codes, never a throw", async () => {
     const h = await start();
+    const codes: number[] = [];
     const bad = [null, {}, { vaultSerialNo: h.serial }, 'x'] as unknown as never[];
     for (const dto of bad) {
-      expect((await h.hes.updateHwVaultProperties(WS, dto, true)).code).toBe(1001);
-      expect((await h.hes.updateHwVaultStatus(WS, dto)).code).toBe(1001);
+      codes.push((await h.hes.updateHwVaultProperties(WS, dto, true)).code);
+      codes.push((await h.hes.updateHwVaultStatus(WS, dto)).code);
     }
+    // [properties, status] per DTO: a null or non-object DTO is dereferenced (1001); a missing
+    // serial finds no vault in UpdateVaultInfoAsync (607) and is null to ConnectDevice (1001);
+    // a serial alone misses the NOT NULL firmware (1001), and its vault is connected nowhere (511).
+    expect(codes).toEqual([1001, 1001, 607, 1001, 1001, 511, 1001, 1001]);
     expect((await h.hes.registerWorkstationInfo(WS, null as never)).code).toBe(1001);
     expect((await h.hes.saveClientEvents(WS, null as never)).code).toBe(1001);
   });

@@ -1,7 +1,8 @@
 // A real HES stand-in domain over a real SQLite file, with a real VirtualKey at the other
-// end of the sealed channel. The only test wiring is the byte relay: VaultChannel.exchange
-// hands the sealed command to the key's RemoteCommand over its USB HID link and returns the
-// sealed reply (with an optional tamper hook to flip bytes in transit).
+// end of the sealed channel. The only test wiring is the relay: each EstablishRemoteHwVault
+// Connection gets a device-hub channel at once whose steps go to the key over its USB HID
+// link (VerifyChannel for the set-up, RemoteCommand for each sealed command, with an optional
+// tamper hook to flip bytes in transit).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ import type { KeyInfo } from '../../../../shared/key/key-info';
 import { HesStandIn } from '../../../../emulator/hes/domain/hes-stand-in';
 import {
   HesCodeError,
+  type DeviceHubListener,
+  type RemoteJobOutcome,
   type VaultChannel,
   type VaultRelay,
   type WorkstationNotifier,
@@ -37,7 +40,8 @@ import {
   type RemoteReply,
 } from '../../../../emulator/remote-channel/ops';
 import { openReply, sealCommand } from '../../../../emulator/remote-channel/seal';
-import { ascii, TEST_HASH_COST, UsbHost } from '../../key/key-hosts';
+import { ascii, TEST_HASH_COST, type UsbHost } from '../../key/key-hosts';
+import { SerialUsbHost } from '../server/key-peers';
 
 export const WS = 'ws-1';
 
@@ -113,41 +117,74 @@ export class RecordingNotifier implements WorkstationNotifier {
   }
 }
 
-/** The test's byte relay: sealed bytes to the key's RemoteCommand over USB HID, and back. */
+/** The test's relay: each step to the key over USB HID, as a workstation would relay it. */
 export class KeyRelay implements VaultRelay {
+  readonly setupTimeoutMs = 1_000;
   readonly relayed: Uint8Array[] = [];
+  readonly outcomes: RemoteJobOutcome[] = [];
   tamper: ((sealed: Uint8Array) => Uint8Array) | undefined;
+  /** EstablishRemoteHwVaultConnection calls. */
   opens = 0;
+  private listener: DeviceHubListener | undefined;
+  private outcomeWaiters: ((outcome: RemoteJobOutcome) => void)[] = [];
 
   constructor(private readonly keys: Map<string, { key: VirtualKey; usb: UsbHost }>) {}
 
-  open(vaultId: string): Promise<VaultChannel> {
+  listen(listener: DeviceHubListener): void {
+    this.listener = listener;
+  }
+
+  logOutcome(outcome: RemoteJobOutcome): void {
+    this.outcomes.push(outcome);
+    for (const resolve of this.outcomeWaiters.splice(0)) resolve(outcome);
+  }
+
+  /** The outcome of the next job nobody waits for (a server-started session). */
+  nextOutcome(): Promise<RemoteJobOutcome> {
+    return new Promise((resolve) => this.outcomeWaiters.push(resolve));
+  }
+
+  /** The workstation opens its device hub at once, unless the key is gone (then: 512). */
+  establish(vaultId: string, workstationId: string): boolean {
     this.opens += 1;
     const peer = this.keys.get(vaultId);
-    if (!peer?.key.plugged) {
-      return Promise.reject(
-        new HesCodeError(605, 'HesFailedEstablishRemoteDeviceConnection (605)'),
-      );
-    }
-    return Promise.resolve({
+    if (!peer?.key.plugged) return true;
+    queueMicrotask(() =>
+      this.listener?.deviceHubConnected(vaultId, workstationId, this.channel(peer.usb)),
+    );
+    return true;
+  }
+
+  /** The workstation's device hub for the vault closes. */
+  dropDeviceHub(vaultId: string, workstationId: string): void {
+    this.listener?.deviceHubDisconnected(vaultId, workstationId);
+  }
+
+  private channel(usb: UsbHost): VaultChannel {
+    const refused = (response: Response): never => {
+      // The key refused in plain (no authentic counter to seal a reply to).
+      throw new HesCodeError(response.status, `refused by the key: ${response.status}`);
+    };
+    return {
       exchange: async (sealed: Uint8Array): Promise<Uint8Array> => {
         const out = this.tamper ? this.tamper(sealed) : sealed;
         this.relayed.push(out);
-        const response: Response = await peer.usb.request({
+        const response = await usb.request({
           command: Command.RemoteCommand,
           channel: 4,
           sealed: out,
         });
-        if ('sealed' in response) return response.sealed;
-        // The key refused in plain (no authentic counter to seal a reply to).
-        throw new HesCodeError(response.status, `remote command refused: ${response.status}`);
+        return 'sealed' in response ? response.sealed : refused(response);
       },
-      // An open-protocol key's sealed channel has no set-up steps: the domain never sends them.
-      resetChannel: () => undefined,
-      verify: () => Promise.reject(new HesCodeError(1001, 'no VERIFY on a sealed channel')),
-      rootKey: () => Promise.reject(new HesCodeError(1001, 'no root key on a sealed channel')),
-      close: () => undefined,
-    });
+      // The open protocol's reset has nothing to drop (the companion answers it alone).
+      resetChannel: () => Promise.resolve(),
+      verify: async (publicKey, nonce, channel): Promise<Uint8Array> => {
+        if (publicKey.length !== 0) throw new Error('an open-protocol key has no key exchange');
+        const response = await usb.request({ command: Command.VerifyChannel, channel, nonce });
+        return 'verifyReply' in response ? response.verifyReply : refused(response);
+      },
+      rootKey: () => Promise.reject(new Error('an open-protocol key has no root key')),
+    };
   }
 }
 
@@ -170,6 +207,13 @@ export interface Harness {
   approve(): Promise<void>;
   /** UpdateHwVaultProperties(Initializing, returnInfo=true). */
   announce(): Promise<HesResponse<HwVaultInfoFromHesDto>>;
+  /** UpdateHwVaultProperties(Offline): the key left the workstation. */
+  offline(): Promise<void>;
+  /**
+   * Runs an admin action and waits for the server-started session it starts (the vault is
+   * announced); the action's result and the session's outcome.
+   */
+  background<T>(action: () => T): Promise<{ result: T; outcome: RemoteJobOutcome }>;
   /** UpdateHwVaultStatus with the key's current flags. */
   sync(): Promise<HesResponse<HwVaultInfoFromHesDto>>;
   unlock(code: string): Promise<Response>;
@@ -187,7 +231,7 @@ export async function harness(): Promise<Harness> {
   const key = await VirtualKey.open(join(dir, 'keys', stateFileName(record.serialNo)), {
     hashCost: TEST_HASH_COST,
   });
-  const usb = new UsbHost(key.hid);
+  const usb = new SerialUsbHost(key.hid);
   await usb.init();
   const dbFile = join(dir, 'hes.db');
   const notifier = new RecordingNotifier();
@@ -215,6 +259,14 @@ export async function harness(): Promise<Harness> {
     },
     announce: async () =>
       h.hes.updateHwVaultProperties(WS, await h.dto(HwVaultConnectionState.Initializing), true),
+    offline: async () => {
+      await h.hes.updateHwVaultProperties(WS, await h.dto(HwVaultConnectionState.Offline), false);
+    },
+    background: async (action) => {
+      const next = relay.nextOutcome();
+      const result = action();
+      return { result, outcome: await next };
+    },
     sync: async () => {
       const response = await h.hes.updateHwVaultStatus(WS, await h.dto());
       const master = h.store.vaults.get(record.serialNo)?.masterPassword;

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VaultStatus } from '../../../../shared/vault/vault-status';
+import { HwVaultConnectionState } from '../../../../shared/hes/dto';
 import { HesAdminError } from '../../../../emulator/hes/domain/hes-admin-error';
 import { newActivationCode } from '../../../../emulator/hes/domain/activation-code';
 import { RemoteOpCode } from '../../../../emulator/remote-channel/ops';
@@ -90,17 +91,29 @@ describe('the sealed remote channel', () => {
     expect(BigInt(h.key.state.remoteCounter)).toBe(keyCounter + 53n);
   });
 
-  it('a key that goes away mid-session: an error reply, nothing changes, the next call reopens', async () => {
+  it('a key that goes away mid-session: 1001, nothing changes; the session stays until Offline; then no device hub comes (512)', async () => {
     const h = await start();
     await reserveAndLink(h);
     const dto = await h.dto();
     const opens = h.relay.opens;
     h.key.unplug();
-    // The open channel's exchange fails (a plain error → 1001) and the channel is dropped.
+    // The session's exchange fails (a plain error → 1001); HES keeps its Device.
     expect((await h.hes.updateHwVaultStatus(WS, dto)).code).toBe(1001);
     expect(h.store.vaults.get(h.serial)?.status).toBe(VaultStatus.Reserved);
-    // The next call opens a new channel, and the relay says the key is gone (605).
-    expect((await h.hes.updateHwVaultStatus(WS, dto)).code).toBe(605);
+    expect((await h.hes.updateHwVaultStatus(WS, dto)).code).toBe(1001);
+    expect(h.relay.opens).toBe(opens);
+    // Offline, then announced again: a new set-up, and with the key gone no device hub (512).
+    await h.hes.updateHwVaultProperties(
+      WS,
+      { ...dto, connectionState: HwVaultConnectionState.Offline },
+      false,
+    );
+    await h.hes.updateHwVaultProperties(
+      WS,
+      { ...dto, connectionState: HwVaultConnectionState.Initializing },
+      false,
+    );
+    expect((await h.hes.updateHwVaultStatus(WS, dto)).code).toBe(512);
     expect(h.relay.opens).toBe(opens + 1);
   });
 });

@@ -29,10 +29,14 @@ export async function activateFirst(h: Harness): Promise<void> {
   expect(h.hes.vaultStatus(h.serial).status).toBe(VaultStatus.Active);
 }
 
+/**
+ * Puts the vault in `setup` and leaves it announced. An admin action on an announced vault
+ * starts HES's server-started session (its outcome is awaited); the not-applied Suspended is
+ * reached as HES reaches it: suspended while the key was away.
+ */
 export async function reach(setup: StatusSetup): Promise<Harness> {
   const h = await harness();
   await h.approve();
-  await h.announce();
   switch (setup) {
     case 'Ready':
       break;
@@ -55,22 +59,33 @@ export async function reach(setup: StatusSetup): Promise<Harness> {
     }
     case 'Suspended':
       await activateFirst(h);
+      await h.offline();
       h.hes.suspend(h.serial, 'left on a train');
       break;
-    case 'SuspendedApplied':
+    case 'SuspendedApplied': {
       await activateFirst(h);
-      h.hes.suspend(h.serial);
-      expect((await h.sync()).code).toBe(0);
+      const { outcome } = await h.background(() => h.hes.suspend(h.serial));
+      expect(outcome).toMatchObject({ job: 'UpdateHardwareVaultStatus', code: 0 });
       break;
-    case 'Deactivated':
+    }
+    case 'Deactivated': {
       await activateFirst(h);
-      h.hes.remove(h.serial, VaultStatusReason.Withdrawal);
+      const { outcome } = await h.background(() =>
+        h.hes.remove(h.serial, VaultStatusReason.Withdrawal),
+      );
+      expect(outcome).toMatchObject({ job: 'UpdateHardwareVaultAccounts', code: 0 });
       break;
-    case 'Compromised':
+    }
+    case 'Compromised': {
       await activateFirst(h);
-      h.hes.compromise(h.serial, VaultStatusReason.Lost);
+      const { outcome } = await h.background(() =>
+        h.hes.compromise(h.serial, VaultStatusReason.Lost),
+      );
+      expect(outcome).toMatchObject({ job: 'UpdateHardwareVaultStatus', code: 614 });
       break;
+    }
   }
+  await h.announce();
   return h;
 }
 

@@ -6,6 +6,7 @@ import { DeviceErrorCode } from '../../../../shared/errors/device-error-code';
 import { HesErrorCode } from '../../../../shared/errors/hes-error-code';
 import { HwVaultConnectionState, type HwVaultInfoFromHesDto } from '../../../../shared/hes/dto';
 import { VaultStatus } from '../../../../shared/vault/vault-status';
+import type { RemoteJobOutcome } from '../../../../emulator/hes/domain/ports';
 import { ascii } from '../../key/key-hosts';
 import {
   closeAll,
@@ -26,7 +27,7 @@ async function reservedKey(server: Server, key: TestKey, records: unknown): Prom
   expect((await rest(server, 'POST', '/api/standin/HardwareVaults/Import', records)).status).toBe(
     200,
   );
-  const employee = await rest(server, 'POST', '/api/Employees', {
+  const employee = await rest(server, 'POST', '/api/Employees/CreateEmployee', {
     firstName: 'Alice',
     lastName: 'Smith',
     email: 'alice@corp.example',
@@ -56,9 +57,8 @@ async function approvedWorkstation(
   const ws = await TestWorkstation.connect(server, id);
   ws.attach(key.usb, key.record.serialNo);
   expect((await ws.register()).code).toBe(HesErrorCode.HesWorkstationNotApproved);
-  expect((await rest(server, 'PUT', `/api/Workstations/ApproveWorkstation/${id}`)).status).toBe(
-    204,
-  );
+  // The administrator approves it (HES's UI path; its REST route wants a department).
+  server.standIn.approveWorkstation(id);
   expect((await ws.register()).code).toBe(HesErrorCode.Ok);
   return ws;
 }
@@ -89,6 +89,13 @@ describe('the HES stand-in over its hubs', () => {
     expect(link.code).toBe(HesErrorCode.Ok);
     expect(ws.pushes.some((p) => p.target === 'EstablishRemoteHwVaultConnection')).toBe(true);
     expect(ws.deviceHubs.length).toBe(1);
+    // The channel was verified (reset, verify; no root key for an open key) before any command.
+    expect(ws.steps.slice(0, 3).map((s) => s.target)).toEqual([
+      'SendResetChannel',
+      'SendVerifyCommand',
+      'SendRemoteCommand',
+    ]);
+    expect(ws.steps.some((s) => s.target === 'SendGetRootKeyCommand')).toBe(false);
     const linked = await key.usb.info();
     expect(linked.access.linkRequired).toBe(false);
     expect(linked.lockedByCode).toBe(true);
@@ -144,7 +151,8 @@ describe('the HES stand-in over its hubs', () => {
     await rest(server, 'POST', '/api/standin/HardwareVaults/Import', records);
     const ws = await approvedWorkstation(server, key);
 
-    expect((await rest(server, 'POST', '/api/Workstations/LockAllWorkstations')).status).toBe(204);
+    // HES answers 200 (an empty Ok).
+    expect((await rest(server, 'POST', '/api/Workstations/LockAllWorkstations')).status).toBe(200);
     const push = await ws.nextPush((p) => p.target === 'SetAlarmState');
     expect(push.args).toEqual([true]);
     expect((await ws.invoke('GetHwVaultInfoBySerialNo', key.record.serialNo)).code).toBe(
@@ -161,8 +169,13 @@ describe('the HES stand-in over its hubs', () => {
     expect(info.data?.vaultSerialNo).toBe(key.record.serialNo);
   });
 
-  it('answers 512 when the workstation never opens its device hub, and when it never answers', async () => {
-    const server = await startServer({ setupTimeoutMs: 200, commandTimeoutMs: 200 });
+  it('answers 512 when the device hub does not come or does not verify in time; a command timeout is 1001 and keeps the session', async () => {
+    const outcomes: RemoteJobOutcome[] = [];
+    const server = await startServer({
+      setupTimeoutMs: 200,
+      commandTimeoutMs: 300,
+      onRemoteJob: (o) => outcomes.push(o),
+    });
     const { keys, records } = await virtualKeys(1);
     const key = keys[0]!;
     await reservedKey(server, key, records);
@@ -174,19 +187,35 @@ describe('the HES stand-in over its hubs', () => {
     expect((await ws.invoke('UpdateHwVaultStatus', dto)).code).toBe(
       HesErrorCode.RemoteConnectionTimedOut,
     );
-    ws.relayMode = 'silent';
+    // The device hub comes, but the verification is never answered: still the set-up's 512.
+    ws.relayMode = 'mute';
     expect((await ws.invoke('UpdateHwVaultStatus', dto)).code).toBe(
       HesErrorCode.RemoteConnectionTimedOut,
     );
     expect(ws.deviceHubs.length).toBe(1);
+    // Its verification ends later (the step's own limit), with nobody waiting: only logged.
+    await until(() => outcomes.some((o) => o.job === 'VerifyAndInitialize'));
+    expect(outcomes[0]).toMatchObject({ vaultId: key.record.serialNo, code: 1001 });
+    // Verified, but the command is never answered: the SDK's timeout, 1001.
+    ws.relayMode = 'silent';
+    expect(await ws.invoke('UpdateHwVaultStatus', dto)).toEqual({
+      code: HesErrorCode.NonHideezException,
+      message: 'The operation has timed out.',
+      data: null,
+    });
+    const establishes = ws.pushes.filter((p) => p.target === 'EstablishRemoteHwVaultConnection');
+    expect(establishes).toHaveLength(3);
 
-    // Nothing was applied; a workstation that relays gets the Link through.
+    // Nothing was applied; the session stays (no new set-up) and now relays the Link.
     ws.relayMode = 'relay';
     expect((await ws.invoke('UpdateHwVaultStatus', dto)).code).toBe(HesErrorCode.Ok);
+    expect(ws.pushes.filter((p) => p.target === 'EstablishRemoteHwVaultConnection')).toHaveLength(
+      3,
+    );
     expect((await key.usb.info()).lockedByCode).toBe(true);
   });
 
-  it('fails a relayed command at once when the device hub drops, and forgets a vault gone with its workstation', async () => {
+  it('a dropped device hub fails its command at once (1001) and forgets the vault until it is announced again', async () => {
     const server = await startServer();
     const { keys, records } = await virtualKeys(1);
     const key = keys[0]!;
@@ -196,7 +225,7 @@ describe('the HES stand-in over its hubs', () => {
     await ws.invoke('UpdateHwVaultProperties', dto, false);
 
     // The command is out and unanswered (the default 30 s limit is far away): the device hub
-    // goes, and the call fails with 612 without waiting.
+    // goes, and the call fails without waiting.
     ws.relayMode = 'silent';
     const pending = ws.invoke('UpdateHwVaultStatus', dto);
     await ws.commandsReceived(1);
@@ -205,7 +234,14 @@ describe('the HES stand-in over its hubs', () => {
     expect(request.buffer.channelNo).toBe(4);
     expect(request.contextGuid).toMatch(/^[0-9a-f-]{36}$/);
     await ws.deviceHubs[0]!.stop();
-    expect((await pending).code).toBe(HesErrorCode.HesDeviceHubDisconnected);
+    expect((await pending).code).toBe(HesErrorCode.NonHideezException);
+    // HES's OnDeviceHubDisconnected removed the announcement: 511 until Initializing again.
+    ws.relayMode = 'relay';
+    expect((await ws.invoke('UpdateHwVaultStatus', dto)).code).toBe(
+      HesErrorCode.DeviceNotConnectedToAnyHost,
+    );
+    await ws.invoke('UpdateHwVaultProperties', dto, false);
+    expect((await ws.invoke('UpdateHwVaultStatus', dto)).code).toBe(HesErrorCode.Ok);
 
     // The workstation's AppHub connection goes: the vault is no longer announced there (511).
     const again = await TestWorkstation.connect(server, 'ws-1');
@@ -215,6 +251,6 @@ describe('the HES stand-in over its hubs', () => {
     expect((await ws.invoke('UpdateHwVaultStatus', dto)).code).toBe(
       HesErrorCode.DeviceNotConnectedToAnyHost,
     );
-    expect((await key.usb.info()).access.linkRequired).toBe(true);
+    expect((await key.usb.info()).lockedByCode).toBe(true);
   });
 });

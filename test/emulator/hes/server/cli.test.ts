@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from '../../../../emulator/hes/cli';
 import type { HesStandInServer } from '../../../../emulator/hes/server';
 import { VaultStatus, VaultStatusReason } from '../../../../shared/vault/vault-status';
-import { closeAll, tempDir, virtualKeys } from './stand-in-hosts';
+import { closeAll, tempDir, TestWorkstation, virtualKeys } from './stand-in-hosts';
 
 afterEach(closeAll);
 
@@ -44,15 +44,19 @@ async function serveInProcess(dbFile: string) {
   return { server: await started, io, stop: async () => (stop(), done) };
 }
 
+/** One virtual key's records in a file, and `serve` running in process on a fresh database. */
+async function servingWithKey() {
+  const dir = await tempDir();
+  const { records } = await virtualKeys(1);
+  const file = join(dir, 'records.json');
+  await writeFile(file, JSON.stringify(records));
+  const serving = await serveInProcess(join(dir, 'hes.sqlite'));
+  return { serial: records[0]!.serialNo, file, serving, url: serving.server.url };
+}
+
 describe('npm run hes', () => {
   it('serves, imports, reserves, prints the code and the status in process', async () => {
-    const dir = await tempDir();
-    const { records } = await virtualKeys(1);
-    const serial = records[0]!.serialNo;
-    const file = join(dir, 'records.json');
-    await writeFile(file, JSON.stringify(records));
-    const serving = await serveInProcess(join(dir, 'hes.sqlite'));
-    const url = serving.server.url;
+    const { serial, file, serving, url } = await servingWithKey();
     expect(serving.io.out).toContain(`listening on ${url}`);
 
     const imported = await run(['import', '--url', url, '--file', file]);
@@ -101,8 +105,9 @@ describe('npm run hes', () => {
 
     const again = await run(['reserve', '--url', url, '--vault', serial, '--employee', employeeId]);
     expect(again.code).toBe(EXIT_FAILURE);
-    expect(again.err).toContain('HTTP 409');
-    expect(again.err).toContain('OneHardwareVaultConstraint');
+    // HES's reply to a refused action: 500 with its exception text.
+    expect(again.err).toContain('HTTP 500');
+    expect(again.err).toContain('Cannot add more than one Hardware Vault.');
 
     const compromised = await run([
       'compromise',
@@ -123,7 +128,9 @@ describe('npm run hes', () => {
       statusDescription: 'gone',
     });
 
-    expect((await run(['alarm-on', '--url', url])).code).toBe(EXIT_OK);
+    const alarmOn = await run(['alarm-on', '--url', url]);
+    expect(alarmOn.code).toBe(EXIT_OK);
+    expect(JSON.parse(alarmOn.out)).toEqual({ ok: true }); // HES's LockAllWorkstations: 200, empty
     expect(serving.server.standIn.alarm).toBe(true);
     expect((await run(['alarm-off', '--url', url])).code).toBe(EXIT_OK);
     expect(serving.server.standIn.alarm).toBe(false);
@@ -139,6 +146,59 @@ describe('npm run hes', () => {
     expect(late.err).toContain('cannot reach');
   });
 
+  it('drives workstations, departments, proximity vaults, profiles, RFID and audit', async () => {
+    const { serial, file, serving, url } = await servingWithKey();
+    const ok = async (argv: string[]): Promise<unknown> => {
+      const result = await run([...argv, '--url', url]);
+      expect(result.code, `${argv.join(' ')}: ${result.err}`).toBe(EXIT_OK);
+      return JSON.parse(result.out) as unknown;
+    };
+    await ok(['import', '--file', file]);
+    const ws = await TestWorkstation.connect(serving.server, 'ws-cli');
+    await ws.register();
+
+    // approve: HES's UI path, so the workstation hears WorkstationApproved at once.
+    expect(await ok(['approve', '--workstation', 'ws-cli', '--rfid', 'true'])).toMatchObject({
+      approved: true,
+      rfid: true,
+    });
+    await ws.nextPush((p) => p.target === 'WorkstationApproved');
+    const company = (await ok(['company-add', '--name', 'Corp'])) as { id: string };
+    const department = (await ok(['department-add', '--company', company.id, '--name', 'IT'])) as {
+      id: string;
+    };
+    await ok(['workstation-edit', '--workstation', 'ws-cli', '--department', department.id]);
+    const pair = (await ok(['proximity-add', '--workstation', 'ws-cli', '--vault', serial])) as {
+      id: string;
+    };
+    expect(await ok(['proximity-list', '--workstation', 'ws-cli'])).toEqual([
+      expect.objectContaining({ id: pair.id, lockProximity: 30 }),
+    ]);
+    await ok(['proximity-delete', '--pair', pair.id]);
+    await ok(['rfid', '--vault', serial, '--rfid', 'RFID-CLI']);
+    expect(serving.server.standIn.listVaults()[0]?.rfid).toBe('RFID-CLI');
+    expect(await ok(['profiles'])).toEqual([expect.objectContaining({ id: 'default' })]);
+    const notActive = await run([
+      'profile-set',
+      '--url',
+      url,
+      '--vault',
+      serial,
+      '--profile',
+      'default',
+    ]);
+    expect(notActive.code).toBe(EXIT_FAILURE);
+    expect(notActive.err).toContain('is not allowed to execute this operation');
+    await ws.invoke('SaveClientEvents', []);
+    expect(await ok(['events'])).toEqual([]);
+    expect(await ok(['sessions'])).toEqual([]);
+    expect((await run(['unapprove', '--url', url, '--workstation', 'ws-cli'])).code).toBe(EXIT_OK);
+    await ws.nextPush((p) => p.target === 'WorkstationUnapproved');
+    await ok(['workstation-delete', '--workstation', 'ws-cli']);
+    expect(serving.server.standIn.listWorkstations()).toEqual([]);
+    await serving.stop();
+  });
+
   it('exits 2 with a clear message on usage errors', async () => {
     const cases: [string[], string][] = [
       [[], 'Usage'],
@@ -148,8 +208,16 @@ describe('npm run hes', () => {
       [['code', '--url', 'ftp://x', '--vault', 'ST1'], '--url must be http'],
       [['code', '--url', 'http://127.0.0.1:1', '--vault'], '--vault needs a value'],
       [
-        ['remove', '--url', 'http://127.0.0.1:1', '--vault', 'ST1', '--reason', 'lost'],
-        '--reason must be withdrawal or broken',
+        ['remove', '--url', 'http://127.0.0.1:1', '--vault', 'ST1', '--reason', 'sideways'],
+        '--reason must be none or',
+      ],
+      [
+        ['approve', '--url', 'http://127.0.0.1:1', '--workstation', 'w', '--rfid', 'maybe'],
+        '--rfid must be true or false',
+      ],
+      [
+        ['proximity-add', '--url', 'http://127.0.0.1:1', '--vault', 'ST1'],
+        '--workstation is required',
       ],
       [
         ['compromise', '--url', 'http://127.0.0.1:1', '--vault', 'ST1', '--reason', 'broken'],

@@ -8,6 +8,7 @@ import { DeviceErrorCode } from '../../../../shared/errors/device-error-code';
 import { HwVaultConnectionState } from '../../../../shared/hes/dto';
 import { VaultStatus } from '../../../../shared/vault/vault-status';
 import { ascii } from '../../key/key-hosts';
+import { openKeyPeer } from './key-peers';
 import { closeAll, rest, startServer, virtualKeys } from './stand-in-hosts';
 
 afterEach(closeAll);
@@ -28,7 +29,7 @@ describe('the companion HES client against the stand-in', () => {
     const { keys, records } = await virtualKeys(1);
     const { usb, record } = keys[0]!;
     await rest(server, 'POST', '/api/standin/HardwareVaults/Import', records);
-    const employee = await rest(server, 'POST', '/api/Employees', {
+    const employee = await rest(server, 'POST', '/api/Employees/CreateEmployee', {
       firstName: 'Al',
       lastName: 'Ko',
     });
@@ -58,19 +59,16 @@ describe('the companion HES client against the stand-in', () => {
         users: [],
         isAlarmTurnOn: false,
       }),
-      relay: async (serialNo, channel, request) => {
+      relay: (serialNo, channel, request) => {
         expect(serialNo).toBe(record.serialNo);
-        if (request.kind !== 'message') throw new Error(`unsupported step ${request.kind}`);
-        const sealed = request.data;
-        const response = await usb.request({ command: Command.RemoteCommand, channel: 4, sealed });
-        if (!('sealed' in response)) throw new Error(`key status ${response.status}`);
-        return response.sealed;
+        // Every step of the server's channel, as the key takes it (reset, verify, commands).
+        return openKeyPeer(usb)(channel, request);
       },
     });
     try {
       client.start();
       await stateReached(client, 'notApproved');
-      await rest(server, 'PUT', '/api/Workstations/ApproveWorkstation/ws-companion');
+      server.standIn.approveWorkstation('ws-companion');
       await stateReached(client, 'connected');
 
       const first = await client.updateHwVaultProperties(

@@ -1,15 +1,21 @@
-// The /deviceHub relay on its own: set-up, reuse, one command at a time, timeouts and teardown,
-// with the real AppHub connection registry and peers that record what the server sends.
+// The /deviceHub relay on its own (HES's DeviceConnectionContainer and DeviceHub): the
+// EstablishRemoteHwVaultConnection push, device-hub connections offered to the domain, one
+// request at a time, HES's reply rules and texts, timeouts and teardown — with the real
+// AppHub connection registry and peers that record what the server sends.
 import { describe, expect, it } from 'vitest';
-import { HesErrorCode } from '../../../../shared/errors/hes-error-code';
 import type { EncryptedRequest } from '../../../../shared/hes/dto';
-import { HesCodeError } from '../../../../emulator/hes/domain/ports';
+import {
+  NonHideezError,
+  NonHideezReason,
+  TIMEOUT_TEXT,
+  type DeviceHubListener,
+  type VaultChannel,
+} from '../../../../emulator/hes/domain/ports';
 import { AppHubConnections } from '../../../../emulator/hes/hubs/app-hub-connections';
-import { DeviceHubRelay } from '../../../../emulator/hes/relay/device-hub-relay';
+import { DeviceHubRefusal, DeviceHubRelay } from '../../../../emulator/hes/relay/device-hub-relay';
 
 class Peer {
   readonly sent: { target: string; args: unknown[] }[] = [];
-  closed = false;
 
   constructor(
     readonly connectionId: string,
@@ -19,131 +25,189 @@ class Peer {
   send(target: string, ...args: unknown[]): void {
     this.sent.push({ target, args });
   }
+}
 
-  close(): void {
+/** The domain's side: accepts the pairs it was told to, records the rest. */
+class Listener implements DeviceHubListener {
+  readonly accepted = new Set<string>();
+  readonly channels: VaultChannel[] = [];
+  readonly gone: string[] = [];
+  closed = false;
+
+  deviceHubConnected(vaultId: string, workstationId: string, channel: VaultChannel): boolean {
+    if (!this.accepted.has(`${vaultId}/${workstationId}`)) return false;
+    this.channels.push(channel);
+    return true;
+  }
+
+  deviceHubDisconnected(vaultId: string, workstationId: string): void {
+    this.gone.push(`${vaultId}/${workstationId}`);
+  }
+
+  relayClosed(): void {
     this.closed = true;
   }
 }
 
-const codeOf = async (promise: Promise<unknown>): Promise<number | undefined> => {
+const failure = async (promise: Promise<unknown>): Promise<NonHideezError> => {
   try {
     await promise;
-    return undefined;
   } catch (e) {
-    expect(e).toBeInstanceOf(HesCodeError);
-    return (e as HesCodeError).code;
+    expect(e).toBeInstanceOf(NonHideezError);
+    return e as NonHideezError;
   }
+  throw new Error('expected a failure');
 };
 
-function setup(options: { setupTimeoutMs?: number; commandTimeoutMs?: number } = {}) {
+function setup(options: { commandTimeoutMs?: number } = {}) {
   const connections = new AppHubConnections();
-  const relay = new DeviceHubRelay({ notifier: connections, ...options });
+  const pairsGone: string[] = [];
+  const relay = new DeviceHubRelay({
+    notifier: connections,
+    onPairGone: (vaultId, workstationId) => pairsGone.push(`${vaultId}/${workstationId}`),
+    ...options,
+  });
+  const listener = new Listener();
+  relay.listen(listener);
+  listener.accepted.add('ST1/ws-1');
   const app = new Peer('app-1');
   connections.bind('ws-1', app);
   const device = new Peer('dev-1', { deviceid: 'ST1', workstationid: 'ws-1' });
-  return { connections, relay, app, device };
+  return { relay, listener, app, device, pairsGone };
 }
 
+/** An accepted device hub and its channel. */
+function connected(options: { commandTimeoutMs?: number } = {}) {
+  const parts = setup(options);
+  parts.relay.deviceHubConnected(parts.device);
+  const channel = parts.listener.channels[0];
+  if (!channel) throw new Error('the device hub was not offered');
+  return { ...parts, channel };
+}
+
+const reply = (bytes: number[], error: string | null = null) => ({
+  bytes: Uint8Array.from(bytes),
+  error,
+});
 const sentBuffer = (peer: Peer, index: number): string =>
   (peer.sent[index]?.args[0] as EncryptedRequest).buffer.data;
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('DeviceHubRelay', () => {
-  it('asks the workstation once for concurrent opens, and reuses the open channel', async () => {
-    const { relay, app, device } = setup();
-    const first = relay.open('ST1', 'ws-1');
-    const second = relay.open('ST1', 'ws-1');
+  it('sends EstablishRemoteHwVaultConnection(serial, 4) to the live AppHub connection', () => {
+    const { relay, app } = setup();
+    expect(relay.establish('ST1', 'ws-1')).toBe(true);
     expect(app.sent).toEqual([{ target: 'EstablishRemoteHwVaultConnection', args: ['ST1', 4] }]);
-    relay.deviceHubConnected(device);
-    const channel = await first;
-    expect(await second).toBe(channel);
-    expect(await relay.open('ST1', 'ws-1')).toBe(channel);
-    expect(app.sent.length).toBe(1);
+    expect(relay.establish('ST1', 'ws-gone')).toBe(false);
+    expect(relay.setupTimeoutMs).toBe(20_000);
   });
 
-  it('rejects with 605 when the workstation has no live AppHub connection', async () => {
-    const { relay } = setup();
-    expect(await codeOf(relay.open('ST1', 'ws-gone'))).toBe(
-      HesErrorCode.HesFailedEstablishRemoteDeviceConnection,
-    );
+  it('offers only connections with both ids; their replies answer as HES does', () => {
+    const { relay, listener, device } = setup();
+    const blank = new Peer('dev-2', { deviceid: ' ', workstationid: 'ws-1' });
+    const noWorkstation = new Peer('dev-3', { deviceid: 'ST1' });
+    const other = new Peer('dev-4', { deviceid: 'ST2', workstationid: 'ws-1' });
+    for (const peer of [blank, noWorkstation, other, device]) relay.deviceHubConnected(peer);
+    expect(listener.channels).toHaveLength(1);
+    expect(relay.response('dev-2', reply([1]), 'remoteCommand')).toBe(DeviceHubRefusal.NoIds);
+    expect(relay.response('dev-3', reply([1]), 'verify')).toBe(DeviceHubRefusal.NoIds);
+    expect(relay.response('dev-4', reply([1]), 'rootKey')).toBe(DeviceHubRefusal.NoDevice);
+    // Accepted: Ok, even when nobody waits for the answer.
+    expect(relay.response('dev-1', reply([1]), 'remoteCommand')).toBeUndefined();
+    expect(relay.hasSession('dev-1')).toBe(true);
+    expect(relay.hasSession('dev-4')).toBe(false);
   });
 
-  it('rejects a set-up with 512 when no device hub comes, and with 605 when the workstation leaves', async () => {
-    const slow = setup({ setupTimeoutMs: 20 });
-    expect(await codeOf(slow.relay.open('ST1', 'ws-1'))).toBe(
-      HesErrorCode.RemoteConnectionTimedOut,
-    );
-
-    const { relay } = setup();
-    const pending = relay.open('ST1', 'ws-1');
-    relay.workstationDisconnected('ws-1');
-    expect(await codeOf(pending)).toBe(HesErrorCode.HesFailedEstablishRemoteDeviceConnection);
-  });
-
-  it('ignores device hubs nobody asked for or with other headers', async () => {
-    const { relay, device } = setup({ setupTimeoutMs: 20 });
-    relay.deviceHubConnected(device);
-    expect(relay.hasSession('dev-1')).toBe(false);
-    const pending = relay.open('ST1', 'ws-1');
-    relay.deviceHubConnected(new Peer('dev-2', { deviceid: 'ST2', workstationid: 'ws-1' }));
-    relay.deviceHubConnected(new Peer('dev-3', { deviceid: 'ST1' }));
-    expect(await codeOf(pending)).toBe(HesErrorCode.RemoteConnectionTimedOut);
-  });
-
-  it('relays one command at a time and resolves each with its reply bytes', async () => {
-    const { relay, device } = setup();
-    const opening = relay.open('ST1', 'ws-1');
-    relay.deviceHubConnected(device);
-    const channel = await opening;
+  it('relays one request at a time; a RemoteCommandResponse error text is ignored', async () => {
+    const { relay, device, channel } = connected();
     const a = channel.exchange(Uint8Array.of(1, 2, 3));
     const b = channel.exchange(Uint8Array.of(4));
-    await Promise.resolve();
+    await settle();
     expect(device.sent.map((s) => s.target)).toEqual(['SendRemoteCommand']);
     expect(sentBuffer(device, 0)).toBe('AQID');
-    relay.remoteCommandResponse('dev-1', { kind: 'reply', bytes: Uint8Array.of(9) });
+    relay.response('dev-1', reply([9], 'the workstation says something'), 'remoteCommand');
     expect(await a).toEqual(Uint8Array.of(9));
-    await new Promise((resolve) => setImmediate(resolve));
+    await settle();
     expect(sentBuffer(device, 1)).toBe('BA==');
-    relay.remoteCommandResponse('dev-1', { kind: 'error', error: 'the key went away' });
-    expect(await codeOf(b)).toBe(HesErrorCode.NonHideezException);
+    // An empty buffer with an error text is still the reply: the family finds it does not open.
+    relay.response('dev-1', reply([], 'key status 16'), 'remoteCommand');
+    expect(await b).toEqual(new Uint8Array(0));
   });
 
-  it('fails a command at once when its device hub drops, and drops the session after a timeout', async () => {
-    const { relay, device } = setup({ commandTimeoutMs: 20 });
-    const opening = relay.open('ST1', 'ws-1');
-    relay.deviceHubConnected(device);
-    const channel = await opening;
-    expect(await codeOf(channel.exchange(Uint8Array.of(1)))).toBe(
-      HesErrorCode.RemoteConnectionTimedOut,
-    );
-    expect(device.closed).toBe(true);
+  it('sends the set-up steps in order; a set-up reply with an error text fails that step', async () => {
+    const { relay, device, channel } = connected();
+    const reset = channel.resetChannel(4);
+    const verify = channel.verify(new Uint8Array(0), Uint8Array.of(7, 7), 4);
+    await reset;
+    await settle();
+    expect(device.sent).toEqual([
+      { target: 'SendResetChannel', args: [4] },
+      { target: 'SendVerifyCommand', args: ['', 'Bwc=', 4] },
+    ]);
+    // A reply of another kind finds nobody waiting for it.
+    relay.response('dev-1', reply([1]), 'rootKey');
+    relay.response('dev-1', reply([5]), 'verify');
+    expect(await verify).toEqual(Uint8Array.of(5));
+    const rootKey = channel.rootKey();
+    await settle();
+    expect(device.sent[2]).toEqual({ target: 'SendGetRootKeyCommand', args: [] });
+    relay.response('dev-1', reply([], 'no key here'), 'rootKey');
+    const e = await failure(rootKey);
+    expect(e.reason).toBe(NonHideezReason.WorkstationError);
+    expect(e.message).toBe('no key here');
+  });
+
+  it('a round trip past its limit fails with 1001 and the channel stays usable', async () => {
+    const { relay, channel } = connected({ commandTimeoutMs: 20 });
+    const timedOut = await failure(channel.exchange(Uint8Array.of(1)));
+    expect(timedOut.message).toBe(TIMEOUT_TEXT);
+    expect(relay.hasSession('dev-1')).toBe(true);
+    const next = channel.exchange(Uint8Array.of(2));
+    await settle();
+    relay.response('dev-1', reply([3]), 'remoteCommand');
+    expect(await next).toEqual(Uint8Array.of(3));
+  });
+
+  it('a device hub that drops fails its waiting request at once and tells the domain', async () => {
+    const { relay, listener, channel, pairsGone } = connected();
+    const inFlight = channel.exchange(Uint8Array.of(2));
+    relay.deviceHubDisconnected('dev-1');
+    expect((await failure(inFlight)).reason).toBe(NonHideezReason.DeviceHubClosed);
+    expect(listener.gone).toEqual(['ST1/ws-1']);
+    expect(pairsGone).toEqual(['ST1/ws-1']);
+    expect(relay.response('dev-1', reply([1]), 'remoteCommand')).toBe(DeviceHubRefusal.NoIds);
+    // A connection the domain did not accept still says its pair is gone when it drops.
+    relay.deviceHubConnected(new Peer('dev-5', { deviceid: 'ST9', workstationid: 'ws-1' }));
+    relay.deviceHubDisconnected('dev-5');
+    expect(listener.gone).toEqual(['ST1/ws-1', 'ST9/ws-1']);
+  });
+
+  it('keeps a pair on its first connection (HES GetOrAdd) until one of the pair drops', () => {
+    const { relay, listener } = connected();
+    relay.deviceHubConnected(new Peer('dev-6', { deviceid: 'ST1', workstationid: 'ws-1' }));
+    expect(listener.channels).toHaveLength(2);
+    expect(listener.channels[1]).toBe(listener.channels[0]);
+    relay.deviceHubDisconnected('dev-6');
     expect(relay.hasSession('dev-1')).toBe(false);
-
-    const again = relay.open('ST1', 'ws-1');
-    const device2 = new Peer('dev-2', { deviceid: 'ST1', workstationid: 'ws-1' });
-    relay.deviceHubConnected(device2);
-    const channel2 = await again;
-    expect(channel2).not.toBe(channel);
-    const inFlight = channel2.exchange(Uint8Array.of(2));
-    relay.deviceHubDisconnected('dev-2');
-    expect(await codeOf(inFlight)).toBe(HesErrorCode.HesDeviceHubDisconnected);
   });
 
-  it('tears the session down when the vault goes offline or the workstation disconnects', async () => {
-    const { relay, device } = setup();
-    const opening = relay.open('ST1', 'ws-1');
-    relay.deviceHubConnected(device);
-    const channel = await opening;
-    const inFlight = channel.exchange(Uint8Array.of(1));
+  it('never closes a device hub itself: Offline and AppHub loss leave the connection alone', async () => {
+    const { relay, channel } = connected();
     relay.vaultOffline('ST1', 'ws-1');
-    expect(await codeOf(inFlight)).toBe(HesErrorCode.HesDeviceHubDisconnected);
-    expect(device.closed).toBe(true);
-
-    const reopening = relay.open('ST1', 'ws-1');
-    const device2 = new Peer('dev-2', { deviceid: 'ST1', workstationid: 'ws-1' });
-    relay.deviceHubConnected(device2);
-    await reopening;
     relay.workstationDisconnected('ws-1');
-    expect(device2.closed).toBe(true);
-    expect(relay.hasSession('dev-2')).toBe(false);
+    expect(relay.hasSession('dev-1')).toBe(true);
+    const next = channel.exchange(Uint8Array.of(1));
+    await settle();
+    relay.response('dev-1', reply([2]), 'remoteCommand');
+    expect(await next).toEqual(Uint8Array.of(2));
+  });
+
+  it('on shutdown fails what waits and tells the domain', async () => {
+    const { relay, listener, channel } = connected();
+    const inFlight = channel.exchange(Uint8Array.of(1));
+    relay.close();
+    expect((await failure(inFlight)).reason).toBe(NonHideezReason.Closing);
+    expect(listener.closed).toBe(true);
+    expect(relay.establish('ST1', 'ws-1')).toBe(false);
   });
 });

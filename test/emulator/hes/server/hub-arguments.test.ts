@@ -1,15 +1,18 @@
-// Reading hub arguments: whatever JSON a client sends, the result is a well-formed DTO or a
-// HubArgumentError (answered as 1001), never another exception.
+// Reading hub arguments as HES's .NET 5 binder (System.Text.Json) does: whatever JSON a client
+// sends, the result is the DTO as .NET would hold it (nulls and defaults included) or a
+// HubBindingError (the invocation fails), never another exception.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   eventsArgument,
-  HubArgumentError,
   messageBufferArgument,
   replyResultArgument,
   vaultInfoArgument,
   workstationInfoArgument,
 } from '../../../../emulator/hes/hubs/hub-arguments';
+import { DotNetException } from '../../../../emulator/hes/domain/hes-exception-text';
+import { HubBindingError } from '../../../../emulator/hes/signalr/argument-binder';
+import { isStjDateTime } from '../../../../emulator/hes/signalr/stj-date-time';
 import { HwVaultConnectionState } from '../../../../shared/hes/dto';
 
 const readers = [
@@ -47,29 +50,66 @@ const validDto = {
   connectionState: HwVaultConnectionState.Initializing,
 };
 
+const STRINGS = ['version', 'vaultSerialNo', 'firmwareVersion', 'mac'];
+
 describe('hub argument readers', () => {
-  it('read any JSON into a DTO or refuse it with HubArgumentError', () => {
+  it('read any JSON into the bound DTO or refuse it with HubBindingError', () => {
     fc.assert(
       fc.property(fc.constantFrom(...readers), fc.jsonValue(), (read, value) => {
         try {
           read(value);
         } catch (e) {
-          expect(e).toBeInstanceOf(HubArgumentError);
-          expect((e as HubArgumentError).toJSON().code).toBe('HES_STANDIN_BAD_HUB_ARGUMENT');
+          // A null device-hub DTO is dereferenced by HES (1001), not refused by the binder.
+          if (e instanceof DotNetException) return;
+          expect(e).toBeInstanceOf(HubBindingError);
+          expect((e as HubBindingError).toJSON().code).toBe('SIGNALR_BAD_ARGUMENTS');
         }
       }),
     );
   });
 
-  it('refuse a vault DTO with any single field of the wrong JSON type', () => {
+  it('refuse a vault DTO with a member of the wrong JSON type; null only for strings', () => {
     const wrong = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant([]));
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(validDto)), wrong, (field, value) => {
         const original = (validDto as Record<string, unknown>)[field];
         fc.pre(typeof value !== typeof original || Array.isArray(value));
-        expect(() => vaultInfoArgument({ ...validDto, [field]: value })).toThrow(HubArgumentError);
+        fc.pre(!(field === 'connectionState' && Number.isInteger(value)));
+        fc.pre(!(field === 'deviceTime' && typeof value === 'string' && isStjDateTime(value)));
+        expect(() => vaultInfoArgument({ ...validDto, [field]: value })).toThrow(HubBindingError);
       }),
     );
+    for (const field of Object.keys(validDto)) {
+      const read = () => vaultInfoArgument({ ...validDto, [field]: null });
+      if (STRINGS.includes(field) || field === 'bootloaderVersion') {
+        expect(read()).toMatchObject({ [field]: null });
+      } else expect(read, field).toThrow(HubBindingError);
+    }
+  });
+
+  it('leave a missing member at its .NET default and keep any Int32 connection state', () => {
+    expect(vaultInfoArgument({})).toEqual({
+      ...Object.fromEntries(Object.keys(validDto).map((k) => [k, 0])),
+      ...Object.fromEntries(STRINGS.map((k) => [k, null])),
+      ...Object.fromEntries(
+        Object.keys(validDto)
+          .filter((k) => k.startsWith('is'))
+          .map((k) => [k, false]),
+      ),
+      bootloaderVersion: null,
+      deviceTime: '0001-01-01T00:00:00',
+    });
+    expect(vaultInfoArgument({ connectionState: 7 })?.connectionState).toBe(7);
+    expect(vaultInfoArgument({ connectionState: -1 })?.connectionState).toBe(-1);
+    expect(() => vaultInfoArgument({ connectionState: 2 ** 31 })).toThrow(HubBindingError);
+    expect(() => vaultInfoArgument({ battery: 128 })).toThrow(HubBindingError);
+    expect(vaultInfoArgument({ battery: -128 })?.battery).toBe(-128);
+    expect(vaultInfoArgument(null)).toBeNull();
+    expect(workstationInfoArgument({})).toMatchObject({
+      id: null,
+      users: null,
+      isAlarmTurnOn: false,
+    });
   });
 
   it('keep a well-formed vault DTO as it is, whatever the case of its property names', () => {
@@ -78,6 +118,41 @@ describe('hub argument readers', () => {
       Object.entries(validDto).map(([k, v]) => [k.toUpperCase(), v]),
     );
     expect(vaultInfoArgument(upper)).toEqual(validDto);
+    // Unknown members are skipped whatever they hold.
+    expect(vaultInfoArgument({ ...validDto, extra: { deep: [1, 'x'] } })).toEqual(validDto);
+  });
+
+  it('bind a System.Version from null or an object only', () => {
+    expect(vaultInfoArgument({ bootloaderVersion: { major: 1 } })?.bootloaderVersion).toBeNull();
+    for (const value of ['1.0.2', 1, true, []]) {
+      expect(() => vaultInfoArgument({ bootloaderVersion: value })).toThrow(HubBindingError);
+    }
+  });
+
+  it('read event batches item by item: a null item stays null, a bad member fails the call', () => {
+    expect(eventsArgument(null)).toBeNull();
+    expect(eventsArgument([null, {}])).toEqual([
+      null,
+      {
+        version: null,
+        id: null,
+        date: '0001-01-01T00:00:00',
+        timeZone: null,
+        eventId: 0,
+        severityId: 0,
+        note: null,
+        workstationId: null,
+        userSession: null,
+        workstationSessionId: null,
+        deviceId: null,
+        accountName: null,
+        accountLogin: null,
+      },
+    ]);
+    expect(() => eventsArgument({})).toThrow(HubBindingError);
+    expect(() => eventsArgument([{ eventId: 'login' }])).toThrow(HubBindingError);
+    expect(() => eventsArgument([{ date: 'yesterday' }])).toThrow(HubBindingError);
+    expect(() => eventsArgument([{ date: null }])).toThrow(HubBindingError);
   });
 
   it('decode a relayed buffer from strict base64 only', () => {
@@ -87,8 +162,54 @@ describe('hub argument readers', () => {
         expect(messageBufferArgument({ data, channelNo: 4 }).bytes).toEqual(bytes);
       }),
     );
-    for (const data of ['A', 'AB=C', '!!!!', 'AAAA====', 42]) {
-      expect(() => messageBufferArgument({ data, channelNo: 4 })).toThrow(HubArgumentError);
+    for (const data of ['A', 'AB=C', '!!!!', 'AAAA====', 'AA AA', 42]) {
+      expect(() => messageBufferArgument({ data, channelNo: 4 })).toThrow(HubBindingError);
+    }
+  });
+});
+
+describe('System.Text.Json DateTime parsing', () => {
+  it('accepts the extended ISO 8601 profile STJ reads', () => {
+    for (const text of [
+      '2024-02-29',
+      '2024-01-01T10:00',
+      '2024-01-01T10:00Z',
+      '2024-01-01T10:00:30',
+      '2024-01-01T10:00:30.5',
+      '2024-01-01T10:00:30.1234567890123456',
+      '2024-01-01T10:00:30.Z',
+      '2024-01-01T10:00:30.123+02:00',
+      '2024-01-01T10:00:30-05',
+      '0001-01-01T00:00:00',
+      '9999-12-31T23:59:59.9999999',
+      '2024-01-01T10:00:30+14:00',
+    ]) {
+      expect(isStjDateTime(text), text).toBe(true);
+    }
+  });
+
+  it('refuses what STJ refuses', () => {
+    for (const text of [
+      '',
+      '2024-1-01',
+      '2023-02-29',
+      '0000-01-01',
+      '2024-13-01',
+      '2024-01-01 10:00',
+      '2024-01-01t10:00',
+      '2024-01-01T24:00',
+      '2024-01-01T10:60',
+      '2024-01-01T10:00:60',
+      '2024-01-01T10:00z',
+      '2024-01-01T10:00:30.12345678901234567',
+      '2024-01-01T10:00:30+14:01',
+      '2024-01-01T10:00:30+0200',
+      '2024-01-01T10',
+      '0001-01-01T00:00:00+00:01',
+      '9999-12-31T23:59:59-00:01',
+      'yesterday',
+    ]) {
+      expect(isStjDateTime(text), text).toBe(false);
     }
   });
 });

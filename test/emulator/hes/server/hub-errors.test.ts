@@ -1,6 +1,6 @@
-// Bad callers of the stand-in's hubs get HES's envelope, never a hub error or a crash: a missing
-// WorkstationId header, argument shapes the .NET binder would refuse, device-hub replies without
-// a session.
+// Bad callers of the stand-in's hubs get what HES gives them, never a crash: a missing
+// WorkstationId header → 1001; an argument the .NET binder refuses → a failed invocation (no
+// envelope); a null DTO → HES's own 1001 text; device-hub replies without a session → 1001.
 import { afterEach, describe, expect, it } from 'vitest';
 import { HesErrorCode } from '../../../../shared/errors/hes-error-code';
 import { HwVaultConnectionState, type HesResponse } from '../../../../shared/hes/dto';
@@ -13,25 +13,13 @@ import {
   TestWorkstation,
   virtualKeys,
 } from './stand-in-hosts';
+import { APP_HUB_ARITIES } from '../fidelity/proofs/hub-calls-world';
 
 afterEach(closeAll);
 
-const APP_HUB_METHODS: readonly [string, number][] = [
-  ['RegisterWorkstationInfo', 1],
-  ['SaveClientEvents', 1],
-  ['GetHwVaultInfoByRfid', 1],
-  ['GetHwVaultInfoByMac', 1],
-  ['GetHwVaultInfoBySerialNo', 1],
-  ['UpdateHwVaultProperties', 2],
-  ['UpdateHwVaultStatus', 1],
-  ['AuthHwVault', 1],
-  ['UpdateHwVaultAccounts', 2],
-  ['GetNewHwVaultLicenses', 1],
-  ['HwVaultLicenseApplied', 2],
-  ['GetHwVaultLicenses', 1],
-];
+const APP_HUB_METHODS = APP_HUB_ARITIES;
 
-describe('the stand-in hubs refuse bad calls with the envelope', () => {
+describe('the stand-in hubs refuse bad calls as HES does', () => {
   it('answers 1001 "AppHub does not contain WorkstationId!" to every method without the header', async () => {
     const server = await startServer();
     const { keys } = await virtualKeys(1);
@@ -55,49 +43,93 @@ describe('the stand-in hubs refuse bad calls with the envelope', () => {
     }
   });
 
-  it('checks the arity of each AppHub method exactly, as the .NET binder does', async () => {
+  it('fails a wrong argument count as the .NET binder does, without detail', async () => {
     const server = await startServer();
     const ws = await TestWorkstation.connect(server, 'ws-1');
     for (const [method, arity] of APP_HUB_METHODS) {
       const args = Array.from({ length: arity + 1 }, () => 'x');
       await expect(ws.invoke(method, ...args), method).rejects.toThrow(
-        `Invocation provides ${arity + 1} argument(s) but target expects ${arity}`,
+        new RegExp(`^Failed to invoke '${method}' due to an error on the server\\.$`),
       );
     }
+    await expect(ws.invoke('OnUnlockWorkstationResponse', 'r', 0, '')).rejects.toThrow(
+      "Failed to invoke 'OnUnlockWorkstationResponse' due to an error on the server. HubException: Method does not exist.",
+    );
   });
 
-  it('answers 1001 to argument shapes the server cannot read, and keeps serving', async () => {
+  it('fails the invocation for arguments the binder refuses, and keeps serving', async () => {
     const server = await startServer();
     const { keys, records } = await virtualKeys(1);
     await rest(server, 'POST', '/api/standin/HardwareVaults/Import', records);
     const ws = await TestWorkstation.connect(server, 'ws-1');
     await ws.register();
-    await rest(server, 'PUT', '/api/Workstations/ApproveWorkstation/ws-1');
+    server.standIn.approveWorkstation('ws-1');
     const dto = buildVaultDto(await keys[0]!.usb.info(), HwVaultConnectionState.Initializing);
 
     const bad: [string, unknown[]][] = [
-      ['RegisterWorkstationInfo', [null]],
-      ['RegisterWorkstationInfo', [{ machineName: 'no id' }]],
+      ['RegisterWorkstationInfo', ['ws-1']],
       ['RegisterWorkstationInfo', [{ id: 'ws-1', users: 'alice' }]],
-      ['SaveClientEvents', [null]],
+      ['RegisterWorkstationInfo', [{ id: 'ws-1', isAlarmTurnOn: null }]],
+      ['SaveClientEvents', [{}]],
       ['SaveClientEvents', [[{ id: 'e1', date: '2026-01-01T00:00:00Z', eventId: 'login' }]]],
+      ['SaveClientEvents', [[{ id: 'e1', date: 'not a date' }]]],
       ['GetHwVaultInfoBySerialNo', [42]],
       ['UpdateHwVaultProperties', ['not a dto', true]],
       ['UpdateHwVaultProperties', [dto, 'yes']],
+      ['UpdateHwVaultProperties', [dto, null]],
       ['UpdateHwVaultProperties', [{ ...dto, bootloaderVersion: '1.0.2' }, true]],
       ['UpdateHwVaultProperties', [{ ...dto, connectionState: 'Online' }, true]],
       ['UpdateHwVaultProperties', [{ ...dto, battery: 1000 }, true]],
-      ['UpdateHwVaultProperties', [{ ...dto, vaultSerialNo: undefined }, true]],
+      ['UpdateHwVaultProperties', [{ ...dto, isLocked: null }, true]],
+      ['UpdateHwVaultProperties', [{ ...dto, deviceTime: 'now' }, true]],
       ['UpdateHwVaultStatus', [[dto]]],
       ['AuthHwVault', [{ serialNo: 'x' }]],
       ['UpdateHwVaultAccounts', [dto.vaultSerialNo, 1]],
-      ['HwVaultLicenseApplied', [dto.vaultSerialNo, null]],
+      ['HwVaultLicenseApplied', [dto.vaultSerialNo, 7]],
     ];
     for (const [method, args] of bad) {
-      const reply = await ws.invoke(method, ...args);
-      expect(reply.code, `${method} ${JSON.stringify(args)}`).toBe(HesErrorCode.NonHideezException);
-      expect(reply.data).toBeNull();
-      expect(typeof reply.message).toBe('string');
+      await expect(ws.invoke(method, ...args), `${method} ${JSON.stringify(args)}`).rejects.toThrow(
+        new RegExp(`^Failed to invoke '${method}' due to an error on the server\\.$`),
+      );
+    }
+
+    // What binds reaches HES's method, which answers the envelope with .NET's texts.
+    const nullReference = 'Object reference not set to an instance of an object.';
+    const answered: [string, unknown[], number, string][] = [
+      [
+        'RegisterWorkstationInfo',
+        [null],
+        1001,
+        "Value cannot be null. (Parameter 'workstationInfoDto')",
+      ],
+      [
+        'RegisterWorkstationInfo',
+        [{ machineName: 'no id' }],
+        1001,
+        "Value cannot be null. (Parameter 'key')",
+      ],
+      [
+        'SaveClientEvents',
+        [null],
+        1001,
+        "Value cannot be null. (Parameter 'workstationEventsDto')",
+      ],
+      ['UpdateHwVaultProperties', [null, true], 1001, nullReference],
+      ['UpdateHwVaultStatus', [null], 1001, nullReference],
+      ['GetHwVaultInfoBySerialNo', [null], 1001, nullReference],
+      [
+        'UpdateHwVaultProperties',
+        [{ ...dto, vaultSerialNo: undefined }, true],
+        607,
+        'HesDeviceNotFound (607)',
+      ],
+    ];
+    for (const [method, args, code, message] of answered) {
+      expect(await ws.invoke(method, ...args), `${method} ${JSON.stringify(args)}`).toEqual({
+        code,
+        message,
+        data: null,
+      });
     }
 
     // Property names are read case-insensitively, as System.Text.Json does on HES.
@@ -108,32 +140,33 @@ describe('the stand-in hubs refuse bad calls with the envelope', () => {
     expect(reply).toEqual({ code: HesErrorCode.Ok, message: null, data: null });
   });
 
-  it('answers 1001 "Cannot find remote device in the DeviceHub" to device-hub replies without a session', async () => {
+  it('answers device-hub replies without a session with HES’s 1001 texts; a bad buffer fails the invocation', async () => {
     const server = await startServer();
     const withHeaders = await strayDeviceHub(server, { DeviceId: 'ST1', WorkstationId: 'ws-1' });
     const without = await strayDeviceHub(server, {});
-    const noSession = {
+    const refusal = (message: string) => ({
       code: HesErrorCode.NonHideezException,
-      message: 'Cannot find remote device in the DeviceHub',
+      message,
       data: null,
-    };
-    for (const hub of [withHeaders, without]) {
+    });
+    const cases = [
+      [withHeaders, refusal('Cannot find remote device in the DeviceHub')],
+      [without, refusal('DeviceHub does not contain DeviceId!')],
+    ] as const;
+    for (const [hub, expected] of cases) {
       expect(
         await hub.invoke('RemoteCommandResponse', { data: 'AAEC', channelNo: 4 }, null),
-      ).toEqual(noSession);
+      ).toEqual(expected);
       expect(await hub.invoke('VerifyCommandResponse', { replyResult: 'AAEC' }, '')).toEqual(
-        noSession,
+        expected,
       );
       expect(await hub.invoke('GetRootKeyCommandResponse', { replyResult: null }, null)).toEqual(
-        noSession,
+        expected,
       );
     }
-    const badShape = await withHeaders.invoke<HesResponse>(
-      'RemoteCommandResponse',
-      { data: '***', channelNo: 4 },
-      null,
-    );
-    expect(badShape.code).toBe(HesErrorCode.NonHideezException);
-    expect(badShape.message).toContain('base64');
+    // byte[] binds from strict base64 only: anything else fails the binding, not the method.
+    await expect(
+      withHeaders.invoke<HesResponse>('RemoteCommandResponse', { data: '***', channelNo: 4 }, null),
+    ).rejects.toThrow(/^Failed to invoke 'RemoteCommandResponse' due to an error on the server\.$/);
   });
 });

@@ -2,7 +2,9 @@
 // SQLite file, virtual keys with a USB host each, and a minimal companion ("workstation") on the
 // REAL @microsoft/signalr client: /appHub with the WorkstationId header, and on
 // EstablishRemoteHwVaultConnection a /deviceHub connection with DeviceId + WorkstationId that
-// relays SendRemoteCommand buffers to the key's RemoteCommand and answers RemoteCommandResponse.
+// carries every step of the server's channel to the key (key-peers.ts) — SendResetChannel,
+// SendVerifyCommand → VerifyCommandResponse, SendGetRootKeyCommand → GetRootKeyCommandResponse,
+// SendRemoteCommand → RemoteCommandResponse — and records each step it received.
 // Waits are event-driven. Everything made here is closed by closeAll().
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import {
   LogLevel,
   type HubConnection,
 } from '@microsoft/signalr';
-import { Command } from '../../../../device/protocol/messages';
+import type { ServerChannelRequest } from '../../../../device/key/key-operations';
 import { VirtualKey } from '../../../../emulator/key/virtual-key';
 import {
   startHesStandIn,
@@ -31,13 +33,21 @@ import {
   type HwVaultInfoFromClientDto,
   type WorkstationInfoDto,
 } from '../../../../shared/hes/dto';
-import { keyFolder, TEST_HASH_COST, UsbHost } from '../../key/key-hosts';
+import { keyFolder, TEST_HASH_COST, type UsbHost } from '../../key/key-hosts';
 import type { ProvisioningRecord } from '../../../../emulator/key/provision';
+import { key3Peers, openKeyPeer, SerialUsbHost, type Key3Peers, type KeyPeer } from './key-peers';
 
 const closers: (() => Promise<void>)[] = [];
 
 export async function closeAll(): Promise<void> {
   while (closers.length > 0) await closers.pop()?.();
+}
+
+/** Something else for closeAll() to close (last made, first closed). */
+export function closeWith(close: () => Promise<void> | void): void {
+  closers.push(async () => {
+    await close();
+  });
 }
 
 export async function tempDir(prefix = 'hes-server-'): Promise<string> {
@@ -92,21 +102,47 @@ export async function virtualKeys(
   for (const record of folder.records) {
     const key = await VirtualKey.open(folder.pathOf(record), { hashCost: TEST_HASH_COST });
     closers.push(() => Promise.resolve(key.unplug()));
-    const usb = new UsbHost(key.hid);
+    const usb = new SerialUsbHost(key.hid);
     await usb.init();
     keys.push({ key, usb, record });
   }
   return { keys, records: folder.records };
 }
 
+/** Virtual Hideez Key 3s opened through the companion's driver (closed by closeAll). */
+export async function virtualKey3Peers(count = 1): Promise<Key3Peers> {
+  const peers = await key3Peers(count);
+  closers.push(() => peers.cleanup());
+  return peers;
+}
+
 /** How the test workstation answers EstablishRemoteHwVaultConnection. */
 export type RelayMode =
-  /** Opens /deviceHub and relays every command to the key. */
+  /** Opens /deviceHub and relays every step to the key. */
   | 'relay'
-  /** Opens /deviceHub but never answers a command. */
+  /** Opens /deviceHub, relays the set-up steps, never answers a command. */
   | 'silent'
+  /** Opens /deviceHub and answers nothing. */
+  | 'mute'
   /** Never opens /deviceHub. */
   | 'ignore';
+
+/** The server → workstation calls on /deviceHub. */
+export const DEVICE_HUB_STEPS = [
+  'SendResetChannel',
+  'SendVerifyCommand',
+  'SendGetRootKeyCommand',
+  'SendRemoteCommand',
+  'SendControlRemoteCommand',
+] as const;
+export type DeviceHubStep = (typeof DEVICE_HUB_STEPS)[number];
+
+/** One call the server made on a device hub, in arrival order. */
+export interface StepCall {
+  readonly serialNo: string;
+  readonly target: DeviceHubStep;
+  readonly args: readonly unknown[];
+}
 
 export interface Push {
   readonly target: string;
@@ -120,6 +156,9 @@ const PUSH_TARGETS = [
   'WorkstationApproved',
   'WorkstationUnapproved',
   'SetAlarmState',
+  'LockHwVaultStorage',
+  'LiftHwVaultStorageLock',
+  'UnlockWorkstationRequest',
 ];
 
 const bytesOf = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
@@ -134,16 +173,54 @@ function hub(url: string, headers: Record<string, string>): HubConnection {
   return connection;
 }
 
+/** The reply method answering a step (none for a reset or a control packet). */
+const REPLY_OF: Partial<Record<DeviceHubStep, string>> = {
+  SendVerifyCommand: 'VerifyCommandResponse',
+  SendGetRootKeyCommand: 'GetRootKeyCommandResponse',
+  SendRemoteCommand: 'RemoteCommandResponse',
+};
+
+/** A step as the key's peer takes it. */
+function requestOf(target: DeviceHubStep, args: readonly unknown[]): ServerChannelRequest {
+  switch (target) {
+    case 'SendResetChannel':
+      return { kind: 'reset' };
+    case 'SendVerifyCommand':
+      return {
+        kind: 'verify',
+        publicKey: bytesOf(String(args[0])),
+        nonce: bytesOf(String(args[1])),
+      };
+    case 'SendGetRootKeyCommand':
+      return { kind: 'rootKey' };
+    case 'SendRemoteCommand':
+      return { kind: 'message', data: bytesOf((args[0] as EncryptedRequest).buffer.data) };
+    case 'SendControlRemoteCommand':
+      return { kind: 'control', data: bytesOf(String((args[0] as { data?: unknown }).data)) };
+  }
+}
+
+/** The channel a step names (the verify and reset steps carry it; the others use 4). */
+function channelOf(target: DeviceHubStep, args: readonly unknown[]): number {
+  if (target === 'SendVerifyCommand') return Number(args[2]);
+  if (target === 'SendResetChannel') return Number(args[0]);
+  return HES_REMOTE_CHANNEL;
+}
+
 /** A minimal companion on one workstation. */
 export class TestWorkstation {
   readonly pushes: Push[] = [];
   readonly deviceHubs: HubConnection[] = [];
   relayMode: RelayMode = 'relay';
-  private readonly keys = new Map<string, UsbHost>();
+  /** An error text sent with every RemoteCommandResponse, even one that carries the reply. */
+  commandErrorText: string | null = null;
+  private readonly keys = new Map<string, KeyPeer>();
   private pushWaiters: { match: (p: Push) => boolean; resolve: (p: Push) => void }[] = [];
   /** SendRemoteCommand requests received on any device hub, in order. */
   readonly commands: EncryptedRequest[] = [];
-  private commandWaiters: (() => void)[] = [];
+  /** Every step received on any device hub, in order. */
+  readonly steps: StepCall[] = [];
+  private stepWaiters: (() => void)[] = [];
 
   private constructor(
     readonly server: { url: string },
@@ -166,9 +243,14 @@ export class TestWorkstation {
     return ws;
   }
 
-  /** The key this workstation relays to when the server asks for the vault `serialNo`. */
+  /** The open-protocol key this workstation relays to when the server asks for `serialNo`. */
   attach(usb: UsbHost, serialNo: string): void {
-    this.keys.set(serialNo, usb);
+    this.keys.set(serialNo, openKeyPeer(usb));
+  }
+
+  /** Any key's peer (e.g. a Hideez Key 3 opened through the companion's driver). */
+  attachPeer(serialNo: string, peer: KeyPeer): void {
+    this.keys.set(serialNo, peer);
   }
 
   invoke<T = unknown>(method: string, ...args: unknown[]): Promise<HesResponse<T>> {
@@ -198,9 +280,14 @@ export class TestWorkstation {
   }
 
   /** Resolves once `count` SendRemoteCommand requests have arrived. */
-  async commandsReceived(count: number): Promise<void> {
-    while (this.commands.length < count) {
-      await new Promise<void>((resolve) => this.commandWaiters.push(resolve));
+  commandsReceived(count: number): Promise<void> {
+    return this.stepsReceived(count, (s) => s.target === 'SendRemoteCommand');
+  }
+
+  /** Resolves once `count` steps matching have arrived. */
+  async stepsReceived(count: number, match: (s: StepCall) => boolean = () => true): Promise<void> {
+    while (this.steps.filter(match).length < count) {
+      await new Promise<void>((resolve) => this.stepWaiters.push(resolve));
     }
   }
 
@@ -221,42 +308,61 @@ export class TestWorkstation {
     }
   }
 
-  private async openDeviceHub(serialNo: string): Promise<void> {
-    if (this.relayMode === 'ignore') return;
+  /** Opens a /deviceHub connection for the vault, as on EstablishRemoteHwVaultConnection. */
+  async openDeviceHub(serialNo: string): Promise<HubConnection | undefined> {
+    if (this.relayMode === 'ignore') return undefined;
     const deviceHub = hub(`${this.server.url}${DEVICE_HUB_PATH}`, {
       DeviceId: serialNo,
       WorkstationId: this.id,
     });
     this.deviceHubs.push(deviceHub);
-    deviceHub.on('SendRemoteCommand', (request: EncryptedRequest) => {
-      this.commands.push(request);
-      for (const resolve of this.commandWaiters.splice(0)) resolve();
-      if (this.relayMode === 'silent') return;
-      void this.relay(deviceHub, serialNo, request).catch(() => undefined);
-    });
+    // Steps are handled one after another, in the order they came (as the companion does).
+    let queue = Promise.resolve();
+    for (const target of DEVICE_HUB_STEPS) {
+      deviceHub.on(target, (...args: unknown[]) => {
+        this.received({ serialNo, target, args });
+        if (target === 'SendRemoteCommand') this.commands.push(args[0] as EncryptedRequest);
+        queue = queue
+          .then(() => this.answer(deviceHub, serialNo, target, args))
+          .catch(() => undefined);
+      });
+    }
     await deviceHub.start();
+    return deviceHub;
   }
 
-  private async relay(
+  private received(step: StepCall): void {
+    this.steps.push(step);
+    for (const resolve of this.stepWaiters.splice(0)) resolve();
+  }
+
+  private async answer(
     deviceHub: HubConnection,
     serialNo: string,
-    request: EncryptedRequest,
+    target: DeviceHubStep,
+    args: readonly unknown[],
   ): Promise<void> {
-    const usb = this.keys.get(serialNo);
-    const buffer = (data: string) => ({ data, channelNo: HES_REMOTE_CHANNEL });
-    if (!usb) {
-      await deviceHub.invoke('RemoteCommandResponse', buffer(''), 'no such key here');
-      return;
+    const replyMethod = REPLY_OF[target];
+    if (this.relayMode === 'mute') return;
+    if (this.relayMode === 'silent' && target === 'SendRemoteCommand') return;
+    let bytes = new Uint8Array(0);
+    let error: string | null = target === 'SendRemoteCommand' ? this.commandErrorText : null;
+    const peer = this.keys.get(serialNo);
+    try {
+      if (!peer) throw new Error('no such key here');
+      bytes = new Uint8Array(await peer(channelOf(target, args), requestOf(target, args)));
+    } catch (e) {
+      error = e instanceof Error ? e.message : 'relay failed';
     }
-    const response = await usb.request({
-      command: Command.RemoteCommand,
-      channel: HES_REMOTE_CHANNEL,
-      sealed: bytesOf(request.buffer.data),
-    });
-    if ('sealed' in response) {
-      await deviceHub.invoke('RemoteCommandResponse', buffer(base64Of(response.sealed)), null);
+    if (replyMethod === undefined) return;
+    if (target === 'SendRemoteCommand') {
+      await deviceHub.invoke(
+        replyMethod,
+        { data: base64Of(bytes), channelNo: HES_REMOTE_CHANNEL },
+        error,
+      );
     } else {
-      await deviceHub.invoke('RemoteCommandResponse', buffer(''), `key status ${response.status}`);
+      await deviceHub.invoke(replyMethod, { replyResult: base64Of(bytes) }, error);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { HttpTransportType } from '@microsoft/signalr';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HubCaller, HubDefinition } from '../../../../emulator/hes/signalr';
 import {
@@ -165,5 +166,90 @@ describe('SignalR connection lifecycle', () => {
     );
     await expect(raw.next()).resolves.toBe(`{}${RS}`);
     expect(records(await raw.next())).toEqual([{ type: 3, invocationId: '7', result: 7 }]);
+  });
+});
+
+describe('SignalR over Server-Sent Events and long polling (offered as by AddSignalR())', () => {
+  const http = [
+    ['Server-Sent Events', HttpTransportType.ServerSentEvents],
+    ['long polling', HttpTransportType.LongPolling],
+  ] as const;
+
+  it.each(http)(
+    '%s: the real client connects, invokes, gets pushes, and stops',
+    async (_, transport) => {
+      const connected = deferred<HubCaller>();
+      const disconnected = deferred<HubCaller>();
+      const host = await startHost({
+        hubs: {
+          '/appHub': hub({
+            onConnected: (c) => connected.resolve(c),
+            onDisconnected: (c) => disconnected.resolve(c),
+          }),
+        },
+      });
+      const client = await connectClient(host, '/appHub', {
+        transport,
+        headers: { WorkstationId: 'ws-9' },
+      });
+      const caller = await connected.promise;
+      expect(caller.headers['workstationid']).toBe('ws-9');
+      await expect(client.connection.invoke('Echo', { a: 1 })).resolves.toEqual({ a: 1 });
+      const pushed = deferred<unknown>();
+      client.connection.on('SetAlarmState', (on: unknown) => pushed.resolve(on));
+      caller.send('SetAlarmState', true);
+      await expect(pushed.promise).resolves.toBe(true);
+      await client.connection.stop();
+      await expect(disconnected.promise).resolves.toBe(caller);
+      expect(host.signalr.connections()).toEqual([]);
+    },
+  );
+
+  it.each(http)('%s: close(error) reaches the client as its close error', async (_, transport) => {
+    const host = await startHost({ hubs: { '/appHub': hub() } });
+    const client = await connectClient(host, '/appHub', { transport });
+    host.signalr.connections('/appHub')[0]?.close('Workstation removed');
+    const error = await client.closed;
+    expect(error?.message).toBe('Server returned an error on close: Workstation removed');
+  });
+
+  it('long polling: the first poll confirms at once, a poll waits at most pollTimeoutMs, DELETE ends it', async () => {
+    const disconnected = deferred<HubCaller>();
+    const host = await startHost({
+      hubs: { '/appHub': hub({ onDisconnected: (c) => disconnected.resolve(c) }) },
+      pollTimeoutMs: 50,
+      keepAliveMs: 60_000,
+    });
+    const { negotiate } = await import('./signalr-hosts');
+    const { connectionToken } = await negotiate(host, '/appHub');
+    const url = `${host.base}/appHub?id=${connectionToken}`;
+    expect((await fetch(url)).status).toBe(200);
+    const handshake = await fetch(url, {
+      method: 'POST',
+      body: `{"protocol":"json","version":1}${RS}`,
+    });
+    expect(handshake.status).toBe(200);
+    expect(await (await fetch(url)).text()).toBe(`{}${RS}`);
+    const idle = await fetch(url);
+    expect([idle.status, await idle.text()]).toEqual([200, '']);
+    expect(host.signalr.connections()).toHaveLength(1);
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(202);
+    await disconnected.promise;
+    expect((await fetch(url)).status).toBe(404);
+  });
+
+  it('long polling: a connection nobody polls for disconnectTimeoutMs is dropped', async () => {
+    const disconnected = deferred<HubCaller>();
+    const host = await startHost({
+      hubs: { '/appHub': hub({ onDisconnected: (c) => disconnected.resolve(c) }) },
+      disconnectTimeoutMs: 50,
+    });
+    const { negotiate } = await import('./signalr-hosts');
+    const { connectionToken } = await negotiate(host, '/appHub');
+    const url = `${host.base}/appHub?id=${connectionToken}`;
+    await fetch(url);
+    await fetch(url, { method: 'POST', body: `{"protocol":"json","version":1}${RS}` });
+    await disconnected.promise;
+    expect(host.signalr.connections()).toEqual([]);
   });
 });

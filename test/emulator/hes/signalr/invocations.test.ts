@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HubCaller, HubDefinition } from '../../../../emulator/hes/signalr';
+import { bindBoolean } from '../../../../emulator/hes/signalr/argument-binder';
 import { closeAll, connectClient, deferred, startHost } from './signalr-hosts';
 
 afterEach(closeAll);
@@ -67,24 +68,60 @@ describe('SignalR hub invocations from the real @microsoft/signalr client', () =
     await expect(connection.invoke('Add', 1, 1)).resolves.toBe(2);
   });
 
-  it('answers an unknown method with "Unknown hub method"', async () => {
+  it('answers an unknown method as a binding failure, with the HubException ASP.NET always shows', async () => {
     const host = await startHost({ hubs: { '/appHub': echoHub() } });
     const { connection } = await connectClient(host, '/appHub');
     await expect(connection.invoke('NoSuchMethod', 1)).rejects.toThrow(
-      /^Unknown hub method 'NoSuchMethod'$/,
+      /^Failed to invoke 'NoSuchMethod' due to an error on the server\. HubException: Method does not exist\.$/,
     );
     expect(connection.state).toBe('Connected');
   });
 
-  it('checks the arity exactly, with ASP.NET’s binding error text', async () => {
+  it('checks the arity exactly: a binding failure without detail, as with detailed errors off', async () => {
     const host = await startHost({ hubs: { '/appHub': echoHub() } });
+    const { connection } = await connectClient(host, '/appHub');
+    await expect(connection.invoke('Add', 1)).rejects.toThrow(
+      /^Failed to invoke 'Add' due to an error on the server\.$/,
+    );
+    await expect(connection.invoke('Nothing', 1, 2, 3)).rejects.toThrow(
+      /^Failed to invoke 'Nothing' due to an error on the server\.$/,
+    );
+  });
+
+  it('says why a binding failed when detailed errors are on', async () => {
+    const host = await startHost({ hubs: { '/appHub': echoHub() }, detailedErrors: true });
     const { connection } = await connectClient(host, '/appHub');
     await expect(connection.invoke('Add', 1)).rejects.toThrow(
       /^Failed to invoke 'Add' due to an error on the server\. InvalidDataException: Invocation provides 1 argument\(s\) but target expects 2\.$/,
     );
-    await expect(connection.invoke('Nothing', 1, 2, 3)).rejects.toThrow(
-      'Invocation provides 3 argument(s) but target expects 0.',
+    // A thrown error's own message stays hidden even then.
+    await expect(connection.invoke('Fail')).rejects.toThrow(
+      /^An unexpected error occurred invoking 'Fail' on the server\.$/,
     );
+  });
+
+  it('fails an invocation whose bind step refuses an argument, before the method runs', async () => {
+    const ran: unknown[] = [];
+    const host = await startHost({
+      hubs: {
+        '/appHub': {
+          methods: {
+            Flag: {
+              arity: 1,
+              bind: ([v]) => [bindBoolean(v, 'flag')],
+              handler: (_c, [v]) => void ran.push(v),
+            },
+          },
+        },
+      },
+    });
+    const { connection } = await connectClient(host, '/appHub');
+    await expect(connection.invoke('Flag', 'yes')).rejects.toThrow(
+      /^Failed to invoke 'Flag' due to an error on the server\.$/,
+    );
+    await expect(connection.invoke('Flag', null)).rejects.toThrow('Failed to invoke');
+    await connection.invoke('Flag', true);
+    expect(ran).toEqual([true]);
   });
 
   it('matches method names case-insensitively and reports the name as sent', async () => {

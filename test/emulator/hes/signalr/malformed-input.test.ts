@@ -41,6 +41,10 @@ describe('SignalR server facing malformed frames from a raw WebSocket client', (
     ['a good record followed by a partial one', `{"type":6}${RS}{"type":6}`],
     ['a good record followed by a bad one', `{"type":6}${RS}nope${RS}`],
     ['a binary frame that is not UTF-8', new Uint8Array([0xff, 0xfe, 0x1e])],
+    [
+      'JSON nested deeper than the reader’s 64 levels',
+      `{"type":1,"target":"Echo","arguments":[${'['.repeat(63)}${']'.repeat(63)}]}${RS}`,
+    ],
   ];
 
   it.each(malformed)(
@@ -55,6 +59,16 @@ describe('SignalR server facing malformed frames from a raw WebSocket client', (
       await expect(connection.invoke('Echo', 'ok')).resolves.toBe('ok');
     },
   );
+
+  it('reads JSON nested exactly 64 levels deep', async () => {
+    const host = await startHost({ hubs: { '/appHub': hub } });
+    const raw = await rawConnected(host, '/appHub');
+    const nested = `${'['.repeat(62)}${']'.repeat(62)}`;
+    raw.send(`{"type":1,"invocationId":"d","target":"Echo","arguments":[${nested}]}${RS}`);
+    expect(records(await nextNonPing(raw))).toEqual([
+      { type: 3, invocationId: 'd', result: JSON.parse(nested) as unknown },
+    ]);
+  });
 
   it('ignores an empty frame, pings, client completions and stream items', async () => {
     const host = await startHost({ hubs: { '/appHub': hub } });
@@ -80,12 +94,24 @@ describe('SignalR server facing malformed frames from a raw WebSocket client', (
     ]);
     raw.send(`{"type":4,"invocationId":"s2","target":"Nope","arguments":[]}${RS}`);
     expect(records(await nextNonPing(raw))).toEqual([
-      { type: 3, invocationId: 's2', error: "Unknown hub method 'Nope'" },
+      {
+        type: 3,
+        invocationId: 's2',
+        error:
+          "Failed to invoke 'Nope' due to an error on the server. HubException: Method does not exist.",
+      },
     ]);
     raw.send(
       `{"type":1,"invocationId":"s3","target":"Echo","arguments":[1],"streamIds":["a"]}${RS}`,
     );
-    expect(records(await nextNonPing(raw))).toMatchObject([{ type: 3, invocationId: 's3' }]);
+    expect(records(await nextNonPing(raw))).toEqual([
+      {
+        type: 3,
+        invocationId: 's3',
+        error:
+          "An unexpected error occurred invoking 'Echo' on the server. HubException: Client sent 1 stream(s), Hub method expects 0.",
+      },
+    ]);
   });
 
   it('treats a Close message from the client as the end of the connection', async () => {

@@ -47,14 +47,14 @@ describe('SignalR record framing (0x1E)', () => {
     );
   });
 
-  it('refuses a record of more UTF-8 bytes than the limit, accepts one at the limit', () => {
+  it('refuses a record whose bytes and separator pass the limit, accepts one at the limit', () => {
     fc.assert(
       fc.property(fc.array(recordText, { minLength: 1, maxLength: 4 }), (texts) => {
         const longest = Math.max(...texts.map(utf8Length));
         const frame = texts.map(writeRecord).join('');
-        expect(splitRecords(frame, longest)).toEqual(texts);
+        expect(splitRecords(frame, longest + 1)).toEqual(texts);
         if (longest > 0) {
-          expect(() => splitRecords(frame, longest - 1)).toThrow(
+          expect(() => splitRecords(frame, longest)).toThrow(
             expect.objectContaining({ code: SignalRErrorCode.MessageTooLarge }),
           );
         }

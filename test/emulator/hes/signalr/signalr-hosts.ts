@@ -45,6 +45,8 @@ export async function startHost(options: SignalRServerOptions): Promise<Host> {
 
 export interface ClientOptions {
   readonly headers?: Record<string, string>;
+  /** WebSockets unless said (as the companion connects). */
+  readonly transport?: HttpTransportType;
   readonly serverTimeoutMs?: number;
   readonly keepAliveMs?: number;
 }
@@ -55,11 +57,11 @@ export interface Client {
   readonly closed: Promise<Error | undefined>;
 }
 
-/** Builds (does not start) a real client for `<base><hub>`, WebSockets only, as the companion does. */
+/** Builds (does not start) a real client for `<base><hub>`, WebSockets unless said otherwise. */
 export function buildClient(host: Host, hub: string, options: ClientOptions = {}): Client {
   const connection = new HubConnectionBuilder()
     .withUrl(`${host.base}${hub}`, {
-      transport: HttpTransportType.WebSockets,
+      transport: options.transport ?? HttpTransportType.WebSockets,
       headers: options.headers ?? {},
     })
     .configureLogging(LogLevel.None)

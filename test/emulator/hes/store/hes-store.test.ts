@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HesStore } from '../../../../emulator/hes/store/hes-store';
 import { HesStoreError } from '../../../../emulator/hes/store/hes-store-error';
-import { SCHEMA_VERSION } from '../../../../emulator/hes/store/schema';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../../emulator/hes/store/schema';
 
 let dir: string;
 beforeEach(async () => {
@@ -136,5 +136,105 @@ describe('HesStore', () => {
     const again = HesStore.open(join(dir, 'g.db'));
     expect(() => again.vaults.get('V1')).toThrow(HesStoreError);
     again.close();
+  });
+
+  it("V4 keeps a V3 file's workstations and their events, and then stores a missing name as null", () => {
+    const file = join(dir, 'v3.db');
+    const raw = new DatabaseSync(file);
+    raw.exec('PRAGMA foreign_keys = ON');
+    for (const [v, sql] of MIGRATIONS.slice(0, 3).entries()) {
+      raw.exec(sql);
+      raw.exec(`PRAGMA user_version = ${v + 1}`);
+    }
+    raw.exec(`INSERT INTO Workstations (Id, Name, Domain, ClientVersion, OS, IP, LastSeen, Approved, RFID)
+      VALUES ('ws-1', 'PC', 'CORP', '1.0', 'Linux', '10.0.0.1', '2024-01-01T00:00:00.000Z', 1, 1)`);
+    raw.exec(`INSERT INTO WorkstationEvents (Id, Date, EventId, SeverityId, WorkstationId)
+      VALUES ('e-1', '2024-01-01T00:00:00.000Z', 1, 1, 'ws-1')`);
+    raw.close();
+
+    const store = HesStore.open(file);
+    expect(store.schemaVersion).toBe(4);
+    expect(store.workstations.get('ws-1')).toMatchObject({
+      name: 'PC',
+      approved: true,
+      rfid: true,
+    });
+    expect(store.events.list('ws-1').map((e) => e.id)).toEqual(['e-1']);
+    // Foreign keys still hold after the rebuild.
+    expect(() =>
+      store.events.insert({ ...store.events.list('ws-1')[0]!, id: 'e-2', workstationId: 'nobody' }),
+    ).toThrow();
+    store.workstations.upsert({
+      id: 'ws-2',
+      name: null,
+      domain: null,
+      clientVersion: null,
+      os: null,
+      ip: null,
+      lastSeen: '2024-01-02T00:00:00.000Z',
+    });
+    expect(store.workstations.get('ws-2')).toMatchObject({ name: null, domain: null, os: null });
+    store.close();
+  });
+
+  it('proximity pairs go with their workstation; a department must exist; the alarm keeps who and when', () => {
+    const store = HesStore.open(join(dir, 'h.db'));
+    store.vaults.insert(vault('V1'));
+    const ws = {
+      id: 'ws-1',
+      name: 'PC',
+      domain: null,
+      clientVersion: null,
+      os: null,
+      ip: null,
+      lastSeen: 'now',
+    };
+    store.workstations.upsert(ws);
+    const pair = store.proximity.insert({
+      workstationId: 'ws-1',
+      vaultId: 'V1',
+      lockProximity: 30,
+      unlockProximity: 70,
+      lockTimeout: 5,
+    });
+    expect(store.proximity.get(pair.id)).toEqual(pair);
+    expect(store.proximity.exists('ws-1', 'V1')).toBe(true);
+    expect(store.proximity.settings('ws-1')).toEqual([
+      { serialNo: 'V1', mac: 'MAC-V1', lockProximity: 30, unlockProximity: 70, lockTimeout: 5 },
+    ]);
+    store.transaction(() => store.workstations.delete('ws-1'));
+    expect(store.proximity.get(pair.id)).toBeUndefined();
+
+    store.workstations.upsert(ws);
+    expect(() =>
+      store.workstations.approve('ws-1', { departmentId: 'nope', rfid: true }),
+    ).toThrow();
+    const company = store.org.insertCompany('Corp');
+    const department = store.org.insertDepartment({ companyId: company.id, name: 'IT' });
+    store.workstations.approve('ws-1', { departmentId: department.id, rfid: true });
+    expect(store.workstations.get('ws-1')).toMatchObject({
+      approved: true,
+      departmentId: department.id,
+    });
+    store.workstations.unapprove('ws-1');
+    expect(store.workstations.get('ws-1')).toMatchObject({
+      approved: false,
+      rfid: false,
+      departmentId: null,
+    });
+
+    expect(store.alarmState.get()).toEqual({ isAlarm: false, adminName: null, date: null });
+    store.alarmState.set({
+      isAlarm: true,
+      adminName: 'admin@corp',
+      date: '2024-01-01T00:00:00.000Z',
+    });
+    expect(store.settings.alarm()).toBe(true); // the row the AppHub gate reads
+    expect(store.alarmState.get()).toEqual({
+      isAlarm: true,
+      adminName: 'admin@corp',
+      date: '2024-01-01T00:00:00.000Z',
+    });
+    store.close();
   });
 });

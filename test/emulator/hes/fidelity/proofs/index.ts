@@ -4,6 +4,7 @@ import { PROOFS as HUB_CALLS } from './hub-calls';
 import type { Proof, ProofMap } from './proof';
 import { PROOFS as REMOTE_CHANNEL } from './remote-channel';
 import { PROOFS as STATUS_RULES } from './status-rules';
+import { PROOFS as VAULT_INFO } from './vault-info';
 
 function merge(maps: readonly ProofMap[]): ReadonlyMap<string, Proof> {
   const all = new Map<string, Proof>();
@@ -16,4 +17,4 @@ function merge(maps: readonly ProofMap[]): ReadonlyMap<string, Proof> {
   return all;
 }
 
-export const ALL_PROOFS = merge([HUB_CALLS, REMOTE_CHANNEL, STATUS_RULES, ADMIN_REST]);
+export const ALL_PROOFS = merge([HUB_CALLS, REMOTE_CHANNEL, STATUS_RULES, ADMIN_REST, VAULT_INFO]);
