@@ -20,6 +20,7 @@ import {
   createCompanionService,
   type CompanionService,
 } from '../../../main/workflow/companion-service';
+import type { RelayEvent } from '../../../main/hes/device-hub-relay';
 import { deviceRelay } from '../../../main/workflow/device-relay';
 import type { Notice } from '../../../shared/ipc/contract';
 import type { AppSnapshot, KeySnapshot } from '../../../shared/ipc/snapshot';
@@ -59,6 +60,8 @@ export interface CompanionRig {
   readonly workstationId: string;
   /** Every code and PIN the test typed: the secrets scan looks for them. */
   readonly typed: string[];
+  /** Everything the companion's DeviceHub relay reported (sizes and steps, never bytes). */
+  readonly deviceHub: RelayEvent[];
   key(serial: string): KeySnapshot | undefined;
   until(serial: string, match: (k: KeySnapshot) => boolean): Promise<KeySnapshot>;
   untilServer(state: ServerConnection['state']): Promise<void>;
@@ -209,6 +212,10 @@ export async function startCompanionRig(
   });
   service.onNotice((n) => notices.push(n));
   hes.onState(waiters.wake);
+  const deviceHub: RelayEvent[] = [];
+  hes.onEvent((event) => {
+    if (isRelayEvent(event)) deviceHub.push(event);
+  });
   const key = (serial: string): KeySnapshot | undefined =>
     service.snapshot().keys.find((k) => k.serialNo === serial);
   const crig: CompanionRig = {
@@ -228,6 +235,7 @@ export async function startCompanionRig(
     historyFile,
     workstationId,
     typed: [],
+    deviceHub,
     key,
     async until(serial, match) {
       await wait(() => {
@@ -255,4 +263,16 @@ export async function startCompanionRig(
     await crig.untilServer('connected');
   }
   return crig;
+}
+
+const RELAY_EVENTS: ReadonlySet<string> = new Set([
+  'channelOpened',
+  'channelClosed',
+  'channelFailed',
+  'relayed',
+  'relayFailed',
+]);
+
+function isRelayEvent(event: { readonly type: string }): event is RelayEvent {
+  return RELAY_EVENTS.has(event.type);
 }

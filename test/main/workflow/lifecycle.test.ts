@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
 import { KEY_FAMILIES, startCompanionRig, type CompanionRig } from './companion-rig';
+import { expectThroughDeviceHub, markHub } from './device-hub-trace';
 import { expectNoSecrets } from './secrets';
 
 let c: CompanionRig | undefined;
@@ -43,6 +44,7 @@ describe.each(KEY_FAMILIES)(
     it('admin Activate after a lock: the key asks for the new code (suspension) and becomes Active', async () => {
       c = await startCompanionRig(1, { family });
       const [serial = ''] = c.serials;
+      let mark = markHub(c);
       c.devices.start();
       const code = c.reserve(serial);
       c.typed.push('000001');
@@ -51,7 +53,17 @@ describe.each(KEY_FAMILIES)(
         await c.service.submitActivationCode(serial, code === '000001' ? '000002' : '000001');
       }
       await c.until(serial, (k) => k.step === 'stopped' && k.view.kind === 'lockedByCode');
+      // Link at the first connection, then the lock read back: HES's channel each time.
+      expectThroughDeviceHub(c, serial, mark, family);
+      mark = markHub(c);
+      const job = c.rig.nextOutcome();
       const fresh = c.rig.server.standIn.activate(serial).activationCode;
+      // The key is still connected: HES's own session reads it back (StartUpdateHardwareVaultStatus).
+      expect(await job).toMatchObject({
+        vaultId: serial,
+        job: 'UpdateHardwareVaultStatus',
+        code: 0,
+      });
       c.typed.push(fresh);
       await replug(c);
       const key = await c.until(serial, (k) => k.step === 'awaitingActivationCode');
@@ -60,6 +72,7 @@ describe.each(KEY_FAMILIES)(
       await c.service.submitActivationCode(serial, fresh);
       expect((await c.until(serial, settled)).step).toBe('online');
       expect(c.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+      expectThroughDeviceHub(c, serial, mark, family);
       const history = c.key(serial)?.history ?? [];
       expect([...history].reverse().map((h) => h.to)).toEqual([
         VaultStatus.Reserved,
@@ -74,17 +87,35 @@ describe.each(KEY_FAMILIES)(
     it('admin Suspend while Online: at the next connection the key is re-locked and asks for the new code', async () => {
       c = await startCompanionRig(1, { family });
       const [serial = ''] = c.serials;
+      let mark = markHub(c);
       c.devices.start();
       await activate(c, serial);
       await c.until(serial, (k) => k.step === 'online');
+      // First activation, Reserved → Active: Link and Access over HES's channel.
+      expectThroughDeviceHub(c, serial, mark, family);
+      mark = markHub(c);
+      const job = c.rig.nextOutcome();
       const code = c.rig.server.standIn.suspend(serial, 'left on a train').activationCode;
+      expect(await job).toMatchObject({
+        vaultId: serial,
+        job: 'UpdateHardwareVaultStatus',
+        code: 0,
+      });
       c.typed.push(code);
+      // HES starts a session itself on a key that is online (StartUpdateHardwareVaultStatus):
+      // the key is locked at once, and the companion asks for the new code without a replug.
+      const asked = await c.until(serial, (k) => k.step === 'awaitingActivationCode');
+      expect(asked.view.kind).toBe('suspended');
+      expectThroughDeviceHub(c, serial, mark, family);
+      mark = markHub(c);
       await replug(c);
       const key = await c.until(serial, (k) => k.step === 'awaitingActivationCode');
       expect(key.view.kind).toBe('suspended');
       expect(c.notices.some((n) => n.kind === 'suspended')).toBe(true);
       await c.service.submitActivationCode(serial, code);
       expect((await c.until(serial, settled)).step).toBe('online');
+      expect(c.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Active);
+      expectThroughDeviceHub(c, serial, mark, family);
       await expectNoSecrets(c);
     });
 
@@ -100,6 +131,7 @@ describe.each(KEY_FAMILIES)(
       let key = await c.until(serial, (k) => settled(k) || k.step === 'awaitingPin');
       if (key.step === 'awaitingPin') await c.service.submitPin(serial, '13572468');
       await c.until(serial, (k) => k.step === 'online');
+      const mark = markHub(c);
       await replug(c);
       for (let i = 0; i < 3; i++) {
         key = await c.until(serial, (k) => k.step === 'awaitingPin' || k.step === 'stopped');
@@ -116,6 +148,7 @@ describe.each(KEY_FAMILIES)(
       expect(c.notices.some((n) => n.kind === 'lockedByPin')).toBe(true);
       expectNoFlip(key.history);
       expect(key.history[0]).toMatchObject({ to: VaultStatus.Locked });
+      expectThroughDeviceHub(c, serial, mark, family);
       await expectNoSecrets(c);
     });
 
@@ -125,10 +158,22 @@ describe.each(KEY_FAMILIES)(
       c.devices.start();
       await activate(c, serial);
       await c.until(serial, (k) => k.step === 'online');
+      const mark = markHub(c);
+      const job = c.rig.nextOutcome();
       c.rig.server.standIn.remove(serial, VaultStatusReason.Withdrawal);
+      // HES's REST remove starts the accounts update on an online key; the wipe waits for the
+      // next status sync.
+      expect(await job).toMatchObject({
+        vaultId: serial,
+        job: 'UpdateHardwareVaultAccounts',
+        code: 0,
+      });
       await replug(c);
       const key = await c.until(serial, (k) => k.step === 'stopped');
       expect(key.view.kind).toBe('wiped');
+      // Deactivated → the status sync wipes the key over HES's channel → Ready.
+      expectThroughDeviceHub(c, serial, mark, family);
+      expect(c.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Ready);
       expect(key.error?.code).toBe('WORKFLOW_PAIRING_FORGOTTEN');
       expect(c.notices.some((n) => n.kind === 'wiped')).toBe(true);
       await c.service.ready();
@@ -139,7 +184,6 @@ describe.each(KEY_FAMILIES)(
       await expectNoSecrets(c);
     });
 
-    // Skipped: after compromise the stand-in answers 616/621 here, not 614; not investigated yet.
     it('Compromised while still linked: HES answers 616 before its status check, and the user is told', async () => {
       // HES forgets the master key on Compromise; a key that is still linked then meets the
       // 616 validation (hes-contract §2.3, "616 in props") before any status is looked at, so
@@ -150,10 +194,20 @@ describe.each(KEY_FAMILIES)(
       c.devices.start();
       await activate(c, serial);
       await c.until(serial, (k) => k.step === 'online');
+      const mark = markHub(c);
+      const job = c.rig.nextOutcome();
       c.rig.server.standIn.compromise(serial, VaultStatusReason.Stolen, 'stolen from a car');
+      // HES's own session after a compromise reads the key and ends in 614, only logged.
+      expect(await job).toMatchObject({
+        vaultId: serial,
+        job: 'UpdateHardwareVaultStatus',
+        code: 614,
+      });
       await replug(c);
       const key = await c.until(serial, (k) => k.step === 'stopped');
       expect(key.view.kind).toBe('linkedToAnotherServer');
+      expect(c.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Compromised);
+      expectThroughDeviceHub(c, serial, mark, family);
       expect(key.error?.code).toBe(616);
       expect(c.notices.some((n) => n.kind === 'linkedToAnotherServer')).toBe(true);
       await expectNoSecrets(c);
