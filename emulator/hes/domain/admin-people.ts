@@ -1,6 +1,6 @@
 // The administrator's employees (HES's EmployeeService / EmployeesController): create (a first
-// and last name unique together, an e-mail, phone and department that must exist), list and
-// look up. Workstations, the alarm and the org structure have their own modules.
+// and last name unique together, an e-mail, phone and department that must exist), list,
+// look up and delete. Workstations, the alarm and the org structure have their own modules.
 import type { EmployeeRecord } from '../store/records';
 import { invalid, isNonEmptyString, type DomainContext } from './domain-context';
 import type { Entity, HesEntities } from './hes-entities';
@@ -86,6 +86,27 @@ export class AdminPeople {
   employeeEntity(id: string): Entity | undefined {
     const e = this.ctx.store.employees.get(id);
     return e ? this.entities.employee(e, { department: true, vaults: true }) : undefined;
+  }
+
+  /**
+   * `DeleteEmployee` (`ES.DeleteEmployeeAsync`): refused while any vault references the
+   * employee (Reserved, Active, Locked or Suspended: remove and compromise clear the link);
+   * else the employee goes with its accounts, events and sessions. The employee as it was;
+   * undefined: no such employee (404).
+   */
+  deleteEmployee(id: string): Entity | undefined {
+    const { store } = this.ctx;
+    const e = store.employees.get(id);
+    if (!e) return undefined;
+    const shown = this.entities.employee(e, { department: true, vaults: true });
+    if (store.vaults.byEmployee(id).length > 0) {
+      throw new HesAdminError(
+        HesAdminErrorCode.HardwareVaultUntieBeforeRemove,
+        HES_EXCEPTION_TEXT.HardwareVaultUntieBeforeRemove,
+      );
+    }
+    store.transaction(() => store.employees.delete(id));
+    return shown;
   }
 
   /** The created employee as HES's CreateEmployee answers it (no navigation loaded). */

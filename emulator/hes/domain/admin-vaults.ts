@@ -15,7 +15,7 @@ import {
 } from '../../../shared/vault/vault-status';
 import { provisioningSecret, type ProvisioningRecord } from '../../key/provision';
 import type { Key3ProvisioningRecord } from '../../key3/provision-key3';
-import { ActivationStatus, type VaultRecord } from '../store/records';
+import { ActivationStatus, TaskOperation, type VaultRecord } from '../store/records';
 import { newActivationCode } from './activation-code';
 import {
   ADMIN,
@@ -161,23 +161,36 @@ export class AdminVaults {
     const vault = adminVault(store, vaultId);
     this.allowed(vault, 'reserve');
     const code = newActivationCode();
-    const time = this.ctx.now().toISOString();
+    const now = this.ctx.now();
+    const time = now.toISOString();
     store.transaction(() => {
+      // HES creates a Create task for each account still holding a password (made before the
+      // employee had a vault) and then flags the vault for sync; StatusReason and
+      // StatusDescription are left as they were.
+      const waiting = store.accounts.forEmployee(employee.id).filter((a) => a.password !== null);
       writeVault(
         store,
         vault,
         {
           employeeId: employee.id,
           status: VaultStatus.Reserved,
-          statusReason: VaultStatusReason.None,
-          statusDescription: null,
           isStatusApplied: false,
           masterPassword: randomBytes(32).toString('hex'),
+          ...(waiting.length > 0 ? { needSync: true } : {}),
         },
         ADMIN,
         time,
       );
       store.activations.create(vault.id, code, time);
+      for (const account of waiting) {
+        store.tasks.insert({
+          vaultId: vault.id,
+          accountId: account.id,
+          operation: TaskOperation.Create,
+          createdAt: time,
+          timestamp: Math.floor(now.getTime() / 1000),
+        });
+      }
     });
     startUpdateVaultAccounts(this.ctx, vault.id);
     return { activationCode: code };
@@ -262,11 +275,13 @@ export class AdminVaults {
     return this.vaultStatus(vault.id);
   }
 
-  /** A6: the pending code of a Reserved or Suspended vault. */
+  /**
+   * A6 (`HVS.GetVaultActivationCodeAsync`): the pending code, whatever the status. HES's UI
+   * offers it only for Reserved and Suspended vaults, but the method checks no status.
+   */
   activationCode(vaultId: string): ActivationCodeResult {
     const { store } = this.ctx;
     const vault = adminVault(store, vaultId);
-    this.allowed(vault, 'showActivationCode');
     const pending = store.activations.pending(vault.id);
     if (!pending) {
       throw new HesAdminError(

@@ -11,6 +11,8 @@ export const HesAdminErrorCode = {
   /** HES spells it with a Cyrillic "В"; the ASCII name is used (as in shared/vault). */
   HardwareVaultDoesNotAllowToRemove: 'HardwareVaultDoesNotAllowToRemove',
   StatusNotAllowed: 'StatusNotAllowed',
+  /** Delete of an employee a vault still references. */
+  HardwareVaultUntieBeforeRemove: 'HardwareVaultUntieBeforeRemove',
   VaultHasNoEmployee: 'VaultHasNoEmployee',
   NotOffered: 'NotOffered',
   ActivationCodeNotFound: 'ActivationCodeNotFound',

@@ -203,6 +203,9 @@ export class HesStandIn {
   employeeEntity(id: string): Entity | undefined {
     return this.people.employeeEntity(id);
   }
+  deleteEmployee(id: string): Entity | undefined {
+    return this.people.deleteEmployee(id);
+  }
   vaultEntities(): Entity[] {
     return this.listings.vaults();
   }

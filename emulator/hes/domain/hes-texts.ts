@@ -11,6 +11,7 @@ export const HES_EXCEPTION_TEXT = {
   OneHardwareVaultConstraint: 'Cannot add more than one Hardware Vault.',
   HardwareVaultCannotReserve: 'Vault in a status that does not allow to reserve.',
   HardwareVaultDoesNotAllowToRemove: 'Vault in a status that does not allow to remove.',
+  HardwareVaultUntieBeforeRemove: 'First untie the hardware vault before removing.',
   WorkstationNotFound: 'Workstation not found.',
   WorkstationHardwareVaultPairNotFound: 'Workstation and Hardware Vault pair not found.',
   WorkstationHardwareVaultPairAlreadyExist: 'Hardware Vault already added to workstation.',

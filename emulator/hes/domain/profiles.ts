@@ -1,7 +1,8 @@
 // Hardware-vault access profiles as HES's admin REST edits them (HardwareVaultService): create
 // (a free name), edit (a whole-row update: HES builds a fresh entity, so CreatedAt becomes
 // .NET's DateTime.MinValue and MasterKeyPairing its default true; then a Profile task for
-// every Active, Locked or Suspended vault using it), delete (never "default", never one in use).
+// every Active, Locked or Suspended vault using it, and the accounts update of every vault
+// with a Profile task), delete (never "default", never one in use).
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import type { ProfileSettings } from '../store/profile-admin-repository';
 import { TaskOperation } from '../store/records';
@@ -9,6 +10,7 @@ import type { DomainContext } from './domain-context';
 import type { Entity, HesEntities } from './hes-entities';
 import { HesAdminError, HesAdminErrorCode } from './hes-admin-error';
 import { DB_ROW_MISSING, HES_EXCEPTION_TEXT } from './hes-texts';
+import { startUpdateVaultAccounts } from './remote-jobs';
 
 /** .NET's default(DateTime), which an Update of a freshly built entity writes. */
 const DOTNET_MIN_DATE = '0001-01-01T00:00:00.000Z';
@@ -91,6 +93,11 @@ export class Profiles {
         addProfileTask(this.ctx, vaultId);
       }
     });
+    // HES's controller then starts the accounts update of every vault with a Profile task
+    // (GetVaultIdsByProfileTaskAsync), not only this profile's.
+    for (const vaultId of store.tasks.vaultsWithProfileTask()) {
+      startUpdateVaultAccounts(this.ctx, vaultId);
+    }
   }
 
   /** The profile as it was; undefined: no such profile (404). */

@@ -3,7 +3,7 @@
 // an admin action, in the background through a workstation HES picks: UpdateHardwareVaultStatus
 // (refresh, 607, the status switch), CheckPassphrase (refresh, 607/616/620, CheckPassphrase),
 // UpdateHardwareVaultAccounts (coalesced per vault; CheckPassphrase only on an unauthorized
-// session; the task loop — Profile tasks run, account tasks wait for 4.22; NeedSync=false).
+// session; the task loop — Profile tasks run, account tasks fail: no account storage; NeedSync=false).
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import { RemoteOpCode } from '../../remote-channel/ops';
 import { TaskOperation, type TaskRecord, type VaultRecord } from '../store/records';
@@ -127,8 +127,11 @@ async function executeRemoteTasks(
 
 /**
  * One task, then its deletion (RTS.ExecuteRemoteTask + TaskCompleted). Profile: Access with
- * the vault's profile (HES's task carries the vault's master key). The account tasks need the
- * password manager, not modelled yet (4.22): they fail, and stay for the next attempt.
+ * the vault's profile (HES's task carries the vault's master key). Account tasks (Create,
+ * Update, Delete, Primary) write the key's account storage through the SDK's password manager;
+ * the keys the stand-in serves have none it can write (the open protocol has no account
+ * storage, the Key 3's format is not known), so they fail (1001) and stay, as in HES after a
+ * failed task, and NeedSync stays set.
  */
 async function runRemoteTask(
   ctx: DomainContext,
@@ -139,7 +142,7 @@ async function runRemoteTask(
   if (task.operation !== TaskOperation.Profile) {
     throw new NonHideezError(
       NonHideezReason.NotModelled,
-      `The stand-in does not run account tasks yet (operation ${task.operation})`,
+      `The stand-in cannot store accounts on this key (task operation ${task.operation})`,
     );
   }
   const vault = store.vaults.get(task.vaultId);

@@ -1,5 +1,5 @@
 // UpdateHwVaultStatus's switch (hes-contract.md §2.2), driven by the shared action table: the
-// key's state as the refresh read it, classified with observeKey, and the table's cell for
+// key's state as the refresh read it, classified as HES reads the SDK's flags, and the table's cell for
 // (DB status × observed state) say which commands to run (Link, Access, LockDeviceCode, Wipe)
 // and where the status goes. Commands run first; the database changes only after the key has
 // accepted them, in one transaction.
@@ -8,7 +8,7 @@ import type { KeyInfo } from '../../../shared/key/key-info';
 import { Effect } from '../../../shared/vault/action-table';
 import type { SyncAction } from '../../../shared/vault/lifecycle-action';
 import { transition } from '../../../shared/vault/lifecycle';
-import { observeKey, type ObservedKeyState } from '../../../shared/vault/observed-key-state';
+import { isKeyLocked, ObservedKeyState } from '../../../shared/vault/observed-key-state';
 import { VaultStatus, VaultStatusReason } from '../../../shared/vault/vault-status';
 import { RemoteOpCode } from '../../remote-channel/ops';
 import type { HesStore } from '../store/hes-store';
@@ -17,8 +17,21 @@ import { ACTIVATION_CODE_ATTEMPTS, codeBytes } from './activation-code';
 import { masterKeyOf } from './domain-context';
 import { hesError } from './envelope';
 import { hesException } from './hes-exception-text';
+import { NonHideezError, NonHideezReason, NULL_REFERENCE_TEXT } from './ports';
 import type { RemoteVault } from './remote-vault';
 import { fullReset, setActive, writeVault, type Actor } from './vault-writes';
+
+/**
+ * The key's state as HES's switch reads it (RDCS.UpdateHardwareVaultStatusAsync): the SDK's
+ * `AccessLevel.IsLinkRequired`, `IsLocked` and `IsCanUnlock` for the device, where IsCanUnlock
+ * is the key's own `canUnlock`. A locked key that says it can be unlocked stays as it is,
+ * whatever its PIN flag or attempt counter say.
+ */
+export function hesKeyState(info: KeyInfo): ObservedKeyState {
+  if (info.access.linkRequired) return ObservedKeyState.LinkRequired;
+  if (!isKeyLocked(info)) return ObservedKeyState.Unlocked;
+  return info.canUnlock ? ObservedKeyState.LockedAttemptsLeft : ObservedKeyState.LockedNoAttempts;
+}
 
 const SYNC_ACTION: Readonly<Record<ObservedKeyState, SyncAction>> = {
   linkRequired: 'syncLinkRequired',
@@ -54,7 +67,7 @@ export async function syncVaultStatus(
   if (!vault) throw hesError(HesErrorCode.HesDeviceNotFound);
   const result = transition(
     vault.status,
-    { action: SYNC_ACTION[observeKey(info)] },
+    { action: SYNC_ACTION[hesKeyState(info)] },
     { statusApplied: vault.isStatusApplied, reason: vault.statusReason },
   );
   if (!result.ok) {
@@ -82,7 +95,9 @@ export async function syncVaultStatus(
         break;
       case Effect.Access: {
         const profile = store.profiles.get(vault.profileId);
-        if (!profile) throw hesError(HesErrorCode.HesEmptyDeviceAccessProfile);
+        // HES's GetAccessParamsAsync reads vault.HardwareVaultProfile: a missing profile is a
+        // NullReferenceException (1001); HES never raises 608 HesEmptyDeviceAccessProfile.
+        if (!profile) throw new NonHideezError(NonHideezReason.NullReference, NULL_REFERENCE_TEXT);
         after = await remote.run({
           op: RemoteOpCode.Access,
           time: Math.floor(ctx.now().getTime() / 1000),

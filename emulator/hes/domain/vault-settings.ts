@@ -1,6 +1,6 @@
 // Two admin edits of a vault through HES's REST (HardwareVaultsController): SetAccessProfile
 // (`HVS.ChangeVaultProfileAsync`: Active vaults only, the profile must exist, then a Profile
-// task) and EditHardwareVaultRfid (the RFID, unique among vaults). HES's REST RFID edit saves a
+// task and the controller's StartUpdateHardwareVaultAccounts) and EditHardwareVaultRfid (the RFID, unique among vaults). HES's REST RFID edit saves a
 // fresh entity holding only Id and RFID, which MySQL either refuses or answers by blanking the
 // vault's other columns; the stand-in changes the RFID alone.
 import { vaultStatusName, VaultStatus } from '../../../shared/vault/vault-status';
@@ -8,6 +8,7 @@ import type { DomainContext } from './domain-context';
 import { HesAdminError, HesAdminErrorCode } from './hes-admin-error';
 import { DB_ROW_MISSING, DB_UPDATE_FAILED, HES_EXCEPTION_TEXT } from './hes-texts';
 import { addProfileTask } from './profiles';
+import { startUpdateVaultAccounts } from './remote-jobs';
 
 export function setAccessProfile(ctx: DomainContext, vaultId: string, profileId: string): void {
   const { store } = ctx;
@@ -34,6 +35,8 @@ export function setAccessProfile(ctx: DomainContext, vaultId: string, profileId:
     store.vaults.update(vault.id, { profileId });
     addProfileTask(ctx, vault.id);
   });
+  // HES's controller then starts the accounts update, which runs the Profile task (Access).
+  startUpdateVaultAccounts(ctx, vault.id);
 }
 
 export function editRfid(ctx: DomainContext, vaultId: string, rfid: string): void {

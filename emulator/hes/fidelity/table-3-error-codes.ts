@@ -68,8 +68,8 @@ export const ERROR_CODES = {
       id: '3.10',
       item: '608 HesEmptyDeviceAccessProfile',
       hes: 'Never raised by HES code.',
-      state: 'differs',
-      note: '1001 (HES would fail on a null profile).',
+      state: 'same',
+      note: 'Never sent: a vault without its profile fails where HES reads it (GetAccessParamsAsync), a NullReferenceException (1001).',
     },
     {
       id: '3.11',

@@ -1,4 +1,4 @@
-// HES's EmployeesController routes the stand-in has: employees (create, list, by id) and a
+// HES's EmployeesController routes the stand-in has: employees (create, list, by id, delete) and a
 // vault's reserve / remove. Bodies are HES's DTOs; failures are HES's replies.
 import { VaultStatusReason, isVaultStatusReason } from '../../../shared/vault/vault-status';
 import type { HesStandIn } from '../domain/hes-stand-in';
@@ -41,6 +41,12 @@ export function employeeRoutes(standIn: HesStandIn): Route[] {
           `/api/Employees/GetEmployeeById/${encodeURIComponent(employee.id)}`,
         );
       },
+    },
+    {
+      method: 'DELETE',
+      path: '/api/Employees/DeleteEmployee/{}',
+      hes: true,
+      run: (r) => found(standIn.deleteEmployee(param(r, 0))),
     },
     {
       method: 'POST',

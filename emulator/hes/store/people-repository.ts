@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { HesStoreError, HesStoreErrorCode } from './hes-store-error';
-import type { AccountRecord, EmployeeRecord, TaskOperation, TaskRecord } from './records';
+import { TaskOperation, type AccountRecord, type EmployeeRecord, type TaskRecord } from './records';
 import { bit, flag, int, text, textOrNull, type SqlRow } from './sql-values';
 
 function toEmployee(row: SqlRow): EmployeeRecord {
@@ -26,6 +26,7 @@ function toAccount(row: SqlRow): AccountRecord {
     login: text(row, 'Login'),
     employeeId: text(row, 'EmployeeId'),
     deleted: flag(row, 'Deleted'),
+    password: textOrNull(row, 'Password'),
   };
 }
 
@@ -97,6 +98,24 @@ export class EmployeeRepository {
     this.db.prepare('UPDATE Employees SET LastSeen = ? WHERE Id = ?').run(time, id);
   }
 
+  /**
+   * `ES.DeleteEmployeeAsync`'s row removal, with the cascades of HES's model: the employee's
+   * accounts, workstation events and sessions go too; other rows naming those accounts lose it.
+   */
+  delete(id: string): void {
+    const accounts = 'SELECT Id FROM Accounts WHERE EmployeeId = ?';
+    this.db.prepare('DELETE FROM WorkstationEvents WHERE EmployeeId = ?').run(id);
+    this.db.prepare('DELETE FROM WorkstationSessions WHERE EmployeeId = ?').run(id);
+    for (const table of ['WorkstationEvents', 'WorkstationSessions']) {
+      this.db
+        .prepare(`UPDATE ${table} SET AccountId = NULL WHERE AccountId IN (${accounts})`)
+        .run(id);
+    }
+    this.db.prepare(`DELETE FROM HardwareVaultTasks WHERE AccountId IN (${accounts})`).run(id);
+    this.db.prepare('DELETE FROM Accounts WHERE EmployeeId = ?').run(id);
+    this.db.prepare('DELETE FROM Employees WHERE Id = ?').run(id);
+  }
+
   clearPrimaryAccount(id: string): void {
     this.db.prepare('UPDATE Employees SET PrimaryAccountId = NULL WHERE Id = ?').run(id);
   }
@@ -105,12 +124,28 @@ export class EmployeeRepository {
 export class AccountRepository {
   constructor(private readonly db: DatabaseSync) {}
 
-  insert(account: { employeeId: string; name: string; login: string }): AccountRecord {
+  insert(account: {
+    employeeId: string;
+    name: string;
+    login: string;
+    password?: string | null;
+  }): AccountRecord {
     const id = randomUUID();
+    const password = account.password ?? null;
     this.db
-      .prepare('INSERT INTO Accounts (Id, Name, Login, EmployeeId) VALUES (?, ?, ?, ?)')
-      .run(id, account.name, account.login, account.employeeId);
-    return { id, ...account, deleted: false };
+      .prepare(
+        'INSERT INTO Accounts (Id, Name, Login, EmployeeId, Password) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(id, account.name, account.login, account.employeeId, password);
+    return { ...account, id, deleted: false, password };
+  }
+
+  /** `ES.GetAccountsByEmployeeIdAsync`: the employee's accounts not soft-deleted. */
+  forEmployee(employeeId: string): AccountRecord[] {
+    return this.db
+      .prepare('SELECT * FROM Accounts WHERE EmployeeId = ? AND Deleted = 0 ORDER BY Id')
+      .all(employeeId)
+      .map(toAccount);
   }
 
   find(employeeId: string, name: string, login: string): AccountRecord | undefined {
@@ -152,6 +187,14 @@ export class TaskRepository {
       .prepare('SELECT * FROM HardwareVaultTasks WHERE HardwareVaultId = ? ORDER BY CreatedAt')
       .all(vaultId)
       .map(toTask);
+  }
+
+  /** Vaults with a Profile task (`HVS.GetVaultIdsByProfileTaskAsync`: every vault, not one profile's). */
+  vaultsWithProfileTask(): string[] {
+    return this.db
+      .prepare('SELECT DISTINCT HardwareVaultId AS Id FROM HardwareVaultTasks WHERE Operation = ?')
+      .all(TaskOperation.Profile)
+      .map((row) => text(row, 'Id'));
   }
 
   deleteForVault(vaultId: string): void {

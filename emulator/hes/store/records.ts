@@ -101,6 +101,8 @@ export interface AccountRecord {
   readonly login: string;
   readonly employeeId: string;
   readonly deleted: boolean;
+  /** Set while the account waits for a vault to store it (HES clears it once a task has). */
+  readonly password: string | null;
 }
 
 /** HES TaskOperation. */

@@ -221,7 +221,16 @@ CREATE INDEX IX_WorkstationHardwareVaultPairs_HardwareVaultId
   ON WorkstationHardwareVaultPairs (HardwareVaultId);
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
+/**
+ * Version 4 → 5: an account's password while no vault holds it yet (HES's `Accounts.Password`,
+ * encrypted there; the stand-in keeps only whether one is there), so a reserve creates the
+ * Create tasks HES creates for it (hes-contract.md §2.1 A1).
+ */
+const V5 = `
+ALTER TABLE Accounts ADD COLUMN Password TEXT;
+`;
+
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Forced on every start-up, as HES does for all existing profiles (hes-contract.md §1.4). */

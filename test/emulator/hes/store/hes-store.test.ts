@@ -153,7 +153,7 @@ describe('HesStore', () => {
     raw.close();
 
     const store = HesStore.open(file);
-    expect(store.schemaVersion).toBe(4);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
     expect(store.workstations.get('ws-1')).toMatchObject({
       name: 'PC',
       approved: true,

@@ -1,4 +1,5 @@
 // Every proof module, merged: a row proven in two places is a mistake, caught here.
+import { PROOFS as ACCESS_PROFILE } from './access-profile';
 import { PROOFS as ADMIN_REST } from './admin-rest';
 import { PROOFS as HUB_CALLS } from './hub-calls';
 import type { Proof, ProofMap } from './proof';
@@ -17,4 +18,11 @@ function merge(maps: readonly ProofMap[]): ReadonlyMap<string, Proof> {
   return all;
 }
 
-export const ALL_PROOFS = merge([HUB_CALLS, REMOTE_CHANNEL, STATUS_RULES, ADMIN_REST, VAULT_INFO]);
+export const ALL_PROOFS = merge([
+  ACCESS_PROFILE,
+  HUB_CALLS,
+  REMOTE_CHANNEL,
+  STATUS_RULES,
+  ADMIN_REST,
+  VAULT_INFO,
+]);
