@@ -46,7 +46,13 @@ import type { AuditQueue } from '../audit/audit-queue';
 import type { HesClient } from '../hes/hes-client';
 import { HesErrorReason, isHesError, type HesError } from '../hes/hes-error';
 import { openKeyHistory, type KeyHistory } from '../history/key-history';
-import { KEY_TIMEOUT_MS, runKeyFlow, type FlowHost } from './key-flow';
+import {
+  KEY_TIMEOUT_MS,
+  runKeyFlow,
+  SERVER_FIRST_WORD_MS,
+  ServerBack,
+  type FlowHost,
+} from './key-flow';
 import { PromptBox } from './prompt-box';
 import {
   WORKFLOW_ERROR_MESSAGES,
@@ -86,6 +92,8 @@ export interface CompanionServiceOptions {
   readonly audit?: AuditQueue;
   readonly historyFile: string;
   readonly now?: () => Date;
+  /** How long a key's first check waits for a server connection being made (default 10 s). */
+  readonly serverFirstWordMs?: number;
 }
 
 /** HideezErrorCodes after which the key is gone for this user: forget its pairing (§1.7). */
@@ -164,6 +172,8 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   const unsubscribe: (() => void)[] = [];
   let history: KeyHistory | undefined;
   let stopped = false;
+  /** Counts the server connection coming up: a flow re-checks a key the new one has not heard. */
+  let serverEpoch = hes.state.state === 'connected' ? 1 : 0;
   const historyReady = openKeyHistory(options.historyFile).then((h) => {
     history = h;
   });
@@ -297,6 +307,23 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     }
   };
 
+  /** Resolves once the server connection is no longer being made, or after the bound. */
+  const serverSettled = (signal: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (hes.state.state !== 'connecting' || signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        stop();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, options.serverFirstWordMs ?? SERVER_FIRST_WORD_MS);
+      const stop = hes.onState((state) => {
+        if (state.state !== 'connecting') done();
+      });
+      signal.addEventListener('abort', done, { once: true });
+    });
+
   // ---- server answers ----
   /** Records the status HES now holds, when its answer and a current key report prove it. */
   const observeServerStatus = (e: KeyEntry): void => {
@@ -398,6 +425,8 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       return e.info;
     },
     serverReady: () => hes.state.state === 'connected',
+    serverSettled: (signal) => serverSettled(signal),
+    serverEpoch: () => serverEpoch,
     lastKnownStatus: () => lastKnownStatus(e),
     server: (call, signal) =>
       new Promise((resolve, reject) => {
@@ -551,8 +580,13 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         }
       }
       if (state.state === 'connected') {
-        // Back online: report what changed meanwhile (and every key's Initializing).
-        for (const e of entries.values()) if (e.connected && !e.flow) resync(e);
+        serverEpoch += 1;
+        // Back online: report what changed meanwhile (and every key's Initializing). A flow
+        // waiting on the user with its report pending hears the server first (key-flow.ts).
+        for (const e of entries.values()) {
+          if (e.connected && !e.flow) resync(e);
+          else if (e.flow && e.reportPending) e.prompts.interrupt(new ServerBack());
+        }
       } else {
         for (const e of entries.values()) if (e.answer.kind !== 'none') e.reportPending = true;
       }

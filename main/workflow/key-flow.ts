@@ -23,6 +23,19 @@ import { Gone, serverCall } from './server-call';
 import type { Answer } from './prompt-box';
 import { WorkflowError, WorkflowErrorCode } from './workflow-error';
 
+/**
+ * Thrown into a prompt the user has not answered when the server comes back and has not
+ * heard of the key: the flow reports first, then asks again if the key still needs it.
+ */
+export class ServerBack extends Error {
+  constructor() {
+    super('the server is back: the key is checked with it first');
+  }
+}
+
+/** How long a key's check waits for a server connection still being made. */
+export const SERVER_FIRST_WORD_MS = 10_000;
+
 /** Per exchange with the key; a button wait has its own limit. */
 export const KEY_TIMEOUT_MS = 10_000;
 /** WaitButton's own limit (the key refuses more than 5 minutes). */
@@ -40,6 +53,13 @@ export interface FlowHost {
   codeAttemptsLeft(attemptsRemain: number): KeyInfo;
   /** Whether server calls can be made now. */
   serverReady(): boolean;
+  /**
+   * While the server connection is still being made (the companion just started), waits for
+   * its outcome, at most SERVER_FIRST_WORD_MS: a key is checked with the server when it can be.
+   */
+  serverSettled(signal: AbortSignal): Promise<void>;
+  /** How many times the server connection has come up: a new one has not heard of the key. */
+  serverEpoch(): number;
   /** The last vault status this workstation recorded for the key (HES never sends one). */
   lastKnownStatus(): VaultStatus | undefined;
   /** Runs a server call, abandoned (not cancelled) when the flow is aborted. */
@@ -95,9 +115,30 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
   host.setStep('reading');
   let info = await host.readInfo(signal);
   if (info.bootloaderMode) throw new WorkflowError(WorkflowErrorCode.Bootloader);
+  // A key never reaches Online on a check the server has not heard while it could: when the
+  // server comes back during a prompt or before the end, the key is reported again and every
+  // step that depends on the server's word runs again (docs/workflow.md, "Offline").
+  for (;;) {
+    try {
+      const end = await checkKey(host, info, signal);
+      if (end !== undefined) return end;
+    } catch (e) {
+      if (!(e instanceof ServerBack) || signal.aborted) throw e;
+    }
+    info = await host.readInfo(signal);
+  }
+}
 
-  let answer = await report(host, info, HwVaultConnectionState.Initializing, signal);
-  info = await host.readInfo(signal);
+/** One pass of the checks; undefined when the server came back and they must run again. */
+async function checkKey(
+  host: FlowHost,
+  current: KeyInfo,
+  signal: AbortSignal,
+): Promise<FlowEnd | undefined> {
+  let answer = await report(host, current, HwVaultConnectionState.Initializing, signal);
+  // A server connection made after this point has not heard of the key.
+  let epoch = host.serverEpoch();
+  let info = await host.readInfo(signal);
 
   // Activation: the key checks the code, online or not.
   if (info.lockedByCode && info.canUnlock) host.pendingUnlock();
@@ -131,6 +172,7 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
     if (!info.lockedByCode || !info.canUnlock) {
       // Success or the last attempt spent: the server moves the key to Active or Locked.
       answer = await report(host, info, HwVaultConnectionState.Initializing, signal);
+      epoch = host.serverEpoch();
       info = await host.readInfo(signal);
     }
   }
@@ -142,6 +184,7 @@ async function flow(host: FlowHost, signal: AbortSignal): Promise<FlowEnd> {
   if (info.access.linkRequired) throw new WorkflowError(WorkflowErrorCode.NotLinked);
 
   info = await userAuthorization(host, info, signal);
+  if (host.serverEpoch() !== epoch && host.serverReady()) return undefined;
 
   if (host.serverReady() && answer !== undefined) {
     // Only a key that asks for its master key needs the server's CheckPassphrase (§1.5):
@@ -173,6 +216,10 @@ async function report(
   state: HwVaultConnectionState,
   signal: AbortSignal,
 ): Promise<HwVaultInfoFromHesDto | undefined> {
+  if (!host.serverReady()) {
+    host.setStep('reporting');
+    await host.serverSettled(signal);
+  }
   if (!host.serverReady()) {
     host.reportLater();
     return undefined;

@@ -13,6 +13,7 @@ export interface Answer {
 interface Waiting {
   readonly kind: Prompt['kind'];
   readonly resolve: (answer: Answer) => void;
+  readonly reject: (error: Error) => void;
 }
 
 export class PromptBox {
@@ -33,7 +34,11 @@ export class PromptBox {
         signal.removeEventListener('abort', onAbort);
         resolve(answer);
       };
-      this.#waiting = { kind, resolve: done };
+      const fail = (error: Error): void => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      };
+      this.#waiting = { kind, resolve: done, reject: fail };
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -44,6 +49,18 @@ export class PromptBox {
     if (!waiting || waiting.kind !== kind) return false;
     this.#waiting = undefined;
     return new Promise<void>((handled) => waiting.resolve({ values, handled }));
+  }
+
+  /**
+   * Ends the open question with `error` (the flow decides what it means: the server came back
+   * and must be heard first). False if nothing was asked.
+   */
+  interrupt(error: Error): boolean {
+    const waiting = this.#waiting;
+    if (!waiting) return false;
+    this.#waiting = undefined;
+    waiting.reject(error);
+    return true;
   }
 }
 

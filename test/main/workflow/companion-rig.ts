@@ -60,6 +60,12 @@ export interface CompanionRig {
   readonly workstationId: string;
   /** Every code and PIN the test typed: the secrets scan looks for them. */
   readonly typed: string[];
+  /**
+   * The companion stops (its service, HES client and audit queue, as a quit app does) and the
+   * keys' links close, `whileDown` runs, and a new companion starts on the same data folder
+   * and workstation id, and the keys connect again.
+   */
+  restartCompanion(whileDown?: () => void | Promise<void>): Promise<void>;
   /** Everything the companion's DeviceHub relay reported (sizes and steps, never bytes). */
   readonly deviceHub: RelayEvent[];
   key(serial: string): KeySnapshot | undefined;
@@ -119,6 +125,8 @@ export interface CompanionRigOptions {
   readonly family?: RigFamily;
   /** How the Key 3s behave, and the vendor key the companion accepts (default: the test one). */
   readonly key3?: { readonly key?: VirtualKeyOptions; readonly vendorPublicKey?: Uint8Array };
+  /** How long a key's first check waits for the server connection being made. */
+  readonly serverFirstWordMs?: number;
 }
 
 interface RigKeys {
@@ -186,38 +194,56 @@ export async function startCompanionRig(
     infoTimeoutMs: 5000,
   });
   const workstationId = randomUUID();
-  const hes = createHesClient({
-    serverUrl: rig.server.url,
-    workstationId,
-    workstationInfo: () => workstationInfo(workstationId),
-    relay: options.relay ? options.relay(deviceRelay(devices)) : deviceRelay(devices),
-    reconnect: { firstMs: 20, stepMs: 20, maxMs: 100, jitter: 0 },
-    registrationRetryMs: 50,
-  });
-  const audit = await openAuditQueue({
-    file: join(rig.dir, 'audit.sqlite'),
-    workstationId,
-    send: auditSender(hes),
-    durability: 'process',
-  });
   const historyFile = join(rig.dir, 'history.json');
-  const service = createCompanionService({ devices, hes, audit, historyFile });
   const snapshots: AppSnapshot[] = [];
   const notices: Notice[] = [];
   const waiters = createWaiters();
   const wait = waiters.wait;
-  service.onSnapshot((s) => {
-    snapshots.push(s);
-    waiters.wake();
-  });
-  service.onNotice((n) => notices.push(n));
-  hes.onState(waiters.wake);
   const deviceHub: RelayEvent[] = [];
-  hes.onEvent((event) => {
-    if (isRelayEvent(event)) deviceHub.push(event);
-  });
+  /** One run of the companion's services over the rig's keys, server and data folder. */
+  const startCompanion = async () => {
+    const hes = createHesClient({
+      serverUrl: rig.server.url,
+      workstationId,
+      workstationInfo: () => workstationInfo(workstationId),
+      relay: options.relay ? options.relay(deviceRelay(devices)) : deviceRelay(devices),
+      reconnect: { firstMs: 20, stepMs: 20, maxMs: 100, jitter: 0 },
+      registrationRetryMs: 50,
+    });
+    const audit = await openAuditQueue({
+      file: join(rig.dir, 'audit.sqlite'),
+      workstationId,
+      send: auditSender(hes),
+      durability: 'process',
+    });
+    const service = createCompanionService({
+      devices,
+      hes,
+      audit,
+      historyFile,
+      ...(options.serverFirstWordMs !== undefined
+        ? { serverFirstWordMs: options.serverFirstWordMs }
+        : {}),
+    });
+    service.onSnapshot((s) => {
+      snapshots.push(s);
+      waiters.wake();
+    });
+    service.onNotice((n) => notices.push(n));
+    hes.onState(waiters.wake);
+    hes.onEvent((event) => {
+      if (isRelayEvent(event)) deviceHub.push(event);
+    });
+    return { hes, audit, service };
+  };
+  const stopCompanion = async (): Promise<void> => {
+    await parts.service.stop();
+    await parts.hes.stop();
+    await parts.audit.close();
+  };
+  let parts = await startCompanion();
   const key = (serial: string): KeySnapshot | undefined =>
-    service.snapshot().keys.find((k) => k.serialNo === serial);
+    parts.service.snapshot().keys.find((k) => k.serialNo === serial);
   const crig: CompanionRig = {
     rig,
     family,
@@ -226,9 +252,15 @@ export async function startCompanionRig(
     unplugKey: unplug,
     plugKey: plug,
     devices,
-    hes,
-    service,
-    audit,
+    get hes() {
+      return parts.hes;
+    },
+    get service() {
+      return parts.service;
+    },
+    get audit() {
+      return parts.audit;
+    },
     serials: records.map((r) => r.serialNo),
     snapshots,
     notices,
@@ -244,19 +276,29 @@ export async function startCompanionRig(
       });
       return key(serial) as KeySnapshot;
     },
-    untilServer: (state) => wait(() => hes.state.state === state),
+    untilServer: (state) => wait(() => parts.hes.state.state === state),
     reserve: (serial) => reserveForNewEmployee(rig, serial, crig.typed),
     profile: (p) => setDefaultProfile(rig, p),
+    async restartCompanion(whileDown) {
+      await stopCompanion();
+      // A new process opens new links: each key asks for its PIN again.
+      for (const k of keys) unplug(k);
+      await whileDown?.();
+      parts = await startCompanion();
+      // The keys are there before the server connection is made, as at a real start.
+      for (const k of keys) await plug(k);
+      parts.hes.start();
+    },
     async close() {
-      await service.stop();
+      await parts.service.stop();
       await devices.stop();
-      await hes.stop();
-      await audit.close();
+      await parts.hes.stop();
+      await parts.audit.close();
       await cleanup();
       await rig.close();
     },
   };
-  hes.start();
+  parts.hes.start();
   if (options.approve !== false) {
     await crig.untilServer('notApproved');
     rig.server.standIn.approveWorkstation(workstationId);

@@ -40,14 +40,14 @@ describe.each(KEY_FAMILIES)(
       c.devices.start();
       const code = c.reserve(serial);
       // The first set-up fails at the verify step; the status sync that needed it fails too.
-      let key = await c.until(
+      const key = await c.until(
         serial,
         (k) => k.step === 'stopped' || k.step === 'awaitingActivationCode',
       );
       if (key.step === 'stopped') {
         expect(c.hes.openVaultChannels()).toEqual([serial]);
         await c.service.retryKey(serial);
-        key = await c.until(serial, (k) => k.step === 'awaitingActivationCode');
+        await c.until(serial, (k) => k.step === 'awaitingActivationCode');
       }
       await c.service.submitActivationCode(serial, code);
       expect((await c.until(serial, (k) => k.step === 'online' || k.step === 'stopped')).step).toBe(

@@ -115,9 +115,13 @@ describe.each(KEY_FAMILIES)(
         (k) => k.prompt?.kind === 'activationCode' && k.prompt.lastResult === 'wrong',
       );
       expect(key.prompt).toMatchObject({ attemptsRemain: 2 });
+      const reported = new Promise<void>((resolve) => rig.atStep(serial, 'reporting', resolve));
       await rig.rig.restart();
       await rig.untilServer('connected');
-      // The flow waiting at the prompt keeps going; the right code reports Active.
+      // The server back, the prompt gives way to the report (the attempts left), then asks again.
+      await reported;
+      key = await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
+      expect(key.prompt).toMatchObject({ attemptsRemain: 2 });
       await rig.call('submitActivationCode', serial, code);
       key = await rig.until(serial, (k) => k.step === 'online' && k.view.kind === 'active');
       expect(key.serverStatus).toBe(VaultStatus.Active);
