@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --only flows,idle,…] [-- --profiles key3-ble-23,…]`.
+// `npm run bench [-- --quick] [-- --only flows,idle,…] [-- --profiles key3-ble-23,…]
+// [-- --update-committed]`.
 import { isProfileId, PROFILE_IDS, type ProfileId } from './link-profiles';
 
 export const SECTIONS = ['codecs', 'flows', 'idle', 'scale', 'audit', 'renderer'] as const;
@@ -9,9 +10,11 @@ export interface BenchArgs {
   readonly only: readonly SectionId[];
   /** The link profiles the flows run on (all unless --profiles names some). */
   readonly profiles: readonly ProfileId[];
+  /** Write the committed bench/results/ instead of the gitignored bench/results/local/. */
+  readonly updateCommitted: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--profiles ${PROFILE_IDS.join(',')}]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--profiles ${PROFILE_IDS.join(',')}] [--update-committed]`;
 
 const isSection = (name: string): name is SectionId =>
   (SECTIONS as readonly string[]).includes(name);
@@ -32,12 +35,14 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let only: SectionId[] = [...SECTIONS];
   let profiles: ProfileId[] = [...PROFILE_IDS];
+  let updateCommitted = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') quick = true;
     else if (arg === '--only') only = list(argv[++i], isSection);
     else if (arg === '--profiles') profiles = list(argv[++i], isProfileId);
+    else if (arg === '--update-committed') updateCommitted = true;
     else throw new Error(`unknown argument ${arg ?? ''}\n${USAGE}`);
   }
-  return { quick, only, profiles };
+  return { quick, only, profiles, updateCommitted };
 }

@@ -1,7 +1,8 @@
 // `npm run bench`: measures what users feel (time to Online or to the activation
 // prompt) and what the companion costs (CPU, wake-ups, memory), and the limits behind
-// them. Prints each section's tables and writes bench/results/<section>.json and
-// bench/results/latest.json. Benchmarks report numbers; they never fail a test.
+// them. Prints each section's tables and writes <section>.json, latest.json and tables.md
+// to bench/results/local/ (gitignored), or to the committed bench/results/ with
+// --update-committed. Benchmarks report numbers; they never fail a test.
 // docs/performance.md explains every figure.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs, SECTIONS, type SectionId } from './args';
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
   );
   const partial =
     args.quick || args.only.length < SECTIONS.length || args.profiles.length < PROFILE_IDS.length;
+  const place = { updateCommitted: args.updateCommitted, partial };
   const results: Partial<Record<SectionId, unknown>> = {};
   const tables: Partial<Record<SectionId, readonly Table[]>> = {};
   let failed = 0;
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
       tables[id] = result.tables;
       const data = { machine, seconds: (nowMs() - sectionStart) / 1000, result: result.data };
       results[id] = data;
-      await writeResult(id, data, partial);
+      await writeResult(id, data, place);
       log(`${id} done in ${((nowMs() - sectionStart) / 1000).toFixed(0)} s`);
     } catch (error) {
       failed += 1;
@@ -97,7 +99,7 @@ async function main(): Promise<number> {
   );
   await writeTables(
     SECTIONS.flatMap((id) => tables[id] ?? []),
-    partial,
+    place,
   );
   const file = await writeResult(
     'latest',
@@ -106,7 +108,7 @@ async function main(): Promise<number> {
       seconds: (nowMs() - started) / 1000,
       sections: results,
     },
-    partial,
+    place,
   );
   log(`total ${elapsed()}; results in ${file}`);
   return failed === 0 ? 0 : 1;

@@ -1,14 +1,35 @@
-// The JSON results: one file per section under bench/results/ (prettier-ignored) and
-// latest.json with every section of a full run. A --quick or --only run writes under
-// bench/results/partial/ instead, so it never replaces a full run's files.
+// The JSON results: one file per section and latest.json with every section of a full
+// run, plus tables.md. By default they go to bench/results/local/ (gitignored), so a run
+// never rewrites the committed figures; `--update-committed` writes bench/results/
+// itself (prettier-ignored), the figures docs/performance.md quotes. A --quick or
+// --only run writes under <folder>/partial/, so it never replaces a full run's files.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { markdownTable, type Table } from './table';
 
-export const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
+/** The committed results (bench/results/). */
+export const COMMITTED_RESULTS_DIR = join(import.meta.dirname, '..', 'results');
+/** Where a run writes unless told to update the committed results (gitignored). */
+export const LOCAL_RESULTS_DIR = join(COMMITTED_RESULTS_DIR, 'local');
 
-export async function writeResult(name: string, data: unknown, partial: boolean): Promise<string> {
-  const dir = partial ? join(RESULTS_DIR, 'partial') : RESULTS_DIR;
+export interface ResultsPlace {
+  /** bench/results/ when true, else bench/results/local/. */
+  readonly updateCommitted: boolean;
+  /** A --quick, --only or --profiles run: under partial/. */
+  readonly partial: boolean;
+}
+
+export function resultsDir(place: ResultsPlace): string {
+  const base = place.updateCommitted ? COMMITTED_RESULTS_DIR : LOCAL_RESULTS_DIR;
+  return place.partial ? join(base, 'partial') : base;
+}
+
+export async function writeResult(
+  name: string,
+  data: unknown,
+  place: ResultsPlace,
+): Promise<string> {
+  const dir = resultsDir(place);
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   await writeFile(file, JSON.stringify(data, null, 2) + '\n');
@@ -16,8 +37,8 @@ export async function writeResult(name: string, data: unknown, partial: boolean)
 }
 
 /** The run's tables as Markdown (tables.md), the form docs/performance.md quotes. */
-export async function writeTables(tables: readonly Table[], partial: boolean): Promise<string> {
-  const dir = partial ? join(RESULTS_DIR, 'partial') : RESULTS_DIR;
+export async function writeTables(tables: readonly Table[], place: ResultsPlace): Promise<string> {
+  const dir = resultsDir(place);
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'tables.md');
   const notes = (t: Table): string =>

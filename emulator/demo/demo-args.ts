@@ -4,7 +4,9 @@
 //   --no-open                   do not open a browser (browser host only)
 //   --link usb|ble              how the virtual keys reach the companion (default usb)
 //   --server <url> --virtual-keys <folder>
-//                               use that server and attach the keys stored in that folder
+//                               use that server and attach the keys stored in that folder;
+//                               the companion's data persists in the packaged app's folder
+//   --data-dir <folder>         (with --server) keep the companion's data there instead
 //   --trace-ble <file>          record the Key 3 sessions' frames (never secrets) to <file>
 export class DemoUsageError extends Error {
   override readonly name = 'DemoUsageError';
@@ -21,12 +23,15 @@ export interface DemoArgs {
   /** Both set (attach mode) or both undefined (the demo set). */
   readonly server?: string;
   readonly virtualKeys?: string;
+  /** With --server: the companion's data folder (default: the packaged app's, data-dir.ts). */
+  readonly dataDir?: string;
   /** Where the Key 3 field trace goes (none by default). */
   readonly traceBle?: string;
 }
 
 export const DEMO_USAGE = `Usage: npm start -- [--browser] [--no-open] [--link usb|ble]
-                 [--server <url> --virtual-keys <folder>] [--trace-ble <file>]`;
+                 [--server <url> --virtual-keys <folder> [--data-dir <folder>]]
+                 [--trace-ble <file>]`;
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   let browser = false;
@@ -35,6 +40,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   let server: string | undefined;
   let virtualKeys: string | undefined;
   let traceBle: string | undefined;
+  let dataDir: string | undefined;
   const value = (i: number, name: string): string => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--'))
@@ -65,12 +71,19 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       case '--trace-ble':
         traceBle = value(i++, arg);
         break;
+      case '--data-dir':
+        dataDir = value(i++, arg);
+        break;
       default:
         throw new DemoUsageError(`unknown argument: ${String(arg)}`);
     }
   }
   if ((server === undefined) !== (virtualKeys === undefined)) {
     throw new DemoUsageError('--server and --virtual-keys go together');
+  }
+  // The self-contained demo's data is its own, per run: it dies with the run.
+  if (dataDir !== undefined && server === undefined) {
+    throw new DemoUsageError('--data-dir goes with --server');
   }
   if (server !== undefined) {
     let url: URL;
@@ -89,6 +102,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     link,
     ...(server !== undefined ? { server } : {}),
     ...(virtualKeys !== undefined ? { virtualKeys } : {}),
+    ...(dataDir !== undefined ? { dataDir } : {}),
     ...(traceBle !== undefined ? { traceBle } : {}),
   };
 }

@@ -1,14 +1,18 @@
 // The demo's world: the HES stand-in on its own SQLite file (ephemeral port), and
 // virtual keys of both families — an open-protocol key and a Hideez Key 3 — provisioned,
 // imported and each reserved for a demo employee, with the activation codes an
-// administrator would send. Everything lives in one temp folder.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// administrator would send. Everything lives in one per-run temp folder (0700, marked
+// with this pid: run-folder.ts), made afresh at each start, so the keys and the
+// server always start from the same state (every key Reserved and locked by its code,
+// with all its attempts); the folders of demos killed before they could clean up are
+// removed first.
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startHesStandIn, type HesStandInServer } from '../hes/server';
 import { provisionKeys } from '../key/provision';
 import { VirtualKey } from '../key/virtual-key';
 import { provisionKey3s } from '../key3/provision-key3';
+import { createRunFolder, removeDeadRuns } from './run-folder';
 
 export const DEMO_EMPLOYEE = {
   firstName: 'Demo',
@@ -33,10 +37,13 @@ export interface DemoWorld {
 export interface DemoKeyCounts {
   readonly open?: number;
   readonly key3?: number;
+  /** Where the run folder goes (default: the system temp folder). */
+  readonly parent?: string;
 }
 
 export async function startDemoWorld(counts: DemoKeyCounts = {}): Promise<DemoWorld> {
-  const dir = await mkdtemp(join(tmpdir(), 'hideez-demo-'));
+  await removeDeadRuns(counts.parent);
+  const dir = await createRunFolder(counts.parent);
   const server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
   let keys: VirtualKey[] = [];
   try {

@@ -4,22 +4,24 @@
 // over the virtual keys; approves the workstation as an administrator would;
 // then opens the UI: Electron when its binary is installed (and not --browser), else
 // the browser host. Prints `URL: <page with token>` once the page can be loaded (browser
-// host), and `Activation code for <serial>: <code>` per demo key (what the admin would
-// send the employee). Runs until SIGINT/SIGTERM, then stops everything and exits 0.
+// host; the same address across runs on a kept data folder: --server mode), and
+// `Activation code for <serial>: <code>` per demo key (what the admin would send the
+// employee). The demo's own world lives in a per-run temp folder (demo-world.ts); with
+// --server the companion's data persists (data-dir.ts). Runs until SIGINT/SIGTERM, then stops everything and exits 0.
 // Arguments: see demo-args.ts. Never part of a packaged build.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { KeyDiscovery } from '../../device/key/key-connection';
 import { openKey3TraceFile } from '../../device/key3/trace/trace-file';
 import { startCompanionApp, type CompanionApp } from '../../main/app/companion-app';
-import { startBrowserHost } from '../../main/browser-host/browser-host';
+import { startKeptBrowserHost } from '../../main/browser-host/kept-address';
 import { loadWorkstationId } from '../../main/hes/workstation-id';
 import type { ServerConnection } from '../../shared/view/server-state';
 import { VirtualKey } from '../key/virtual-key';
+import { ensureDataDir, userDataDir } from './data-dir';
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs, type DemoArgs } from './demo-args';
 import { startDemoWorld, type DemoWorld } from './demo-world';
 import { virtualDiscoveries } from './virtual-links';
@@ -100,13 +102,20 @@ interface Running {
   readonly cleanups: (() => Promise<void>)[];
 }
 
-async function runBrowser(args: DemoArgs, app: CompanionApp, running: Running): Promise<void> {
+/** The browser host at the data folder's kept address: a page left open reconnects after a restart. */
+async function runBrowser(
+  args: DemoArgs,
+  app: CompanionApp,
+  dataDir: string,
+  running: Running,
+): Promise<void> {
   if (!existsSync(join(RENDERER, 'index.html'))) {
     note('Building the renderer (out/renderer is missing)…');
     await build();
   }
-  const host = await startBrowserHost({ router: app.router, root: RENDERER });
+  const host = await startKeptBrowserHost({ router: app.router, root: RENDERER, dataDir });
   running.cleanups.push(() => host.close());
+  if (host.portChanged) note('The previous address is taken by another program: open the new URL.');
   out(`URL: ${host.url}`);
   if (args.open) openBrowser(host.url);
 }
@@ -172,9 +181,10 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
       for (const key of keys) key.unplug();
       return Promise.resolve();
     });
-    dataDir = await mkdtemp(join(tmpdir(), 'hideez-companion-'));
-    const dir = dataDir;
-    running.cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // Kept across runs, as the packaged app's: the same workstation id (approved once)
+    // and the audit events still queued.
+    dataDir = await ensureDataDir(resolve(args.dataDir ?? userDataDir()));
+    note(`Companion data: ${dataDir}`);
   } else {
     world = await startDemoWorld();
     const w = world;
@@ -217,7 +227,7 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
     world.server.standIn.approveWorkstation(app.workstationId);
     await untilServer(app, 'connected');
   }
-  await runBrowser(args, app, running);
+  await runBrowser(args, app, dataDir, running);
   for (const { serialNo, code } of world?.codes ?? [])
     out(`Activation code for ${serialNo}: ${code}`);
   await interrupted;

@@ -4,11 +4,13 @@
 // server allowed.
 //
 // Rules worth knowing (emulator/key/README.md has the full table):
-// - Attempts are counted before they are checked: the decremented counter is
-//   persisted, then the secret is compared, then (if right) the counter is
-//   restored. Cutting power or the link after sending a guess therefore costs
-//   the guess; it never yields a free one. (The fail-safe side of this: power lost
-//   after a right last guess leaves the key locked.)
+// - An activation code is applied in one write: the attempt and its outcome
+//   (unlocked, or one attempt fewer) reach the file together, before the key
+//   answers. Power or the link lost before that write spends nothing and the host
+//   learns nothing (no answer); after it, the outcome stands. A right code in
+//   flight never costs an attempt without unlocking.
+// - PIN attempts are counted before they are checked: the decremented counter is
+//   persisted, then the PIN is compared, then (if right) the counter is restored.
 // - LockDeviceCode (suspension) also clears a PIN lock and the PIN itself: the
 //   admin's new activation code is the way out of a PIN lockout, and the user
 //   then sets a new PIN (newPinRequired) instead of being handed the old one
@@ -50,7 +52,7 @@ import {
 import { isKeyStateError, KeyStateError, KeyStateErrorCode } from './key-state-error';
 import { DEFAULT_HASH_COST, hashSecret, verifySecret } from './secret-hash';
 import { SerialQueue } from './serial-queue';
-import { KeyStateStore } from './state-store';
+import { KeyStateStore, removeStaleTemps } from './state-store';
 
 /** The remote channel the server uses (HES DefaultDeviceChannel.HES). */
 export const SERVER_CHANNEL = 4;
@@ -123,6 +125,8 @@ export class KeyFirmware {
     const store = new KeyStateStore(statePath, {
       beforeCommit: () => booted.firmware?.powered ?? false,
     });
+    // A write cut short by a killed process left its temp file: drop it at boot.
+    await removeStaleTemps(statePath);
     booted.firmware = new KeyFirmware(store, await store.load(), options);
     return booted.firmware;
   }
@@ -277,14 +281,13 @@ export class KeyFirmware {
     if (code.length < CODE_MIN_LENGTH || code.length > CODE_MAX_LENGTH) {
       return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
     }
-    const remain = lock.attemptsRemain - 1;
-    await this.persist({ ...s, codeLock: { ...lock, attemptsRemain: remain } });
     const right = await verifySecret(code, lock.code);
     this.checkPower();
-    if (right) {
-      await this.persist({ ...this.current, codeLock: null });
-      return ok(cmd);
-    }
+    // One write holds the attempt and its outcome: power lost before it spends nothing
+    // (and the host got no answer), after it the code counted, unlocking or not.
+    const remain = lock.attemptsRemain - 1;
+    await this.persist({ ...s, codeLock: right ? null : { ...lock, attemptsRemain: remain } });
+    if (right) return ok(cmd);
     if (remain === 0) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE, 0);
     return fail(cmd, DeviceErrorCode.ERR_PIN_WRONG, remain);
   }

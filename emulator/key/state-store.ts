@@ -1,15 +1,18 @@
 // One JSON file per key in a folder, written atomically (a temp file in the same
 // folder, fsync, then rename), so a key that loses power mid-write keeps either
 // the old or the new state, never half of each, and a new VirtualKey over the
-// same file (a replug) sees exactly what the last one persisted.
+// same file (a replug) sees exactly what the last one persisted. The temp file names
+// its writer's pid, so a boot removes those of killed processes (removeStaleTemps).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { KeyStateError, KeyStateErrorCode } from './key-state-error';
 import { parseKeyState, type KeyState } from './key-state';
 
 export const STATE_FILE_SUFFIX = '.key.json';
 const TEMP_MARK = '.tmp-';
+/** A temp file without a pid (older versions) is stale once this old: a write takes ms. */
+export const STALE_TEMP_AGE_MS = 10 * 60_000;
 
 export const stateFileName = (serialNo: string): string => `${serialNo}${STATE_FILE_SUFFIX}`;
 
@@ -60,7 +63,7 @@ export class KeyStateStore {
   }
 
   async save(state: KeyState): Promise<void> {
-    const temp = `${this.path}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
+    const temp = `${this.path}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`;
     try {
       const handle = await open(temp, 'wx', 0o600);
       try {
@@ -89,6 +92,50 @@ export class KeyStateStore {
       });
     }
   }
+}
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+};
+
+/**
+ * Removes the temp files a killed writer left next to `statePath`: those naming a dead
+ * pid, and those without a pid once older than STALE_TEMP_AGE_MS. A live process's
+ * (another key process on the same folder, mid-write) are kept. Never throws.
+ */
+export async function removeStaleTemps(statePath: string, now = Date.now()): Promise<string[]> {
+  const dir = dirname(statePath);
+  const prefix = `${basename(statePath)}${TEMP_MARK}`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const tagged = /^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length));
+    const path = join(dir, name);
+    let stale: boolean;
+    if (tagged) {
+      stale = !processAlive(Number(tagged[1]));
+    } else {
+      const info = await stat(path).catch(() => undefined);
+      stale = info !== undefined && now - info.mtimeMs > STALE_TEMP_AGE_MS;
+    }
+    if (!stale) continue;
+    await rm(path, { force: true }).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
 }
 
 /** The state files of every key in a folder, sorted by name (leftover temp files are skipped). */

@@ -1,7 +1,7 @@
 // The virtual Key 3's command set over the shared firmware model: each decrypted
 // Key 3 request becomes the firmware's own request or remote op (the same rules
-// for every family: attempts paid before they are checked, master-key checks,
-// lockouts), and the firmware's answer becomes the Key 3 reply: a SUCCESS or a
+// for every family: codes applied in one write, PINs paid before they are checked,
+// master-key checks, lockouts), and the firmware's answer becomes the Key 3 reply: a SUCCESS or a
 // reply code with its payload, or `E1 xx` mapped from the status catalogue.
 import { Key3Command } from '../../device/key3/protocol/command-codes';
 import { decodeRequest, type Key3Request } from '../../device/key3/protocol/commands';

@@ -17,6 +17,7 @@ import { createIpcRouter, type IpcRouter } from '../ipc/ipc-router';
 import { createCompanionService, type CompanionService } from '../workflow/companion-service';
 import { deviceRelay } from '../workflow/device-relay';
 import { hesEventLogLine, hubLogTo } from '../hes/hes-event-log';
+import { auditFailureLogLine } from './audit-log-line';
 import type { LogLine } from './log-line';
 import { workstationInfo } from './workstation-info';
 
@@ -69,7 +70,6 @@ const warningOf = (w: WorkstationIdWarning): LogLine => ({
 
 export async function startCompanionApp(options: CompanionAppOptions): Promise<CompanionApp> {
   const log = options.onLog ?? (() => undefined);
-  const warn = (w: { code: string; message: string }): void => log({ level: 'warn', ...w });
   const loaded = await loadWorkstationId(options.dataDir);
   if (loaded.warning) log(warningOf(loaded.warning));
   const workstationId = loaded.id;
@@ -90,13 +90,7 @@ export async function startCompanionApp(options: CompanionAppOptions): Promise<C
       workstationId,
       send: auditSender(hes),
       onCorrupt: 'rename',
-      onError: (e: unknown) => {
-        const code = (e as { code?: unknown } | null)?.code;
-        warn({
-          code: typeof code === 'string' ? code : 'AUDIT_FLUSH_FAILED',
-          message: 'audit flush failed',
-        });
-      },
+      onError: (e: unknown) => log(auditFailureLogLine(e)),
     });
   } catch (e) {
     await hes.stop();

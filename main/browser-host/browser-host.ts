@@ -22,7 +22,7 @@ export const LOOPBACK = '127.0.0.1';
 export const SOCKET_PATH = '/ipc';
 /** The largest frame a browser may send: calls are small. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
 
 export interface BrowserHostOptions {
   readonly router: IpcRouter;

@@ -1,10 +1,12 @@
 // The local per-key history of status changes the companion observed (the key's
 // transition history, as HES keeps one per vault). One JSON file, rewritten
-// atomically (temp file, fsync, rename) after each change, writes serialised.
+// atomically (temp file, fsync, rename) after each change, writes serialised; temp
+// files left by killed processes are removed at open (stale-temp-files.ts).
 // It holds statuses, reasons, times and serial numbers only: never a code or a PIN.
 import { open, readFile, rename } from 'node:fs/promises';
 import type { HistoryEntry } from '../../shared/ipc/snapshot';
 import { isVaultStatus, isVaultStatusReason } from '../../shared/vault/vault-status';
+import { removeStaleTempFiles, tempFileOf } from './stale-temp-files';
 
 /** Entries kept per key (oldest dropped first). */
 export const MAX_ENTRIES_PER_KEY = 200;
@@ -92,7 +94,7 @@ function parse(text: string | undefined): HistoryFile {
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = tempFileOf(file, process.pid);
   const handle = await open(temp, 'w', 0o600);
   try {
     await handle.writeFile(text, 'utf8');
@@ -107,6 +109,8 @@ export async function openKeyHistory(
   file: string,
   onError: (error: KeyHistoryError) => void = () => undefined,
 ): Promise<KeyHistory> {
+  // A writer killed before its rename left its temp file: drop those of dead processes.
+  await removeStaleTempFiles(file);
   let text: string | undefined;
   try {
     text = await readFile(file, 'utf8');

@@ -1,7 +1,9 @@
 // The key's state file: what a replug reads back. A corrupt or tampered file
 // must give a typed KeyStateError (never another crash), and a power cut during
 // a write must leave the previous state whole.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -183,5 +185,36 @@ describe('key state', () => {
     const again = await VirtualKey.open(path);
     expect(again.info().battery).toBe(33);
     again.unplug();
+  });
+
+  it("a boot removes the temp file of a writer killed mid-write, never a live writer's", async () => {
+    const { path, folder } = await oneKey();
+    const before = await readFile(path, 'utf8');
+    // A real key process killed between its temp file and the rename.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'hang-before-commit.ts'), path],
+      { cwd: resolve(import.meta.dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((written) => child.stdout.once('data', () => written()));
+    child.kill('SIGKILL');
+    await new Promise((exited) => child.once('close', exited));
+    const name = basename(path);
+    const left = (await readdir(folder.dir)).filter((n) => n.startsWith(`${name}.tmp-`));
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^${name}\\.tmp-${child.pid}-`))]);
+    // A concurrent writer (this live process), and an old-style temp without a pid:
+    // fresh (kept) and an hour old (removed).
+    const live = `${name}.tmp-${process.pid}-aaaa`;
+    const fresh = `${name}.tmp-0123456789ab`;
+    const old = `${name}.tmp-ba9876543210`;
+    for (const n of [live, fresh, old]) await writeFile(join(folder.dir, n), '{');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(folder.dir, old), hourAgo, hourAgo);
+
+    const key = await VirtualKey.open(path);
+    key.unplug();
+    const after = (await readdir(folder.dir)).filter((n) => n.startsWith(`${name}.tmp-`));
+    expect(after.sort()).toEqual([fresh, live].sort());
+    expect(await readFile(path, 'utf8')).toBe(before);
   });
 });

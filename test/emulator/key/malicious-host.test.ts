@@ -1,6 +1,8 @@
 // A buggy or malicious host must not get more guesses than the server allowed:
-// the key counts an attempt on disk before it compares, runs one request at a
-// time across all its links, and a power cut never returns a paid attempt.
+// the key stores a wrong code's attempt before it answers, runs one request at a
+// time across all its links, and a power cut never returns a paid attempt. And the
+// honest user is not robbed: a right code in flight when the link drops either
+// unlocks the key or costs nothing.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CtapHidCommand, CtapHidError } from '../../../device/protocol/ctaphid';
@@ -23,7 +25,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function linkedKey(options: { onCommit?: (state: KeyState) => void } = {}) {
+async function linkedKey(
+  options: { onCommit?: (state: KeyState) => void; hashCost?: number } = {},
+) {
   const folder = await keyFolder(1);
   const record = folder.records[0]!;
   const path = folder.pathOf(record);
@@ -126,11 +130,11 @@ describe('a host that tries to get extra guesses', () => {
     expect(key.info().pinAttemptsRemain).toBe(3);
   });
 
-  it('cutting power right after each guess is counted still costs every guess', async () => {
+  it('cutting power right after each wrong guess is stored still costs every guess', async () => {
     const power = { cut: false, key: undefined as VirtualKey | undefined };
     const linked = await linkedKey({
       onCommit: (state) => {
-        // The attempt has just reached the disk: pull the plug before the key compares.
+        // The attempt has just reached the disk: pull the plug before the key answers.
         if (power.cut && state.codeLock !== null) power.key?.unplug();
       },
     });
@@ -140,14 +144,14 @@ describe('a host that tries to get extra guesses', () => {
     for (let round = 0; round < 3; round++) {
       const usb = new UsbHost(key.hid);
       await usb.init();
-      const answered = usb.request({ command: Command.UnlockWithCode, code: ascii('123456') });
+      const answered = usb.request({ command: Command.UnlockWithCode, code: ascii('000000') });
       await new Promise<void>((resolve) => usb.device.once('error', () => resolve()));
       expect(key.plugged).toBe(false);
       void answered.catch(() => undefined);
       await key.plug();
     }
     power.cut = false;
-    // Even the right code, sent three times with power cut each time, used up every attempt.
+    // Three wrong codes, each answer lost to a power cut, used up every attempt.
     expect(key.info()).toMatchObject({
       lockedByCode: true,
       canUnlock: false,
@@ -167,6 +171,72 @@ describe('a host that tries to get extra guesses', () => {
       await key.plug();
       expect([3, 2, 1, 0]).toContain(key.info().unlockAttemptsRemain);
       expect(attemptsOnDisk(path)).toBe(key.info().unlockAttemptsRemain);
+    }
+  });
+});
+
+describe('a right code in flight when the link drops', () => {
+  /** Where in the exchange the plug is pulled. */
+  const POINTS = [
+    'request on the wire',
+    'key checking it',
+    'outcome on disk',
+    'answer sent',
+  ] as const;
+  type Point = (typeof POINTS)[number];
+
+  async function dropAt(point: Point): Promise<ReturnType<VirtualKey['info']>> {
+    const power = { armed: false, key: undefined as VirtualKey | undefined };
+    // A real scrypt cost, so that the check takes long enough to be cut in.
+    const linked = await linkedKey({
+      hashCost: 1 << 14,
+      onCommit: () => {
+        if (power.armed && point === 'outcome on disk') power.key?.unplug();
+      },
+    });
+    const { key, usb } = linked;
+    power.key = key;
+    power.armed = true;
+    const answered = usb.request({ command: Command.UnlockWithCode, code: ascii('123456') });
+    void answered.catch(() => undefined);
+    if (point === 'request on the wire') {
+      key.unplug();
+    } else if (point === 'key checking it') {
+      let answeredYet = false;
+      void answered.then(
+        () => (answeredYet = true),
+        () => undefined,
+      );
+      while (!key.firmware.busy) await new Promise((r) => setImmediate(r));
+      // Inside the scrypt check (tens of ms at this cost), well past the request's arrival.
+      await new Promise((r) => setTimeout(r, 15));
+      expect(answeredYet).toBe(false);
+      key.unplug();
+    } else if (point === 'outcome on disk') {
+      await new Promise<void>((resolve) => usb.device.once('error', () => resolve()));
+    } else {
+      expect(statusOf(await answered)).toBe(DeviceErrorCode.OK);
+      key.unplug();
+    }
+    expect(key.plugged).toBe(false);
+    await key.plug();
+    const info = key.info();
+    // What the replugged key reports is what its file holds.
+    const onDisk = (JSON.parse(readFileSync(linked.path, 'utf8')) as KeyState).codeLock;
+    expect(onDisk === null ? null : onDisk.attemptsRemain).toBe(
+      info.lockedByCode ? info.unlockAttemptsRemain : null,
+    );
+    return info;
+  }
+
+  it.each(POINTS)('at "%s": the key is unlocked, or still has all its attempts', async (point) => {
+    const info = await dropAt(point);
+    if (info.lockedByCode) {
+      expect(info.unlockAttemptsRemain).toBe(3);
+      expect(point === 'outcome on disk' || point === 'answer sent').toBe(false);
+    } else {
+      expect(info.access.locked).toBe(false);
+      expect(point === 'request on the wire' || point === 'key checking it').toBe(false);
     }
   });
 });

@@ -11,6 +11,8 @@ import { provisionKeys } from '../../../emulator/key/provision';
 import { VirtualKey } from '../../../emulator/key/virtual-key';
 import { VirtualUsbBus } from '../../../emulator/link/virtual-usb-bus';
 import { startCompanionApp, type CompanionApp } from '../../../main/app/companion-app';
+import type { LogLine } from '../../../main/app/log-line';
+import { WorkstationEventType } from '../../../shared/hes/dto';
 import type { AppSnapshot } from '../../../shared/ipc/snapshot';
 import type { ServerConnection } from '../../../shared/view/server-state';
 
@@ -105,5 +107,32 @@ describe('startCompanionApp', () => {
     // Handles being closed go away within a turn of the event loop.
     for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
     expect(handles()).toBeLessThanOrEqual(before);
+  });
+
+  it('logs why an audit flush failed: the HES code, its name and reason, never a bare code', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'companion-app-'));
+    server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
+    const lines: LogLine[] = [];
+    let logged: () => void = () => undefined;
+    const flushFailed = new Promise<void>((resolve) => (logged = resolve));
+    app = await startCompanionApp({
+      dataDir: join(dir, 'app'),
+      serverUrl: server.url,
+      discoveries: [],
+      appVersion: '0.0.0-test',
+      onLog: (line) => {
+        lines.push(line);
+        if (line.code.startsWith('AUDIT_')) logged();
+      },
+    });
+    // Not approved: the urgent event's flush cannot reach SaveClientEvents.
+    await untilServer(app, 'notApproved');
+    app.audit.record({ eventId: WorkstationEventType.DeviceLocked, deviceId: 'ST10000000000001' });
+    await flushFailed;
+    const line = lines.find((l) => l.code.startsWith('AUDIT_'));
+    expect(line).toMatchObject({ level: 'warn', code: 'AUDIT_FLUSH_FAILED' });
+    expect(line?.message).toMatch(
+      /^audit flush failed: HES 601 HesNotConnected \(notConnected\): /,
+    );
   });
 });

@@ -29,6 +29,8 @@ const runAndKill = (
   file: string,
   mode: 'loop' | 'hang',
   killWhen: (run: ChildRun) => boolean,
+  /** A busy parent: stops reading after this many records, for stallMs, so the pipe fills. */
+  stall?: { readonly afterRecords: number; readonly ms: number },
 ): Promise<ChildRun> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, mode], {
@@ -39,6 +41,7 @@ const runAndKill = (
     let buffered = '';
     let stderr = '';
     let killed = false;
+    let stalled = false;
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
@@ -50,6 +53,11 @@ const runAndKill = (
         if (text.startsWith('R ')) run.recorded.push(text.slice(2));
         else if (text.startsWith('S '))
           run.sentBatches.push(JSON.parse(text.slice(2)) as WorkstationEventDto[]);
+        if (stall && !stalled && run.recorded.length >= stall.afterRecords) {
+          stalled = true;
+          child.stdout.pause();
+          setTimeout(() => child.stdout.resume(), stall.ms);
+        }
         if (!killed && killWhen(run)) {
           killed = true;
           child.kill('SIGKILL');
@@ -126,6 +134,27 @@ describe('crash safety of the audit queue', () => {
       const again = await openAuditQueue({ file, workstationId: 'ws-crash', send: hes.send });
       expect(again.pending()).toBe(0);
       await again.close();
+    },
+  );
+
+  it(
+    'keeps its promise when the parent stops reading for a while (the pipe fills up)',
+    { timeout: 60_000 },
+    async () => {
+      const file = join(tempDir(), 'events.sqlite');
+      const hes = new DedupingReceiver();
+      // 3 s without reading: the child fills the 64 KiB pipe long before (each batch line
+      // is kilobytes), so its writes meet EAGAIN and must wait rather than die.
+      const run = await runAndKill(file, 'loop', (r) => r.recorded.length >= 400, {
+        afterRecords: 20,
+        ms: 3000,
+      });
+      for (const batch of run.sentBatches) hes.accept(batch);
+      const queue = await openAuditQueue({ file, workstationId: 'ws-crash', send: hes.send });
+      expect((await queue.flush()).error).toBeUndefined();
+      await queue.close();
+      expect(run.recorded.length).toBeGreaterThanOrEqual(400);
+      for (const id of run.recorded) expect(hes.stored.has(id)).toBe(true);
     },
   );
 });
