@@ -18,6 +18,7 @@ import { createCompanionService, type CompanionService } from '../workflow/compa
 import { deviceRelay } from '../workflow/device-relay';
 import { hesEventLogLine, hubLogTo } from '../hes/hes-event-log';
 import { auditFailureLogLine } from './audit-log-line';
+import { farewell, FAREWELL_LIMIT_MS } from './farewell';
 import type { LogLine } from './log-line';
 import { workstationInfo } from './workstation-info';
 
@@ -34,6 +35,8 @@ export interface CompanionAppOptions {
   readonly appVersion: string;
   /** The companion's log: codes, messages, sizes and timings only, never secrets. */
   readonly onLog?: (line: LogLine) => void;
+  /** How long stop() may spend telling the server goodbye (default FAREWELL_LIMIT_MS). */
+  readonly farewellLimitMs?: number;
 }
 
 export interface CompanionApp {
@@ -43,7 +46,10 @@ export interface CompanionApp {
   readonly hes: HesClient;
   readonly audit: AuditQueue;
   readonly workstationId: string;
-  /** Stops everything in order (router, service, devices, server, audit); idempotent. */
+  /**
+   * Stops everything in order (router, service; connected keys reported Offline and the audit
+   * queue flushed, within a limit; devices, server, audit); idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -118,6 +124,7 @@ export async function startCompanionApp(options: CompanionAppOptions): Promise<C
       stopping ??= (async () => {
         router.dispose();
         await service.stop();
+        await farewell({ devices, hes, audit, log }, options.farewellLimitMs ?? FAREWELL_LIMIT_MS);
         await devices.stop();
         await hes.stop();
         await audit.close();

@@ -75,7 +75,10 @@ if (!claimSingleInstance(currentWindow)) {
     await startServices(shell);
   });
   app.on('activate', () => currentWindow()?.show());
-  // Stop the services (links closed, audit file closed) before the process ends.
+  // SIGTERM/SIGINT (a logout, `kill`, Ctrl+C in a terminal) quit as the tray's Quit does, so
+  // will-quit below stops the services and tells the server goodbye before the process ends.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
+  // Stop the services (keys reported Offline, audit flushed, links and files closed) first.
   let stopped = false;
   app.on('will-quit', (event) => {
     if (stopped || !companion) return;
