@@ -122,4 +122,23 @@ describe.each(KEY_FAMILIES)('the server has the last word (%s keys)', (family) =
     expect(asked.view.kind).toBe('suspended');
     expect(rig.rig.server.standIn.vaultStatus(serial).status).toBe(VaultStatus.Suspended);
   });
+
+  it('a withdrawal or a compromise made while the server was unreachable reaches the key when it is back', async () => {
+    for (const action of ['withdraw', 'compromise'] as const) {
+      const { rig, serial } = await activeKeyWithPin(family);
+      await rig.restartCompanion(() => rig.rig.kill());
+      await rig.untilServer('offline');
+      await rig.until(serial, (k) => k.step === 'awaitingPin');
+      const from = rig.snapshots.length;
+      await rig.rig.restart();
+      if (action === 'withdraw')
+        rig.rig.server.standIn.remove(serial, VaultStatusReason.Withdrawal);
+      else rig.rig.server.standIn.compromise(serial, VaultStatusReason.Stolen, 'stolen');
+      const key = await rig.until(serial, (k) => k.step === 'stopped');
+      expect(key.view.kind).toBe(action === 'withdraw' ? 'wiped' : 'linkedToAnotherServer');
+      expect(stepsSince(rig, serial, from)).not.toContain('online');
+      await rig.close();
+      c = undefined;
+    }
+  });
 });
