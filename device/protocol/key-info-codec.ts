@@ -41,6 +41,8 @@ export const KeyInfoKey = {
   minPinLength: 17,
   codeLockReason: 18,
   maxMessageSize: 19,
+  /** Optional: a key that leaves it out does not say whether it holds a PIN. */
+  pinSet: 20,
 } as const;
 
 /** Printable ASCII, 1..64 characters (serial number, model). */
@@ -96,7 +98,7 @@ export function encodeKeyInfo(info: KeyInfo): Map<number, unknown> {
       field: 'codeLockReason',
     });
   }
-  return new Map<number, unknown>([
+  const map = new Map<number, unknown>([
     [k.serialNo, check.text(info.serialNo, WHAT, 'serialNo', NAME_PATTERN, NAME_MAX_LENGTH)],
     [k.mac, macToBytes(info.mac)],
     [k.model, check.text(info.model, WHAT, 'model', NAME_PATTERN, NAME_MAX_LENGTH)],
@@ -135,6 +137,8 @@ export function encodeKeyInfo(info: KeyInfo): Map<number, unknown> {
       ),
     ],
   ]);
+  if (info.pinSet !== undefined) map.set(k.pinSet, check.bool(info.pinSet, WHAT, 'pinSet'));
+  return map;
 }
 
 /** Decodes and validates a KeyInfo map (a decoded CBOR value). Throws ProtocolError BadCbor/BadField. */
@@ -188,5 +192,6 @@ export function decodeKeyInfo(value: unknown): KeyInfo {
     minPinLength: readUint(map, ref('minPinLength'), 0, MAX_PIN_LENGTH_POLICY),
     codeLockReason: codeLockReason as CodeLockReason,
     maxMessageSize: readUint(map, ref('maxMessageSize'), MIN_MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE),
+    ...(map.has(KeyInfoKey.pinSet) ? { pinSet: readBool(map, ref('pinSet')) } : {}),
   };
 }

@@ -58,5 +58,6 @@ export function keyInfo(state: KeyState, session: KeySession, now: number): KeyI
     minPinLength: state.profile?.pinMinLength ?? DEFAULT_PIN_MIN_LENGTH,
     codeLockReason: codeLock?.reason ?? CodeLockReason.None,
     maxMessageSize: KEY_MAX_MESSAGE_SIZE,
+    pinSet: pin.hash !== null,
   };
 }

@@ -17,10 +17,22 @@ export interface ForgottenPairing {
   readonly code: number;
 }
 
+/**
+ * An activation the key is waiting for (locked by code, attempts left), as the workstation
+ * first saw it: its DevicePendingUnlock event is recorded once, however often the key's check
+ * runs again (replug, server back, restart). The lowest attempt count seen tells a new lock
+ * (the server's fresh code resets the count) from the same one.
+ */
+export interface PendingActivation {
+  readonly since: string;
+  readonly attemptsRemain: number;
+}
+
 interface HistoryFile {
   readonly version: 1;
   readonly keys: Record<string, HistoryEntry[]>;
   readonly forgotten: Record<string, ForgottenPairing>;
+  readonly pendingActivations: Record<string, PendingActivation>;
 }
 
 export class KeyHistoryError extends Error {
@@ -45,6 +57,9 @@ export interface KeyHistory {
   lastStatus(serialNo: string): HistoryEntry['to'] | null;
   forget(serialNo: string, pairing: ForgottenPairing): void;
   forgotten(serialNo: string): ForgottenPairing | undefined;
+  pendingActivation(serialNo: string): PendingActivation | undefined;
+  /** Remembers the activation the key waits for; undefined: it waits for none. */
+  setPendingActivation(serialNo: string, pending: PendingActivation | undefined): void;
   /** Drops everything recorded for the key (the user removed it from this computer). */
   remove(serialNo: string): void;
   /** Resolves once every change so far is on disk. */
@@ -65,7 +80,7 @@ const isEntry = (value: unknown): value is HistoryEntry => {
 
 /** Reads what it can: a missing or damaged file starts an empty history (it is informational). */
 function parse(text: string | undefined): HistoryFile {
-  const empty: HistoryFile = { version: 1, keys: {}, forgotten: {} };
+  const empty: HistoryFile = { version: 1, keys: {}, forgotten: {}, pendingActivations: {} };
   if (text === undefined) return empty;
   let value: unknown;
   try {
@@ -74,7 +89,7 @@ function parse(text: string | undefined): HistoryFile {
     return empty;
   }
   if (typeof value !== 'object' || value === null) return empty;
-  const raw = value as { keys?: unknown; forgotten?: unknown };
+  const raw = value as { keys?: unknown; forgotten?: unknown; pendingActivations?: unknown };
   const keys: Record<string, HistoryEntry[]> = {};
   if (typeof raw.keys === 'object' && raw.keys !== null) {
     for (const [serial, list] of Object.entries(raw.keys)) {
@@ -90,7 +105,16 @@ function parse(text: string | undefined): HistoryFile {
       }
     }
   }
-  return { version: 1, keys, forgotten };
+  const pendingActivations: Record<string, PendingActivation> = {};
+  if (typeof raw.pendingActivations === 'object' && raw.pendingActivations !== null) {
+    for (const [serial, v] of Object.entries(raw.pendingActivations as Record<string, unknown>)) {
+      const p = v as { since?: unknown; attemptsRemain?: unknown } | null;
+      if (p && typeof p.since === 'string' && typeof p.attemptsRemain === 'number') {
+        pendingActivations[serial] = { since: p.since, attemptsRemain: p.attemptsRemain };
+      }
+    }
+  }
+  return { version: 1, keys, forgotten, pendingActivations };
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
@@ -148,10 +172,29 @@ export async function openKeyHistory(
       save();
     },
     forgotten: (serialNo) => data.forgotten[serialNo],
+    pendingActivation: (serialNo) => data.pendingActivations[serialNo],
+    setPendingActivation(serialNo, pending) {
+      const before = data.pendingActivations[serialNo];
+      if (pending === undefined) {
+        if (before === undefined) return;
+        delete data.pendingActivations[serialNo];
+      } else {
+        if (before?.since === pending.since && before.attemptsRemain === pending.attemptsRemain)
+          return;
+        data.pendingActivations[serialNo] = { ...pending };
+      }
+      save();
+    },
     remove(serialNo) {
-      if (!Object.hasOwn(data.keys, serialNo) && !Object.hasOwn(data.forgotten, serialNo)) return;
+      if (
+        !Object.hasOwn(data.keys, serialNo) &&
+        !Object.hasOwn(data.forgotten, serialNo) &&
+        !Object.hasOwn(data.pendingActivations, serialNo)
+      )
+        return;
       delete data.keys[serialNo];
       delete data.forgotten[serialNo];
+      delete data.pendingActivations[serialNo];
       save();
     },
     flush: () => writing,

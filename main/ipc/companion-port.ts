@@ -12,6 +12,7 @@ export type RoutedService = Pick<
   | 'submitNewPin'
   | 'submitPin'
   | 'changePin'
+  | 'setPin'
   | 'cancelPrompt'
   | 'retryKey'
   | 'forgetKey'

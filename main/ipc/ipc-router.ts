@@ -40,6 +40,8 @@ function run(service: RoutedService, command: ParsedCommand): Promise<CommandRes
       return service.submitPin(...command.args);
     case 'changePin':
       return service.changePin(...command.args);
+    case 'setPin':
+      return service.setPin(...command.args);
     case 'cancelPrompt':
       return service.cancelPrompt(...command.args);
     case 'retryKey':
@@ -75,13 +77,22 @@ function secretsOf(command: ParsedCommand): string[] {
 function cleanError(error: unknown, secrets: readonly string[]): IpcError {
   const fallback = failure(IpcErrorCode.Internal).error;
   if (typeof error !== 'object' || error === null) return fallback;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, attemptsRemain } = error as {
+    code?: unknown;
+    message?: unknown;
+    attemptsRemain?: unknown;
+  };
+  // A count of attempts left is kept: it is the key's answer, not anything typed.
+  const count =
+    typeof attemptsRemain === 'number' && Number.isInteger(attemptsRemain) && attemptsRemain >= 0
+      ? { attemptsRemain }
+      : {};
   if (typeof code !== 'string' && typeof code !== 'number') return fallback;
   if (typeof code === 'string' && echoesSecret(code, secrets)) return fallback;
   if (typeof message !== 'string' || echoesSecret(message, secrets)) {
-    return { code, message: fallback.message };
+    return { code, message: fallback.message, ...count };
   }
-  return { code, message };
+  return { code, message, ...count };
 }
 
 function cleanResult(command: ParsedCommand, result: unknown): CommandResult {

@@ -22,7 +22,6 @@ import {
   checkPin,
   checkServerUrl,
   INPUT_ERROR_MESSAGES,
-  PIN_MAX_LENGTH,
   pinLengthResult,
 } from '../../shared/ipc/input-rules';
 import type {
@@ -53,6 +52,8 @@ import {
   ServerBack,
   type FlowHost,
 } from './key-flow';
+import { isNewPendingActivation, settlePendingActivation } from './pending-activation';
+import { changePin, setPin, type PinCommandHost } from './pin-commands';
 import { PromptBox } from './prompt-box';
 import {
   WORKFLOW_ERROR_MESSAGES,
@@ -74,6 +75,8 @@ export interface CompanionService {
     newPin: string,
     confirm: string,
   ): Promise<CommandResult>;
+  /** The first PIN of an online key that has none (pin-commands.ts). */
+  setPin(serialNo: string, pin: string, confirm: string): Promise<CommandResult>;
   cancelPrompt(serialNo: string): Promise<CommandResult>;
   /** Runs a stopped flow again (and asks the server client to reconnect now). */
   retryKey(serialNo: string): Promise<CommandResult>;
@@ -158,6 +161,28 @@ interface KeyEntry {
   answerAwaitsKey: boolean;
   /** The key's state the server's last Ok answer was about. */
   answerKey: KeyInfo | undefined;
+  /** Whether the key holds a PIN, learned where its report does not say (pinStateOf). */
+  pinLearned: boolean | undefined;
+}
+
+/** What the companion knows of the key's PIN: its own report first, else what it learned. */
+const pinStateOf = (e: KeyEntry): 'set' | 'notSet' | undefined => {
+  const known = e.info?.pinSet ?? e.pinLearned;
+  return known === undefined ? undefined : known ? 'set' : 'notSet';
+};
+
+const pinField = (e: KeyEntry): { pin?: 'set' | 'notSet' } => {
+  const pin = pinStateOf(e);
+  return pin === undefined ? {} : { pin };
+};
+
+/** What a report teaches about the PIN of a key that does not report it. */
+function learnPin(before: KeyInfo | undefined, info: KeyInfo): boolean | undefined {
+  if (info.access.newPinRequired) return false;
+  if (info.access.pinRequired || info.lockedByPin) return true;
+  // The key asked for a new PIN and no longer does: it was set.
+  if (before?.access.newPinRequired && !info.lockedByCode) return true;
+  return undefined;
 }
 
 const lockPicture = (i: KeyInfo): string =>
@@ -226,6 +251,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
             minPinLength: e.info.minPinLength,
           }
         : {}),
+      ...pinField(e),
       ...(e.owner?.name ? { ownerName: e.owner.name } : {}),
       ...(e.owner?.email ? { ownerEmail: e.owner.email } : {}),
       ...(e.lastSync ? { lastSync: e.lastSync } : {}),
@@ -386,6 +412,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         lowBatteryNoticed: false,
         answerAwaitsKey: false,
         answerKey: undefined,
+        pinLearned: undefined,
       };
       entries.set(serialNo, e);
     }
@@ -403,6 +430,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         { timeoutMs: KEY_TIMEOUT_MS, signal },
       );
       if (!('info' in response)) throw new WorkflowError(WorkflowErrorCode.KeyError);
+      e.pinLearned = learnPin(e.info, response.info) ?? e.pinLearned;
       e.info = response.info;
       e.lockPicture = lockPicture(response.info);
       if (e.answerAwaitsKey && e.answer.kind === 'ok') {
@@ -411,6 +439,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         e.answerAwaitsKey = false;
       }
       observeServerStatus(e);
+      if (history) settlePendingActivation(history, e.serialNo, response.info);
       if (response.info.lockedByCode && !response.info.canUnlock)
         observe(e, VaultStatus.Locked, VaultStatusReason.InvalidActivationCode, 'key');
       if (response.info.lockedByPin)
@@ -421,6 +450,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     codeAttemptsLeft(attemptsRemain) {
       if (!e.info) throw new WorkflowError(WorkflowErrorCode.KeyError);
       e.info = { ...e.info, unlockAttemptsRemain: attemptsRemain };
+      if (history) settlePendingActivation(history, e.serialNo, e.info);
       publish();
       return e.info;
     },
@@ -465,8 +495,9 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     lockedByPin() {
       record(WorkstationEventType.DeviceLocked, e, WorkstationEventSeverity.Warning);
     },
-    pendingUnlock() {
-      record(WorkstationEventType.DevicePendingUnlock, e);
+    pendingUnlock(info) {
+      if (history && isNewPendingActivation(history, e.serialNo, info, now))
+        record(WorkstationEventType.DevicePendingUnlock, e);
     },
   });
 
@@ -629,6 +660,27 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     publish();
   };
 
+  const pinHost: PinCommandHost = {
+    key(serialNo) {
+      const e = entries.get(serialNo);
+      return e && { connected: e.connected, busy: e.flow !== undefined, info: e.info };
+    },
+    request: (serialNo, operation) =>
+      devices.request(serialNo, operation, { timeoutMs: KEY_TIMEOUT_MS }),
+    learnedPin(serialNo, pinSet) {
+      const e = entries.get(serialNo);
+      if (!e) return;
+      e.pinLearned = pinSet;
+      if (e.info && e.info.pinSet !== undefined) e.info = { ...e.info, pinSet };
+      publish();
+    },
+    lockedByPin(serialNo) {
+      // The key's own AccessChanged may come first; either way one check reports the lock.
+      const e = entries.get(serialNo);
+      if (e) resync(e);
+    },
+  };
+
   return {
     snapshot,
     onSnapshot(listener) {
@@ -692,33 +744,9 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       await handled;
       return ok;
     },
-    async changePin(serialNo, oldPin, newPin, confirm) {
-      const e = entries.get(serialNo);
-      if (!e || !e.connected) return failWith(WorkflowErrorCode.UnknownKey);
-      if (e.flow) return failWith(WorkflowErrorCode.KeyBusy);
-      for (const p of [oldPin, newPin]) {
-        const check = checkPin(p);
-        if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
-      }
-      const length = pinLengthResult(newPin, e.info?.minPinLength ?? 4, PIN_MAX_LENGTH);
-      if (length !== 'ok')
-        return failWith(
-          length === 'tooShort' ? WorkflowErrorCode.PinTooShort : WorkflowErrorCode.PinTooLong,
-        );
-      if (newPin !== confirm) return failWith(WorkflowErrorCode.PinMismatch);
-      const bytes = (t: string): Uint8Array => new TextEncoder().encode(t);
-      try {
-        const response = await devices.request(
-          serialNo,
-          { op: KeyOp.SetPin, newPin: bytes(newPin), oldPin: bytes(oldPin) },
-          { timeoutMs: KEY_TIMEOUT_MS },
-        );
-        if (response.status === 0) return ok;
-        return failWith(WorkflowErrorCode.PinWrong);
-      } catch {
-        return failWith(WorkflowErrorCode.KeyError);
-      }
-    },
+    changePin: (serialNo, oldPin, newPin, confirm) =>
+      changePin(pinHost, serialNo, oldPin, newPin, confirm),
+    setPin: (serialNo, pin, confirm) => setPin(pinHost, serialNo, pin, confirm),
     async cancelPrompt(serialNo) {
       const e = entries.get(serialNo);
       if (!e) return failWith(WorkflowErrorCode.UnknownKey);

@@ -84,7 +84,8 @@ export interface FlowHost {
   reportLater(): void;
   ask(kind: Prompt['kind'], signal: AbortSignal): Promise<Answer>;
   lockedByPin(): void;
-  pendingUnlock(): void;
+  /** The key waits for its activation code (recorded once per pending activation). */
+  pendingUnlock(info: KeyInfo): void;
 }
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -141,7 +142,7 @@ async function checkKey(
   let info = await host.readInfo(signal);
 
   // Activation: the key checks the code, online or not.
-  if (info.lockedByCode && info.canUnlock) host.pendingUnlock();
+  if (info.lockedByCode && info.canUnlock) host.pendingUnlock(info);
   let lastResult: 'wrong' | 'tooShort' | 'tooLong' | undefined;
   while (info.lockedByCode && info.canUnlock) {
     const reason = isSuspension(info, host.lastKnownStatus()) ? 'suspension' : 'firstActivation';

@@ -9,6 +9,7 @@ import { IpcErrorCode, failure, type CommandResult } from '../../shared/ipc/cont
 import type { CompanionConnection } from '../bridge/companion-connection';
 import { Announcer } from '../components/Announcer';
 import { BridgeLost } from '../components/BridgeLost';
+import { pinActionOf } from '../../shared/view/pin-action';
 import { ChangePinDialog } from '../components/dialogs/ChangePinDialog';
 import { PromptDialog } from '../components/dialogs/PromptDialog';
 import { EmptyState } from '../components/EmptyState';
@@ -116,9 +117,10 @@ export function App(props: AppProps): ReactElement {
   };
 
   // Without the companion nothing typed could be sent: prompts wait for the socket.
-  const target = bridge === 'lost' ? undefined : promptTarget(snapshot, lastPrompts);
+  const bridgeDown = bridge === 'lost' || bridge === 'gone';
+  const target = bridgeDown ? undefined : promptTarget(snapshot, lastPrompts);
   const changePinKey =
-    bridge !== 'lost' && target === undefined && changePinFor !== undefined
+    !bridgeDown && target === undefined && changePinFor !== undefined
       ? keys.find((k) => k.serialNo === changePinFor && k.connection === 'connected')
       : undefined;
 
@@ -140,19 +142,25 @@ export function App(props: AppProps): ReactElement {
     );
   } else if (changePinKey) {
     const serialNo = changePinKey.serialNo;
+    const mode = pinActionOf(changePinKey) === 'setPin' ? 'set' : 'change';
     dialog = (
       <ChangePinDialog
-        key={serialNo}
+        key={`${serialNo}:${mode}`}
         serialNo={serialNo}
         name={changePinKey.name}
+        mode={mode}
         minLength={pinMinLengths[serialNo]}
         onSubmit={(oldPin, newPin, confirm) =>
-          api ? api.changePin(serialNo, oldPin, newPin, confirm) : disconnected()
+          !api
+            ? disconnected()
+            : mode === 'set'
+              ? api.setPin(serialNo, newPin, confirm)
+              : api.changePin(serialNo, oldPin, newPin, confirm)
         }
         onDone={() => {
           store.getState().openChangePin(undefined);
           store.getState().announce('polite', {
-            key: 'prompt.changePin.done',
+            key: mode === 'set' ? 'prompt.setPin.done' : 'prompt.changePin.done',
             params: { name: changePinKey.name },
           });
         }}
@@ -177,7 +185,11 @@ export function App(props: AppProps): ReactElement {
           settingsButtonRef={settingsButton}
         />
         <main className="content" id="main">
-          {bridge === 'lost' ? <BridgeLost missing={connectionKind === 'none'} /> : null}
+          {bridgeDown ? (
+            <BridgeLost
+              problem={connectionKind === 'none' ? 'missing' : bridge === 'gone' ? 'gone' : 'lost'}
+            />
+          ) : null}
           {page === 'settings' ? (
             <SettingsPage
               server={snapshot?.server}

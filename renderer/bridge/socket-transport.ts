@@ -5,13 +5,22 @@
 // Answers and events are validated by shared/ipc/bridge.ts; here a frame that is not
 // JSON or not one of these shapes is dropped. When the socket drops, pending calls
 // fail (the bridge answers IPC_DISCONNECTED) and the socket is opened again with a
-// growing delay; the host pushes its current snapshot on every new socket.
+// growing delay; the host pushes its current snapshot on every new socket. The page
+// gives up ('gone') when the host answers but refuses the socket (it restarted with a
+// new token: this page's address is no longer valid) or after MAX_FAILURES attempts in
+// a row: reconnecting cannot succeed then, and the user must open the new address.
 import type { CommandName } from '../../shared/ipc/contract';
 import type { BridgeTransport } from '../../shared/ipc/bridge';
 import type { EventName } from '../../shared/ipc/ipc-events';
 
-/** 'connecting' before the first open; 'lost' whenever the socket is down after that. */
-export type BridgeState = 'connecting' | 'open' | 'lost';
+/**
+ * 'connecting' before the first open; 'lost' whenever the socket is down after that;
+ * 'gone' once reconnecting is given up (the companion restarted or stopped).
+ */
+export type BridgeState = 'connecting' | 'open' | 'lost' | 'gone';
+
+/** Failed attempts in a row after which the page stops reconnecting. */
+export const MAX_FAILURES = 10;
 
 export interface Backoff {
   /** The first delay before opening again (ms). */
@@ -43,6 +52,26 @@ export interface SocketTransport extends BridgeTransport {
 export interface SocketTransportOptions {
   readonly createSocket?: SocketFactory;
   readonly backoff?: Backoff;
+  /** Failed attempts in a row before giving up (default MAX_FAILURES). */
+  readonly maxFailures?: number;
+  /**
+   * Whether the host answers plain HTTP at the socket's address. A browser's WebSocket
+   * hides why an upgrade failed (a 401 for an old token looks like a host that is down),
+   * so a refused socket next to a host that answers means the token changed.
+   */
+  readonly hostAnswers?: (socketUrl: string) => Promise<boolean>;
+}
+
+/** HEAD / on the host the socket belongs to: any HTTP answer means it is up. */
+export async function hostAnswersHttp(socketUrl: string): Promise<boolean> {
+  try {
+    const page = new URL(socketUrl);
+    page.protocol = page.protocol === 'wss:' ? 'https:' : 'http:';
+    await fetch(`${page.origin}/`, { method: 'HEAD', cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const OPEN = 1;
@@ -71,6 +100,8 @@ export function createSocketTransport(
 ): SocketTransport {
   const createSocket = options.createSocket ?? defaultFactory;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const maxFailures = options.maxFailures ?? MAX_FAILURES;
+  const hostAnswers = options.hostAnswers ?? hostAnswersHttp;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const stateListeners = new Set<(state: BridgeState) => void>();
@@ -80,6 +111,8 @@ export function createSocketTransport(
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  /** The host answered HTTP after a refused socket: one more refusal means a new token. */
+  let refusedWhileUp = false;
 
   const setState = (next: BridgeState): void => {
     if (next === state) return;
@@ -108,8 +141,16 @@ export function createSocketTransport(
     }
   };
 
+  const giveUp = (): void => {
+    closed = true;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    setState('gone');
+  };
+
   const scheduleReconnect = (): void => {
     if (closed || timer !== undefined) return;
+    if (failures >= maxFailures) return giveUp();
     const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures, 16));
     failures += 1;
     timer = setTimeout(() => {
@@ -129,9 +170,12 @@ export function createSocketTransport(
       return;
     }
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
       if (socket !== ws) return;
+      opened = true;
       failures = 0;
+      refusedWhileUp = false;
       setState('open');
     };
     ws.onmessage = (event) => {
@@ -145,6 +189,19 @@ export function createSocketTransport(
       failPending();
       if (closed) return;
       setState('lost');
+      // A socket that never opened: the host may be up and refusing this page's token.
+      // It is tried once more while the host answers (it may have just come back with the
+      // same token); refused again, the token is no longer valid.
+      if (!opened && refusedWhileUp) return giveUp();
+      if (!opened && failures > 0) {
+        void hostAnswers(url).then((answers) => {
+          if (closed) return;
+          if (!answers) return scheduleReconnect();
+          refusedWhileUp = true;
+          open();
+        });
+        return;
+      }
       scheduleReconnect();
     };
   }

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeySnapshot } from '../../shared/ipc/snapshot';
 import { LOW_BATTERY_PERCENT, isLowBattery } from '../../shared/key/battery';
 import { LOW_BATTERY_MESSAGE } from '../../shared/view/view-kind';
+import { pinActionOf } from '../../shared/view/pin-action';
 import { stopReasonAddsToView } from '../../shared/view/stop-reason';
 import { errorRef, translate, type MessageRef } from '../i18n/message-ref';
 import { batteryLevel, formatTime, signalOf } from './format';
@@ -18,6 +19,7 @@ export interface KeyCardProps {
   readonly actionError?: MessageRef | undefined;
   readonly onRetry: (serialNo: string) => void;
   readonly onForget: (serialNo: string) => void;
+  /** Opens the PIN dialog: Set PIN or Change PIN, as the card offers. */
   readonly onChangePin: (serialNo: string) => void;
   readonly onOpenSettings: () => void;
 }
@@ -57,7 +59,8 @@ export function KeyCard(props: KeyCardProps): ReactElement {
 
   const offersRemove = view.actions.includes('removeKey');
   const canForget = offersRemove && key.connection === 'disconnected';
-  const canChangePin = connected && key.step === 'online';
+  const pinAction = pinActionOf(key);
+  const canChangePin = pinAction !== undefined;
   const offersSettings = view.actions.includes('changeServer');
   const lowBattery = isLowBattery(key.battery);
   const lastSync = key.lastSync ? formatTime(key.lastSync, i18n.language) : undefined;
@@ -178,10 +181,10 @@ export function KeyCard(props: KeyCardProps): ReactElement {
             <button
               type="button"
               className="button secondary"
-              data-testid="action-change-pin"
+              data-testid={pinAction === 'setPin' ? 'action-set-pin' : 'action-change-pin'}
               onClick={() => onChangePin(key.serialNo)}
             >
-              {t('action.changePin')}
+              {pinAction === 'setPin' ? t('action.setPin') : t('action.changePin')}
             </button>
           ) : null}
           {offersSettings ? (

@@ -30,7 +30,10 @@ export function serverStateRef(connection: ServerConnection): MessageRef {
 }
 
 /** An error answered by a command or carried by a stopped flow, in words. */
-export function errorRef(error: { code: string | number }): MessageRef {
+export function errorRef(error: { code: string | number; attemptsRemain?: number }): MessageRef {
+  // A wrong PIN says how many attempts are left, in the language's plural form.
+  if (error.code === 'WORKFLOW_PIN_WRONG' && error.attemptsRemain !== undefined)
+    return { key: 'prompt.pin.wrong', params: { count: error.attemptsRemain } };
   if (typeof error.code === 'number') return { key: 'error.server', params: { code: error.code } };
   const key = `error.${error.code}`;
   return Object.hasOwn(en, key) ? { key } : { key: 'error.unknown', params: { code: error.code } };

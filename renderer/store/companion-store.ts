@@ -140,9 +140,11 @@ export function createCompanionStore(initialBridge: BridgeState = 'connecting'):
       const announcement: Announcement | undefined =
         state === 'lost'
           ? { id: id(), politeness: 'assertive', message: { key: 'bridge.lost.title' } }
-          : state === 'open' && before === 'lost'
-            ? { id: id(), politeness: 'polite', message: { key: 'bridge.restored' } }
-            : undefined;
+          : state === 'gone'
+            ? { id: id(), politeness: 'assertive', message: { key: 'bridge.gone.title' } }
+            : state === 'open' && before === 'lost'
+              ? { id: id(), politeness: 'polite', message: { key: 'bridge.restored' } }
+              : undefined;
       set({ bridge: state, ...(announcement ? { announcement } : {}) });
     },
 

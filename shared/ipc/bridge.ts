@@ -23,6 +23,8 @@ export interface CompanionApi {
   submitNewPin(serialNo: string, pin: string, confirm: string): Answer<'submitNewPin'>;
   submitPin(serialNo: string, pin: string): Answer<'submitPin'>;
   changePin(serialNo: string, oldPin: string, newPin: string, confirm: string): Answer<'changePin'>;
+  /** The first PIN of an online key that has none. */
+  setPin(serialNo: string, pin: string, confirm: string): Answer<'setPin'>;
   cancelPrompt(serialNo: string): Answer<'cancelPrompt'>;
   /** Run a stopped key's flow again (the view's 'retry' action); also retries the server now. */
   retryKey(serialNo: string): Answer<'retryKey'>;
@@ -62,9 +64,20 @@ export function readAnswer<N extends CommandName>(
   if (typeof raw !== 'object' || raw === null) return failure(IpcErrorCode.BadRequest);
   const answer = raw as { ok?: unknown; value?: unknown; error?: unknown };
   if (answer.ok === false) {
-    return isIpcError(answer.error)
-      ? { ok: false, error: { code: answer.error.code, message: answer.error.message } }
-      : failure(IpcErrorCode.BadRequest);
+    if (!isIpcError(answer.error)) return failure(IpcErrorCode.BadRequest);
+    const { code, message, attemptsRemain } = answer.error;
+    return {
+      ok: false,
+      error: {
+        code,
+        message,
+        ...(typeof attemptsRemain === 'number' &&
+        Number.isInteger(attemptsRemain) &&
+        attemptsRemain >= 0
+          ? { attemptsRemain }
+          : {}),
+      },
+    };
   }
   if (answer.ok !== true) return failure(IpcErrorCode.BadRequest);
   if (name === 'getSnapshot') {
@@ -97,6 +110,8 @@ export function createCompanionApi(transport: BridgeTransport): CompanionApi {
       call('submitActivationCode', [serialNo, code]),
     submitNewPin: (serialNo: string, pin: string, confirm: string) =>
       call('submitNewPin', [serialNo, pin, confirm]),
+    setPin: (serialNo: string, pin: string, confirm: string) =>
+      call('setPin', [serialNo, pin, confirm]),
     submitPin: (serialNo: string, pin: string) => call('submitPin', [serialNo, pin]),
     changePin: (serialNo: string, oldPin: string, newPin: string, confirm: string) =>
       call('changePin', [serialNo, oldPin, newPin, confirm]),

@@ -21,6 +21,8 @@ import {
 export interface IpcError {
   code: string | number;
   message: string;
+  /** A wrong PIN's answer: the attempts the key has left (a count, never a secret). */
+  attemptsRemain?: number;
 }
 
 /** What every command answers: a value, or an error; never a throw. */
@@ -61,6 +63,7 @@ export const COMMANDS = {
   submitNewPin: z.tuple([serialNoSchema, pin, pin]),
   submitPin: z.tuple([serialNoSchema, pin]),
   changePin: z.tuple([serialNoSchema, pin, pin, pin]),
+  setPin: z.tuple([serialNoSchema, pin, pin]),
   cancelPrompt: z.tuple([serialNoSchema]),
   retryKey: z.tuple([serialNoSchema]),
   forgetKey: z.tuple([serialNoSchema]),
@@ -82,6 +85,7 @@ export interface CommandValues {
   submitNewPin: null;
   submitPin: null;
   changePin: null;
+  setPin: null;
   cancelPrompt: null;
   retryKey: null;
   forgetKey: null;
@@ -96,6 +100,7 @@ export const SECRET_ARGS: Readonly<Record<CommandName, readonly number[]>> = {
   submitNewPin: [1, 2],
   submitPin: [1],
   changePin: [1, 2, 3],
+  setPin: [1, 2],
   cancelPrompt: [],
   retryKey: [],
   forgetKey: [],

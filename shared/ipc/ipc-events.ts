@@ -103,6 +103,7 @@ const keySnapshot = z.object({
   battery: z.number().optional(),
   firmwareVersion: z.string().optional(),
   minPinLength: count.optional(),
+  pin: z.enum(['set', 'notSet']).optional(),
   ownerName: z.string().optional(),
   ownerEmail: z.string().optional(),
   lastSync: z.string().optional(),

@@ -64,6 +64,11 @@ export interface KeySnapshot {
   firmwareVersion?: string;
   /** The key's minimum PIN length, from its last report (for Change PIN). */
   minPinLength?: number;
+  /**
+   * Whether the key holds a PIN, as far as the companion knows: from the key's report, or
+   * learned (its PIN prompts, a PIN command's answer). Absent: not known (shared/view/pin-action.ts).
+   */
+  pin?: 'set' | 'notSet';
   ownerName?: string;
   ownerEmail?: string;
   lastSync?: string;

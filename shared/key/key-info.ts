@@ -68,4 +68,10 @@ export interface KeyInfo {
   readonly codeLockReason: CodeLockReason;
   /** Largest message the key accepts, in bytes. */
   readonly maxMessageSize: number;
+  /**
+   * Whether the key holds a PIN. Absent when the key does not say (a Hideez Key 3's
+   * GETINFO has no such field): the access flags tell it only while the profile asks
+   * for a PIN (newPinRequired), so a key whose profile does not is unknown.
+   */
+  readonly pinSet?: boolean;
 }

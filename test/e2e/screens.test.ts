@@ -70,6 +70,11 @@ describe('screens in the browser', { timeout: 90_000 }, () => {
       // The browser logs each refused reconnection of the socket: that is the host being
       // gone, not a fault of the page.
       ui.tolerate(/^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ipc\?token=[^']*' failed/);
+      // …and each refused look at the host's page, by which it tells a stopped companion from
+      // one restarted at a new address.
+      ui.tolerate(
+        /^Failed to load resource: net::ERR_CONNECTION_REFUSED(?: \(http:\/\/127\.0\.0\.1:\d+\/\))?$/,
+      );
       await world.host.close();
       await ui.page.locator('[data-testid="bridge-lost"]').waitFor();
       await ui.screen('bridge-lost', world.typed);

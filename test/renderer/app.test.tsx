@@ -269,6 +269,40 @@ describe('change PIN', () => {
     await waitFor(() => expect(document.activeElement).toBe(trigger));
   });
 
+  it('a key without a PIN offers Set PIN: the new PIN twice, no current PIN', async () => {
+    const user = userEvent.setup();
+    const app = mountApp(appSnapshot([keySnapshot({ pin: 'notSet' })]));
+    expect(within(card()).queryByTestId('action-change-pin')).toBeNull();
+    await user.click(within(card()).getByTestId('action-set-pin'));
+    const dialog = screen.getByRole('dialog');
+    expect(within(dialog).queryByTestId('old-pin-input')).toBeNull();
+    expect(dialog.textContent).toContain('Your key has no PIN yet');
+    await user.type(within(dialog).getByTestId('new-pin-input'), '2468');
+    await user.type(within(dialog).getByTestId('confirm-pin-input'), '2468{Enter}');
+    expect(app.calls).toEqual([{ name: 'setPin', args: [SERIAL, '2468', '2468'] }]);
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getByTestId('announcer').textContent).toBe('The PIN of Hideez Key 4 was set.');
+  });
+
+  it('a wrong current PIN says the attempts left, in the language’s plural form', async () => {
+    const user = userEvent.setup();
+    mountApp(appSnapshot([keySnapshot({ pin: 'set' })]), {
+      answer: (name) =>
+        name === 'changePin'
+          ? {
+              ok: false,
+              error: { code: 'WORKFLOW_PIN_WRONG', message: 'Wrong PIN.', attemptsRemain: 2 },
+            }
+          : undefined,
+    });
+    await user.click(within(card()).getByTestId('action-change-pin'));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByTestId('old-pin-input'), '1111');
+    await user.type(within(dialog).getByTestId('new-pin-input'), '2468');
+    await user.type(within(dialog).getByTestId('confirm-pin-input'), '2468{Enter}');
+    await waitFor(() => expect(dialog.textContent).toContain('Wrong PIN. 2 attempts left'));
+  });
+
   it('is not offered while the key is busy or away', () => {
     mountApp(appSnapshot([keySnapshot({ step: 'authorizing' })]));
     expect(screen.queryByTestId('action-change-pin')).toBeNull();

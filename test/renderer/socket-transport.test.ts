@@ -10,6 +10,7 @@ import { createCompanionApi } from '../../shared/ipc/bridge';
 import type { Notice } from '../../shared/ipc/contract';
 import {
   createSocketTransport,
+  MAX_FAILURES,
   socketUrlFor,
   type BridgeState,
   type SocketLike,
@@ -205,6 +206,8 @@ describe('the socket transport', () => {
     let attempts = 0;
     let onAttempt = (): void => undefined;
     const transport = open(peer.url, {
+      // Long enough not to give up before the host is back.
+      maxFailures: 1000,
       createSocket: (url) => {
         attempts += 1;
         onAttempt();
@@ -232,6 +235,28 @@ describe('the socket transport', () => {
     const socket = back.nextSocket();
     await reach(transport, 'open');
     await socket;
+  });
+
+  it('gives up after MAX_FAILURES attempts in a row: the companion stopped', async () => {
+    const peer = await startPeer();
+    let attempts = 0;
+    const transport = open(peer.url, {
+      createSocket: (url) => {
+        attempts += 1;
+        return new globalThis.WebSocket(url) as unknown as SocketLike;
+      },
+    });
+    await reach(transport, 'open');
+    await new Promise<void>((resolve) => {
+      for (const client of peer.server.clients) client.terminate();
+      peer.server.close(() => resolve());
+    });
+    await reach(transport, 'gone');
+    // The first socket, then MAX_FAILURES reconnects, and nothing after.
+    expect(attempts).toBe(1 + MAX_FAILURES);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(attempts).toBe(1 + MAX_FAILURES);
+    expect(transport.state()).toBe('gone');
   });
 
   it('close() ends the socket for good: it does not come back', async () => {
@@ -315,5 +340,38 @@ describe('against the real browser host', () => {
     await reach(transport, 'lost');
     expect(await again).toEqual(SNAPSHOT);
     expect(transport.state()).toBe('open');
+  });
+
+  it('gives up at once when the companion restarted with a new token (the upgrade is refused)', async () => {
+    const peer = peerService(() => ({ ok: true, value: null }));
+    const router = createIpcRouter(peer.service);
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join(tmpdir(), 'renderer-host-'));
+    await writeFile(join(root, 'index.html'), '<!doctype html><title>t</title>');
+    const first = await startBrowserHost({ router, root });
+    const later: { second?: Awaited<ReturnType<typeof startBrowserHost>> } = {};
+    cleanups.push(async () => {
+      await first.close().catch(() => undefined);
+      await later.second?.close();
+      router.dispose();
+      await rm(root, { recursive: true, force: true });
+    });
+    let attempts = 0;
+    const createSocket = (url: string): SocketLike => {
+      attempts += 1;
+      return new WebSocket(url, { origin: first.origin }) as unknown as SocketLike;
+    };
+    const transport = open(first.socketUrl, { createSocket });
+    await reach(transport, 'open');
+
+    // The companion restarts on the same port with a new token: this page's token is refused.
+    await first.close();
+    const second = await startBrowserHost({ router, root, port: first.port });
+    later.second = second;
+    expect(second.token).not.toBe(first.token);
+    await reach(transport, 'gone');
+    expect(attempts).toBeLessThan(1 + MAX_FAILURES);
   });
 });

@@ -1,6 +1,7 @@
-// Changing the PIN of an online key: the current PIN, the new one twice. The new PIN
-// follows the same rules as a first PIN (the key's minimum when the companion has
-// seen it, else the contract's); the key itself judges the current PIN.
+// The PIN of an online key: in 'change' mode the current PIN and the new one twice; in
+// 'set' mode (a key without a PIN) only the new one twice. The new PIN follows the same
+// rules as a first PIN (the key's minimum when the companion has seen it, else the
+// contract's); the key itself judges the current PIN.
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandResult } from '../../../shared/ipc/contract';
@@ -16,6 +17,8 @@ import { useSecretField } from './secret-field';
 export interface ChangePinDialogProps {
   readonly serialNo: string;
   readonly name: string;
+  /** 'set': the key has no PIN yet (no current PIN is asked). Default 'change'. */
+  readonly mode?: 'set' | 'change';
   /** The key's minimum PIN length, when known (from an earlier PIN prompt). */
   readonly minLength?: number | undefined;
   readonly onSubmit: (oldPin: string, newPin: string, confirm: string) => Promise<CommandResult>;
@@ -26,6 +29,8 @@ export interface ChangePinDialogProps {
 
 export function ChangePinDialog(props: ChangePinDialogProps): ReactElement {
   const { serialNo, name, minLength, onSubmit, onDone, onCancel, fallbackFocus } = props;
+  const setting = props.mode === 'set';
+  const texts = setting ? 'prompt.setPin' : 'prompt.changePin';
   const { t } = useTranslation();
   const old = useSecretField(refusePin);
   const pin = useSecretField(refusePin);
@@ -36,10 +41,10 @@ export function ChangePinDialog(props: ChangePinDialogProps): ReactElement {
   const min = minLength ?? 1;
   const max = PIN_MAX_LENGTH;
   const problem = pinProblem(pin.value, min, max);
-  const oldProblem = pinProblem(old.value, 1, max);
+  const oldProblem = setting ? undefined : pinProblem(old.value, 1, max);
   const shownProblem = shownPinProblem(pin, problem);
 
-  const { focus } = old;
+  const { focus } = setting ? pin : old;
   useEffect(() => {
     if (!sending) focus();
   }, [sending, focus]);
@@ -83,22 +88,26 @@ export function ChangePinDialog(props: ChangePinDialogProps): ReactElement {
     <Modal
       kind="changePin"
       serialNo={serialNo}
-      title={t('prompt.changePin.title', { name })}
+      title={t(`${texts}.title`, { name })}
       onCancel={cancel}
       busy={sending}
       {...(fallbackFocus ? { fallbackFocus } : {})}
     >
       <form className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
-        <PinInput
-          field={old}
-          testId="old-pin-input"
-          label={t('prompt.changePin.oldLabel')}
-          maxLength={max}
-          problem={old.refused ? t(`error.${old.refused}`) : undefined}
-          invalid={old.refused !== undefined}
-          readOnly={sending}
-          describedBy={result ? resultId : undefined}
-        />
+        {setting ? (
+          <p className="dialog-intro">{t('prompt.setPin.intro')}</p>
+        ) : (
+          <PinInput
+            field={old}
+            testId="old-pin-input"
+            label={t('prompt.changePin.oldLabel')}
+            maxLength={max}
+            problem={old.refused ? t(`error.${old.refused}`) : undefined}
+            invalid={old.refused !== undefined}
+            readOnly={sending}
+            describedBy={result ? resultId : undefined}
+          />
+        )}
         <NewPinFields
           pin={pin}
           confirm={confirm}
@@ -112,7 +121,7 @@ export function ChangePinDialog(props: ChangePinDialogProps): ReactElement {
         <DialogButtons
           onCancel={cancel}
           submit={{
-            label: t('prompt.changePin.submit'),
+            label: t(`${texts}.submit`),
             disabled:
               sending || oldProblem !== undefined || problem !== undefined || confirm.value === '',
           }}

@@ -29,6 +29,9 @@ const screens: Catalogue = {
   'bridge.missing.body':
     'This page cannot reach the companion. Open it from the companion, or restart the companion.',
   'bridge.restored': 'Connection to the companion restored.',
+  'bridge.gone.title': 'The companion restarted or stopped',
+  'bridge.gone.body':
+    'This page can no longer reach it. Start the companion if it is not running, then open its page again from the address it printed when it started.',
 
   'empty.title': 'No key connected',
   'empty.body':
@@ -77,6 +80,7 @@ const screens: Catalogue = {
   'action.retry': 'Try again',
   'action.forget': 'Remove from this computer',
   'action.changePin': 'Change PIN',
+  'action.setPin': 'Set PIN',
   'action.settings': 'Server settings',
 
   'status.compromised': 'Lost or stolen',
@@ -199,6 +203,11 @@ const screens: Catalogue = {
   'prompt.newPin.label': 'New PIN',
   'prompt.newPin.confirmLabel': 'Repeat the new PIN',
   'prompt.newPin.submit': 'Set PIN',
+  'prompt.setPin.title': 'Set a PIN for {{name}}',
+  'prompt.setPin.intro':
+    'Your key has no PIN yet. Choose one: you will not be asked for a current PIN.',
+  'prompt.setPin.submit': 'Set PIN',
+  'prompt.setPin.done': 'The PIN of {{name}} was set.',
   'prompt.changePin.title': 'Change the PIN of {{name}}',
   'prompt.changePin.oldLabel': 'Current PIN',
   'prompt.changePin.submit': 'Change PIN',
@@ -226,6 +235,8 @@ const screens: Catalogue = {
   'error.WORKFLOW_PIN_MISMATCH': 'The new PIN and its confirmation do not match.',
   'error.WORKFLOW_PIN_TOO_SHORT': 'The PIN is shorter than the key requires.',
   'error.WORKFLOW_PIN_TOO_LONG': 'The PIN is longer than 8 digits.',
+  'error.WORKFLOW_PIN_NOT_SET': 'The key has no PIN yet: choose one with Set PIN.',
+  'error.WORKFLOW_PIN_ALREADY_SET': 'The key already has a PIN: change it with Change PIN.',
   'error.WORKFLOW_PIN_WRONG': 'Wrong PIN.',
   'error.WORKFLOW_KEY_BUSY': 'The key is busy with its connection. Try again in a moment.',
   'error.WORKFLOW_KEY_CONNECTED':

@@ -90,6 +90,9 @@ export const ru: Catalogue = {
   'bridge.missing.body':
     'Эта страница не может связаться с компаньоном. Откройте её из компаньона или перезапустите компаньон.',
   'bridge.restored': 'Соединение с компаньоном восстановлено.',
+  'bridge.gone.title': 'Компаньон перезапустился или остановился',
+  'bridge.gone.body':
+    'Эта страница больше не может с ним связаться. Запустите компаньон, если он не работает, и откройте его страницу снова по адресу, который он вывел при запуске.',
 
   'empty.title': 'Ключ не подключён',
   'empty.body':
@@ -136,6 +139,7 @@ export const ru: Catalogue = {
   'action.retry': 'Попробовать ещё раз',
   'action.forget': 'Убрать с этого компьютера',
   'action.changePin': 'Сменить PIN-код',
+  'action.setPin': 'Задать PIN-код',
   'action.settings': 'Настройки сервера',
 
   'status.compromised': 'Потерян или украден',
@@ -266,6 +270,10 @@ export const ru: Catalogue = {
   'prompt.newPin.label': 'Новый PIN-код',
   'prompt.newPin.confirmLabel': 'Повторите новый PIN-код',
   'prompt.newPin.submit': 'Задать PIN-код',
+  'prompt.setPin.title': 'PIN-код для {{name}}',
+  'prompt.setPin.intro': 'У ключа ещё нет PIN-кода. Выберите его: текущий PIN-код не нужен.',
+  'prompt.setPin.submit': 'Задать PIN-код',
+  'prompt.setPin.done': 'PIN-код {{name}} задан.',
   'prompt.changePin.title': 'Смена PIN-кода {{name}}',
   'prompt.changePin.oldLabel': 'Текущий PIN-код',
   'prompt.changePin.submit': 'Сменить PIN-код',
@@ -295,6 +303,9 @@ export const ru: Catalogue = {
   'error.WORKFLOW_PIN_MISMATCH': 'Новый PIN-код и его подтверждение не совпадают.',
   'error.WORKFLOW_PIN_TOO_SHORT': 'PIN-код короче, чем требует ключ.',
   'error.WORKFLOW_PIN_TOO_LONG': 'PIN-код длиннее 8 цифр.',
+  'error.WORKFLOW_PIN_NOT_SET': 'У ключа ещё нет PIN-кода: задайте его кнопкой «Задать PIN-код».',
+  'error.WORKFLOW_PIN_ALREADY_SET':
+    'У ключа уже есть PIN-код: смените его кнопкой «Сменить PIN-код».',
   'error.WORKFLOW_PIN_WRONG': 'Неверный PIN-код.',
   'error.WORKFLOW_KEY_BUSY': 'Ключ занят подключением. Попробуйте ещё раз через мгновение.',
   'error.WORKFLOW_KEY_CONNECTED':

@@ -90,6 +90,9 @@ export const uk: Catalogue = {
   'bridge.missing.body':
     'Ця сторінка не може зв’язатися з компаньйоном. Відкрийте її з компаньйона або перезапустіть компаньйон.',
   'bridge.restored': 'З’єднання з компаньйоном відновлено.',
+  'bridge.gone.title': 'Компаньйон перезапустився або зупинився',
+  'bridge.gone.body':
+    'Ця сторінка більше не може з ним зв’язатися. Запустіть компаньйон, якщо він не працює, і відкрийте його сторінку знову за адресою, яку він вивів під час запуску.',
 
   'empty.title': 'Ключ не підключено',
   'empty.body':
@@ -137,6 +140,7 @@ export const uk: Catalogue = {
   'action.retry': 'Спробувати ще раз',
   'action.forget': 'Прибрати з цього комп’ютера',
   'action.changePin': 'Змінити PIN-код',
+  'action.setPin': 'Встановити PIN-код',
   'action.settings': 'Налаштування сервера',
 
   'status.compromised': 'Загублений або викрадений',
@@ -266,6 +270,10 @@ export const uk: Catalogue = {
   'prompt.newPin.label': 'Новий PIN-код',
   'prompt.newPin.confirmLabel': 'Повторіть новий PIN-код',
   'prompt.newPin.submit': 'Задати PIN-код',
+  'prompt.setPin.title': 'PIN-код для {{name}}',
+  'prompt.setPin.intro': 'Ключ ще не має PIN-коду. Виберіть його: поточний PIN-код не потрібен.',
+  'prompt.setPin.submit': 'Встановити PIN-код',
+  'prompt.setPin.done': 'PIN-код {{name}} встановлено.',
   'prompt.changePin.title': 'Зміна PIN-коду {{name}}',
   'prompt.changePin.oldLabel': 'Поточний PIN-код',
   'prompt.changePin.submit': 'Змінити PIN-код',
@@ -295,6 +303,9 @@ export const uk: Catalogue = {
   'error.WORKFLOW_PIN_MISMATCH': 'Новий PIN-код і його підтвердження не збігаються.',
   'error.WORKFLOW_PIN_TOO_SHORT': 'PIN-код коротший, ніж вимагає ключ.',
   'error.WORKFLOW_PIN_TOO_LONG': 'PIN-код довший за 8 цифр.',
+  'error.WORKFLOW_PIN_NOT_SET':
+    'Ключ ще не має PIN-коду: встановіть його кнопкою «Встановити PIN-код».',
+  'error.WORKFLOW_PIN_ALREADY_SET': 'Ключ уже має PIN-код: змініть його кнопкою «Змінити PIN-код».',
   'error.WORKFLOW_PIN_WRONG': 'Неправильний PIN-код.',
   'error.WORKFLOW_KEY_BUSY': 'Ключ зайнятий підключенням. Спробуйте ще раз за мить.',
   'error.WORKFLOW_KEY_CONNECTED':

@@ -31,6 +31,7 @@ export function peerService(
     submitNewPin: act('submitNewPin'),
     submitPin: act('submitPin'),
     changePin: act('changePin'),
+    setPin: act('setPin'),
     cancelPrompt: act('cancelPrompt'),
     retryKey: act('retryKey'),
     forgetKey: act('forgetKey'),
