@@ -189,6 +189,12 @@ async function run(args: DemoArgs, running: Running): Promise<void> {
     world = await startDemoWorld();
     const w = world;
     running.cleanups.push(() => w.close());
+    // Where the stand-in's admin API and its administrator's password are (never the password).
+    note(
+      `HES stand-in: ${w.server.url} (admin API: ${w.server.admin.email}, password in ` +
+        `${w.server.admin.credentialsFile}, 0600; npm run hes -- <command> --url ${w.server.url} ` +
+        `--credentials ${w.server.admin.credentialsFile})`,
+    );
     serverUrl = world.server.url;
     keys = world.keys;
     dataDir = join(world.dir, 'app');

@@ -6,6 +6,9 @@
 //   - every request must name this host exactly (Host: 127.0.0.1:<port>): no DNS rebinding
 //   - the socket (/ipc) needs the per-run random token and Origin http://127.0.0.1:<port>
 //   - the page URL carries the token in its fragment (#token=…), never sent in requests
+//   - a page asked for under another name (localhost:<port>) gets a short page saying how to
+//     open the companion (no token in it); requests with a body are refused (413)
+//   - at most `maxConnections` sockets at once; past it a new one gets a 503 and is closed
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -13,7 +16,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { IpcRouter } from '../ipc/ipc-router';
+import { capConnections } from '../net/connection-cap';
 import { BrowserHostError, BrowserHostErrorCode } from './browser-host-error';
+import { howToOpenPage } from './how-to-open';
 import { securityHeaders } from './security-headers';
 import { answerFrame, badFrame, eventFrame, parseCall } from './socket-protocol';
 import { contentTypeOf, resolveStatic } from './static-files';
@@ -23,6 +28,8 @@ export const SOCKET_PATH = '/ipc';
 /** The largest frame a browser may send: calls are small. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
+/** Sockets at once: a page holds one socket and a few fetches; tabs and reloads add some. */
+export const DEFAULT_MAX_CONNECTIONS = 64;
 
 export interface BrowserHostOptions {
   readonly router: IpcRouter;
@@ -34,6 +41,8 @@ export interface BrowserHostOptions {
   readonly port?: number;
   /** For tests only; otherwise 32 random bytes per run. */
   readonly token?: string;
+  /** Sockets open at once (DEFAULT_MAX_CONNECTIONS); past it a new one gets a 503. */
+  readonly maxConnections?: number;
 }
 
 export interface BrowserHost {
@@ -80,6 +89,13 @@ function checkOptions(options: BrowserHostOptions): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new BrowserHostError(BrowserHostErrorCode.InvalidOption, 'The port must be 0–65535.');
   }
+  const max = options.maxConnections;
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
+    throw new BrowserHostError(
+      BrowserHostErrorCode.InvalidOption,
+      'The connection cap must be a positive integer.',
+    );
+  }
   if (options.token !== undefined && !TOKEN_PATTERN.test(options.token)) {
     throw new BrowserHostError(
       BrowserHostErrorCode.InvalidOption,
@@ -105,15 +121,33 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const { router } = options;
   let origin = '';
   let hostHeader = '';
+  let port = 0;
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const headers = securityHeaders(origin);
     const send = (status: number, extra: Record<string, string> = {}): void => {
       response.writeHead(status, { ...headers, 'Content-Length': '0', ...extra }).end();
     };
-    if (request.headers.host !== hostHeader) return send(403);
+    if (request.headers.host !== hostHeader) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return send(403);
+      // Someone typed localhost:<port> or followed an old link: say how to open the companion.
+      const page = howToOpenPage(port);
+      response.writeHead(403, {
+        ...headers,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(page)),
+      });
+      response.end(request.method === 'HEAD' ? undefined : page);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return send(405, { Allow: 'GET, HEAD' });
+    // GET and HEAD carry no body here: refuse one rather than read it.
+    if (
+      request.headers['transfer-encoding'] !== undefined ||
+      (request.headers['content-length'] ?? '0') !== '0'
+    )
+      return send(413, { Connection: 'close' });
     const path = (request.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
     const file = await resolveStatic(root, path);
     if (file === undefined) return send(404);
@@ -133,15 +167,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 
   const server = createServer((request, response) => {
+    if (cap.refused(request.socket)) return void request.socket.destroy();
     serve(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, securityHeaders(origin));
       response.end();
     });
   });
+  const cap = capConnections(server, {
+    max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    body: 'Too many connections to the Hideez Companion: close some of its tabs and try again.\n',
+    contentType: 'text/plain; charset=utf-8',
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (cap.refused(socket)) return void socket.destroy();
     const url = new URL(request.url ?? '/', origin);
     if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404);
     if (request.headers.host !== hostHeader) return refuseUpgrade(socket, 403);
@@ -186,7 +227,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.listen({ host: LOOPBACK, port: options.port ?? 0 }, () => resolveListen());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  port = typeof address === 'object' && address !== null ? address.port : 0;
   origin = `http://${LOOPBACK}:${port}`;
   hostHeader = `${LOOPBACK}:${port}`;
 

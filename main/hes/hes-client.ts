@@ -9,7 +9,12 @@ import type {
 import type { KeyInfo } from '../../shared/key/key-info';
 import type { OfflineReason, ServerConnection } from '../../shared/view/server-state';
 import { AppHubConnection, type ClientMethod } from './app-hub-connection';
-import { checkConnectivity, CONNECTIVITY_TIMEOUT_MS } from './connectivity-check';
+import { allowListFromEnv } from './address-policy';
+import {
+  checkConnectivity,
+  CONNECTIVITY_TIMEOUT_MS,
+  type ConnectivityOptions,
+} from './connectivity-check';
 import { DeviceHubRelay, type RelayEvent, type RelayFunction } from './device-hub-relay';
 import { proximitySettings } from './dto-validators';
 import { hesError, isHesError, type HesErrorReason } from './hes-error';
@@ -37,6 +42,11 @@ export interface HesClientOptions {
   readonly callTimeoutMs?: number;
   readonly registrationRetryMs?: number;
   readonly connectivityTimeoutMs?: number;
+  /**
+   * Hosts and addresses the connectivity check may reach although link-local or metadata
+   * (address-policy.ts); default: HIDEEZ_HES_ALLOW_ADDRESSES, comma-separated.
+   */
+  readonly allowedAddresses?: readonly string[];
   /** SignalR's server timeout and keep-alive (defaults 30 s and 15 s). */
   readonly serverTimeoutMs?: number;
   readonly keepAliveMs?: number;
@@ -101,6 +111,15 @@ export function createHesClient(options: HesClientOptions): HesClient {
 
   let url: ServerUrl | undefined;
   let state: ServerConnection = { state: 'notConfigured' };
+  const allowedAddresses = options.allowedAddresses ?? allowListFromEnv(process.env);
+  /** The workstation id goes only to the configured server's origin, never to another one. */
+  const checkOptions = (candidate: ServerUrl): ConnectivityOptions => ({
+    timeoutMs: options.connectivityTimeoutMs ?? CONNECTIVITY_TIMEOUT_MS,
+    allowedAddresses,
+    ...(url !== undefined && new URL(url.base).origin === new URL(candidate.base).origin
+      ? { workstationId: options.workstationId }
+      : {}),
+  });
   let started = false;
   let app: AppHubConnection | undefined;
   let relay: DeviceHubRelay | undefined;
@@ -311,11 +330,7 @@ export function createHesClient(options: HesClientOptions): HesClient {
           return;
         }
         const next = parseServerUrl(text);
-        await checkConnectivity(
-          next,
-          options.workstationId,
-          options.connectivityTimeoutMs ?? CONNECTIVITY_TIMEOUT_MS,
-        );
+        await checkConnectivity(next, checkOptions(next));
         await disconnect();
         url = next;
         offlineReason = undefined;
@@ -330,12 +345,10 @@ export function createHesClient(options: HesClientOptions): HesClient {
     closeVaultChannel: (serialNo) => relay?.close(serialNo) ?? Promise.resolve(),
     openVaultChannels: () => relay?.openChannels() ?? [],
     retryNow: () => app?.retryNow(),
-    checkServer: (text) =>
-      checkConnectivity(
-        parseServerUrl(text),
-        options.workstationId,
-        options.connectivityTimeoutMs ?? CONNECTIVITY_TIMEOUT_MS,
-      ),
+    checkServer: async (text) => {
+      const candidate = parseServerUrl(text);
+      await checkConnectivity(candidate, checkOptions(candidate));
+    },
   };
   return client;
 }

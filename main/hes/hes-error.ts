@@ -119,6 +119,15 @@ export const hesError = {
       HesErrorReason.InvalidServerUrl,
       `invalid server address: ${problem}`,
     ),
+  /** A link-local or metadata address the user has not allowed (details.refused: its kind). */
+  addressRefused: (refused: string): HesError =>
+    new HesError(
+      HesErrorCode.HesConnectionNotInitialized,
+      HesErrorReason.InvalidServerUrl,
+      'invalid server address: a link-local or cloud metadata address is not checked ' +
+        'unless allowed in HIDEEZ_HES_ALLOW_ADDRESSES',
+      { refused },
+    ),
   unreachable: (problem: string): HesError =>
     new HesError(
       HesErrorCode.HesConnectionNotInitialized,

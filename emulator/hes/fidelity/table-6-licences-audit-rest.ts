@@ -88,7 +88,7 @@ export const LICENCES_AUDIT_REST = {
       item: 'Alarm on',
       hes: '`RWCS.LockAllWorkstationsAsync`: push `SetAlarmState(true)` to every **registered** connection, then store {IsAlarm, AdminName, Date} in alarmstate.json. REST `LockAllWorkstations` → **200** (empty Ok).',
       state: 'same',
-      note: 'The administrator is "undefined" until the admin API has a login (issue 16). The state is read with GET /api/standin/Alarm.',
+      note: "The administrator is the signed-in administrator's e-mail, as HES records it. The state is read with GET /api/standin/Alarm.",
     },
     {
       id: '6.14',
@@ -126,15 +126,15 @@ export const LICENCES_AUDIT_REST = {
       id: '6.19',
       item: 'Login',
       hes: '`POST /api/Identity/Login` {email, password, otp?} → cookie; 401 `{error}` variants; lockout 10 tries / 15 min; seeded admin.',
-      state: 'differs',
-      note: 'Issue 16.',
+      state: 'deliberate',
+      note: 'As HES: 200 with an empty body and ASP.NET Identity\'s cookie (HttpOnly); 401 {error: "Unauthorized"} for an unknown address or a wrong password, {error: "UserIsLockedout"} from the 10th failure in a row for 15 minutes, 400 {error: "CredentialsNull"} for a null body; the e-mail matches in any case. On purpose: the seeded administrator (admin@hideez.com) gets a random password kept beside the database in a 0600 file (HES seeds "admin"); the cookie is SameSite=Strict (HES: Lax) and a login must be JSON (a form post is 415), so no other site can sign a browser in; no user has two-factor sign-in, so otp is unused; sessions live in memory (a restart signs out).',
     },
     {
       id: '6.20',
       item: 'Authorization on data routes',
       hes: '`[Authorize(Roles = Administrator)]` on every data controller; unauthenticated `/api` → 401, non-admin → 403 (Startup cookie events).',
-      state: 'differs',
-      note: 'Issue 16.',
+      state: 'deliberate',
+      note: "As HES: every data route, HES's and the stand-in's extras, needs an Administrator's session; without one 401, another role 403, with no body on HES's routes (the extras add a typed {error, message}); routing comes first (404, 405), and a body is not read before the session is checked. On purpose, before any route: the Host must be an IP literal, localhost or a configured name (DNS rebinding), a browser's Origin must be the server's own, and a request that may change state must be JSON (415 otherwise; HES takes any type on routes without a body), so no simple cross-site request reaches an action.",
     },
     {
       id: '6.21',

@@ -12,6 +12,10 @@ export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 const PROBLEM_TYPES: Readonly<Record<number, { type: string; title: string }>> = {
   400: { type: 'https://tools.ietf.org/html/rfc7231#section-6.5.1', title: 'Bad Request' },
   404: { type: 'https://tools.ietf.org/html/rfc7231#section-6.5.4', title: 'Not Found' },
+  415: {
+    type: 'https://tools.ietf.org/html/rfc7231#section-6.5.13',
+    title: 'Unsupported Media Type',
+  },
 };
 
 /** A W3C trace id, as ASP.NET Core 5 puts in every ProblemDetails. */
@@ -31,8 +35,8 @@ export class HesReply extends Error {
   }
 }
 
-/** `BadRequest()` / `NotFound()` of an [ApiController]: a ProblemDetails body. */
-export function problem(status: 400 | 404): HesReply {
+/** `BadRequest()` / `NotFound()` of an [ApiController] (415: its body formatter): ProblemDetails. */
+export function problem(status: 400 | 404 | 415): HesReply {
   const { type, title } = PROBLEM_TYPES[status] as { type: string; title: string };
   return new HesReply(status, { type, title, status, traceId: traceId() }, PROBLEM_JSON);
 }

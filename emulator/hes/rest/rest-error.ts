@@ -12,6 +12,18 @@ export const RestErrorCode = {
   MethodNotAllowed: 'MethodNotAllowed',
   /** Something failed inside the stand-in (details are not sent). */
   InternalError: 'InternalError',
+  /** No administrator session (HES: 401 from its cookie events). */
+  Unauthorized: 'Unauthorized',
+  /** Signed in, but not an Administrator (HES: 403). */
+  Forbidden: 'Forbidden',
+  /** The Host header names another server (DNS rebinding). */
+  HostNotAllowed: 'HostNotAllowed',
+  /** A browser request from another site. */
+  OriginNotAllowed: 'OriginNotAllowed',
+  /** A request that may change state without `Content-Type: application/json`. */
+  UnsupportedMediaType: 'UnsupportedMediaType',
+  /** Too many connections open at once. */
+  TooManyConnections: 'TooManyConnections',
 } as const;
 export type RestErrorCode = (typeof RestErrorCode)[keyof typeof RestErrorCode];
 

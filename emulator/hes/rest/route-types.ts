@@ -1,17 +1,27 @@
 // What an admin REST route is: a method, a path pattern ('{}' for a parameter), whether HES
-// names it (its errors then take HES's shapes, hes-replies.ts) and the action.
+// names it (its errors then take HES's shapes, hes-replies.ts), whether it is open without an
+// administrator's session, and the action.
+import type { SignedInUser } from './admin-identity';
 import { problem } from './hes-replies';
 
 /** 204 without a body; otherwise the status and the JSON (undefined: an empty body). */
 export type RouteResult =
   | { readonly status: 204 }
-  | { readonly status: 200 | 201; readonly body: unknown; readonly location?: string };
+  | {
+      readonly status: 200 | 201;
+      readonly body: unknown;
+      readonly location?: string;
+      /** A Set-Cookie header (the login's session). */
+      readonly setCookie?: string;
+    };
 
 export interface RouteRequest {
   /** Decoded path parameters, in order. */
   readonly params: readonly string[];
   /** The parsed JSON body (undefined when empty). */
   readonly body: unknown;
+  /** The signed-in administrator (undefined on an anonymous route). */
+  readonly user: SignedInUser | undefined;
 }
 
 export interface Route {
@@ -20,6 +30,8 @@ export interface Route {
   readonly path: string;
   /** HES names this endpoint (false: a stand-in extra under /api/standin). */
   readonly hes: boolean;
+  /** Open without a session (HES's [AllowAnonymous]: the login). */
+  readonly anonymous?: boolean;
   readonly run: (request: RouteRequest) => RouteResult;
 }
 

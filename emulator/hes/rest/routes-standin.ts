@@ -64,12 +64,12 @@ export function standInRoutes(standIn: HesStandIn): Route[] {
       return noContent;
     }),
     route('GET', '/api/standin/Alarm', () => ok(standIn.alarmState())),
-    route('POST', '/api/standin/Alarm/On', () => {
-      standIn.setAlarm(true);
+    route('POST', '/api/standin/Alarm/On', ({ user }) => {
+      standIn.setAlarm(true, user?.email ?? null);
       return noContent;
     }),
-    route('POST', '/api/standin/Alarm/Off', () => {
-      standIn.setAlarm(false);
+    route('POST', '/api/standin/Alarm/Off', ({ user }) => {
+      standIn.setAlarm(false, user?.email ?? null);
       return noContent;
     }),
   ];

@@ -72,9 +72,9 @@ export function workstationRoutes(standIn: HesStandIn): Route[] {
       method: 'POST',
       path: '/api/Workstations/LockAllWorkstations',
       hes: true,
-      run: () => {
-        // No administrator is known without a login (HES passes the cookie user's e-mail).
-        standIn.setAlarm(true, null);
+      run: ({ user }) => {
+        // HES records the signed-in administrator's e-mail.
+        standIn.setAlarm(true, user?.email ?? null);
         return ok(undefined);
       },
     },

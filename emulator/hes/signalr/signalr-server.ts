@@ -177,6 +177,8 @@ export class SignalRServer {
   attach(server: Server): void {
     if (this.attached.has(server)) return;
     const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      // A socket already ended (refused by a connection cap) is never upgraded.
+      if (!socket.writable) return void socket.destroy();
       const route = this.routes.match(req.url);
       if (route === undefined || route.negotiate) {
         // Leave other paths to other upgrade handlers, if there are any.

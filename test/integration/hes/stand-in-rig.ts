@@ -14,6 +14,7 @@ import {
 } from '../../../emulator/hes/server';
 import type { RemoteJobOutcome } from '../../../emulator/hes/domain/ports';
 import { HesStore } from '../../../emulator/hes/store/hes-store';
+import { adminCookie } from '../../emulator/hes/server/stand-in-hosts';
 import {
   createHesClient,
   type HesClient,
@@ -93,16 +94,21 @@ export async function startRig(
   return rig;
 }
 
-/** A JSON call to the stand-in's admin REST API. */
+/** Each running server's administrator session (a restart signs out: a new server, a new key). */
+const cookies = new WeakMap<HesStandInServer, string>();
+
+/** A JSON call to the stand-in's admin REST API, as its administrator. */
 export async function rest(
   rig: Rig,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: unknown }> {
+  const cookie = cookies.get(rig.server) ?? (await adminCookie(rig.server));
+  cookies.set(rig.server, cookie);
   const response = await fetch(`${rig.server.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', cookie },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();

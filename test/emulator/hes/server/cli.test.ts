@@ -1,7 +1,7 @@
 // `npm run hes`: the stand-in served in the foreground and driven by admin commands, in process
 // through runCli() and once through the real npm script in child processes.
 import { execFile, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,11 +17,18 @@ interface Captured {
   err: string;
 }
 
-const run = async (argv: string[]): Promise<Captured & { code: number }> => {
+/** The credentials file of the stand-in served last (what `serve` prints), for run(). */
+let credentials: string | undefined;
+
+const run = async (
+  argv: string[],
+  env: Record<string, string | undefined> = { HES_STANDIN_CREDENTIALS: credentials },
+): Promise<Captured & { code: number }> => {
   const captured = { out: '', err: '' };
   const code = await runCli(argv, {
     stdout: (t) => (captured.out += t),
     stderr: (t) => (captured.err += t),
+    env,
   });
   return { ...captured, code };
 };
@@ -37,6 +44,7 @@ async function serveInProcess(dbFile: string) {
     stdout: (t) => (io.out += t),
     stderr: (t) => (io.err += t),
     untilStopped: (server) => {
+      credentials = server.admin.credentialsFile;
       listening(server);
       return stopped;
     },
@@ -55,6 +63,51 @@ async function servingWithKey() {
 }
 
 describe('npm run hes', () => {
+  it('serve keeps the administrator in a 0600 file and prints where; the commands log in with it', async () => {
+    const dir = await tempDir();
+    const db = join(dir, 'hes.sqlite');
+    const serving = await serveInProcess(db);
+    const file = `${db}.credentials.json`;
+    expect(serving.server.admin.credentialsFile).toBe(file);
+    expect(serving.io.out).toContain(`Administrator: admin@hideez.com, password in ${file} (0600)`);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const { password } = JSON.parse(await readFile(file, 'utf8')) as { password: string };
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    // The password itself is never printed.
+    expect(serving.io.out + serving.io.err).not.toContain(password);
+    const url = serving.server.url;
+
+    // No credentials: a usage error naming the option and the variable.
+    const none = await run(['profiles', '--url', url], {});
+    expect(none.code).toBe(EXIT_USAGE);
+    expect(none.err).toContain('--credentials <file> is required (or HES_STANDIN_CREDENTIALS)');
+    // --credentials works without the variable; the variable without --credentials.
+    expect((await run(['profiles', '--url', url, '--credentials', file], {})).code).toBe(EXIT_OK);
+    expect((await run(['profiles', '--url', url])).code).toBe(EXIT_OK);
+    // A wrong password: HES's 401 {error: "Unauthorized"}, exit 1.
+    const wrong = join(dir, 'wrong.json');
+    await writeFile(wrong, JSON.stringify({ email: 'admin@hideez.com', password: 'x' }), {
+      mode: 0o600,
+    });
+    const refused = await run(['profiles', '--url', url, '--credentials', wrong]);
+    expect(refused.code).toBe(EXIT_FAILURE);
+    expect(refused.err).toContain(
+      'login as admin@hideez.com refused (HTTP 401): {"error":"Unauthorized"}',
+    );
+    // A credentials file others may read is refused, never used.
+    await chmod(wrong, 0o644);
+    const exposed = await run(['profiles', '--url', url, '--credentials', wrong]);
+    expect(exposed.code).toBe(EXIT_FAILURE);
+    expect(exposed.err).toContain('may be read by other users');
+    await serving.stop();
+
+    // A restart on the same database keeps the password (the file is read, not replaced).
+    const again = await serveInProcess(db);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ password });
+    expect((await run(['profiles', '--url', again.server.url])).code).toBe(EXIT_OK);
+    await again.stop();
+  });
+
   it('serves, imports, reserves, prints the code and the status in process', async () => {
     const { serial, file, serving, url } = await servingWithKey();
     expect(serving.io.out).toContain(`listening on ${url}`);
@@ -268,13 +321,22 @@ describe('npm run hes', () => {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', () => {
           const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (found) resolve(found[1]!);
+          if (found && out.includes('(0600)')) resolve(found[1]!);
         });
         child.on('exit', () => reject(new Error('serve exited early')));
       });
+      // serve names the credentials file beside the database; the commands log in with it.
+      expect(out).toContain(`password in ${db}.credentials.json (0600)`);
       const npm = async (args: string[]) =>
-        (await promisify(execFile)('npm', ['run', '--silent', 'hes', '--', ...args, '--url', url]))
-          .stdout;
+        (
+          await promisify(execFile)(
+            'npm',
+            ['run', '--silent', 'hes', '--', ...args, '--url', url],
+            {
+              env: { ...process.env, HES_STANDIN_CREDENTIALS: `${db}.credentials.json` },
+            },
+          )
+        ).stdout;
       expect(JSON.parse(await npm(['import', '--file', file]))).toEqual({
         imported: [serial],
         skipped: [],

@@ -22,6 +22,7 @@ import {
   type HesStandInServer,
   type StartHesStandInOptions,
 } from '../../../../emulator/hes/server';
+import { readAdminCredentials } from '../../../../emulator/hes/rest/admin-credentials';
 import { buildVaultDto } from '../../../../main/hes/vault-dto';
 import {
   APP_HUB_PATH,
@@ -62,7 +63,37 @@ export async function startServer(
   const dir = await tempDir();
   const server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0, ...options });
   closers.push(() => server.close());
+  await logIn(server);
   return server;
+}
+
+/** The session cookie rest() sends to each server URL (set by logIn). */
+const sessions = new Map<string, string>();
+
+/**
+ * Logs in as the stand-in's administrator (POST /api/Identity/Login with the credentials file
+ * beside its database), as the CLI does; rest() then sends the cookie to that URL.
+ */
+export async function logIn(server: HesStandInServer): Promise<string> {
+  const cookie = await adminCookie(server);
+  sessions.set(server.url, cookie);
+  closers.push(() => Promise.resolve(void sessions.delete(server.url)));
+  return cookie;
+}
+
+/** An administrator's session cookie (`name=value`) for `server`. */
+export async function adminCookie(server: HesStandInServer): Promise<string> {
+  const credentials = await readAdminCredentials(server.admin.credentialsFile);
+  const response = await fetch(`${server.url}/api/Identity/Login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  const cookie = response.headers.get('set-cookie')?.split(';', 1)[0];
+  if (response.status !== 200 || cookie === undefined) {
+    throw new Error(`login failed: HTTP ${response.status}`);
+  }
+  return cookie;
 }
 
 /** A JSON call to the admin REST API: status and parsed body (undefined when empty). */
@@ -73,9 +104,10 @@ export async function rest(
   body?: unknown,
   rawBody?: string,
 ): Promise<{ status: number; body: unknown }> {
+  const cookie = sessions.get(server.url);
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
     ...(rawBody !== undefined
       ? { body: rawBody }
       : body !== undefined

@@ -2,7 +2,7 @@
 // field names and error replies, over real HTTP against a started stand-in.
 import { expect } from 'vitest';
 import { VaultStatus, VaultStatusReason } from '../../../../../shared/vault/vault-status';
-import { rest } from '../../server/stand-in-hosts';
+import { adminCookie, rest } from '../../server/stand-in-hosts';
 import {
   adminWorld,
   createEmployee,
@@ -149,7 +149,7 @@ export const CONTRACT_PROOFS: ProofMap = {
     const world = await adminWorld(0);
     const reply = await fetch(`${world.server.url}/api/Employees/CreateEmployee`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie: await adminCookie(world.server) },
       body: JSON.stringify({ firstName: 'Ann', lastName: 'Lee', email: 'ann@corp.example' }),
     });
     expect(reply.status).toBe(201);

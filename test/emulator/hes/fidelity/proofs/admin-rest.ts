@@ -20,6 +20,7 @@ import {
 } from './admin-world';
 import { CONTRACT_PROOFS } from './admin-rest-contract';
 import { LICENCE_PROOFS } from './admin-rest-licences';
+import { IDENTITY_PROOFS } from './admin-identity';
 import type { ProofMap } from './proof';
 
 const NULL_REFERENCE = 'Object reference not set to an instance of an object.';
@@ -55,6 +56,7 @@ async function addPair(world: AdminWorld, wsId: string, serial: string): Promise
 export const PROOFS: ProofMap = {
   ...LICENCE_PROOFS,
   ...CONTRACT_PROOFS,
+  ...IDENTITY_PROOFS,
 
   '1.24': async () => {
     const world = await adminWorld(2);
@@ -188,7 +190,7 @@ export const PROOFS: ProofMap = {
       adminName: string;
       date: string;
     };
-    expect(state).toMatchObject({ isAlarm: true, adminName: 'undefined' });
+    expect(state).toMatchObject({ isAlarm: true, adminName: 'admin@hideez.com' });
     expect(Date.parse(state.date)).toBeGreaterThanOrEqual(before - 1000);
     expect((await ws.invoke('GetHwVaultInfoBySerialNo', 'x')).code).toBe(HesErrorCode.HesAlarm);
   },
@@ -212,7 +214,7 @@ export const PROOFS: ProofMap = {
     expect((await pushed(ws, 'SetAlarmState')).map((p) => p.args[0])).toEqual([false]);
     expect((await rest(world.server, 'GET', '/api/standin/Alarm')).body).toMatchObject({
       isAlarm: false,
-      adminName: 'undefined',
+      adminName: 'admin@hideez.com',
     });
   },
 
