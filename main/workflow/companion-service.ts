@@ -3,7 +3,6 @@
 // of every key for the UI, emits notices, records audit events and the local status
 // history, and takes the user's codes and PINs from the IPC commands. Codes and PINs
 // go to the key and are forgotten: they are never in a snapshot, notice, error or file.
-import { DeviceErrorKind } from '../../device/errors/device-error';
 import type { KeyEvent } from '../../device/key/key-events';
 import { KeyOp } from '../../device/key/key-operations';
 import type { DeviceManager } from '../../device/manager/device-manager';
@@ -24,18 +23,8 @@ import {
   INPUT_ERROR_MESSAGES,
   pinLengthResult,
 } from '../../shared/ipc/input-rules';
-import type {
-  AppSnapshot,
-  FlowStep,
-  HistoryEntry,
-  KeySnapshot,
-  Prompt,
-} from '../../shared/ipc/snapshot';
-import { isLowBattery } from '../../shared/key/battery';
-import type { KeyInfo } from '../../shared/key/key-info';
-import { deriveKeyView, type KeyLinkState, type KeyView } from '../../shared/view/key-view';
-import { inferServerStatus } from '../../shared/view/server-status';
-import type { ServerAnswer } from '../../shared/view/server-state';
+import type { AppSnapshot, HistoryEntry, KeySnapshot, Prompt } from '../../shared/ipc/snapshot';
+import type { KeyView } from '../../shared/view/key-view';
 import {
   VaultStatus,
   VaultStatusReason,
@@ -54,7 +43,9 @@ import {
 } from './key-flow';
 import { isNewPendingActivation, settlePendingActivation } from './pending-activation';
 import { changePin, setPin, type PinCommandHost } from './pin-commands';
-import { PromptBox } from './prompt-box';
+import { learnPin, lockPicture, newKeyEntry, type KeyEntry } from './key-entry';
+import { noticesFor } from './key-notices';
+import { keySnapshotOf, keyViewOf, serverStatusOf } from './key-snapshot';
 import {
   WORKFLOW_ERROR_MESSAGES,
   WorkflowError,
@@ -112,81 +103,6 @@ const OFFLINE_CODES: ReadonlySet<number> = new Set([
   HesErrorCode.HesAppHubDisconnected,
   HesErrorCode.HesDeviceHubDisconnected,
 ]);
-/** View kinds the user is told about with a notice. */
-const NOTICE_KINDS: ReadonlySet<KeyView['kind']> = new Set([
-  'compromised',
-  'wiped',
-  'manuallyWiped',
-  'linkedToAnotherServer',
-  'wipedOnAnotherServer',
-  'notAssigned',
-  'unknownToServer',
-  'notApproved',
-  'alarm',
-  'notGenuine',
-  'pairingRequired',
-  'bootloader',
-  'lockedByPin',
-  'lockedByCode',
-  'suspended',
-  'awaitingActivation',
-  'locked',
-  'serverError',
-  'serverUnreachable',
-  'notInitialized',
-  'active',
-]);
-
-interface KeyEntry {
-  readonly serialNo: string;
-  record: KeyRecord | undefined;
-  info: KeyInfo | undefined;
-  answer: ServerAnswer;
-  step: FlowStep;
-  prompt: Prompt | undefined;
-  readonly prompts: PromptBox;
-  error: { code: string | number; message: string } | undefined;
-  owner: { name: string | null; email: string | null } | undefined;
-  lastSync: string | undefined;
-  flow: { controller: AbortController; done: Promise<void> } | undefined;
-  /** A status change is waiting for the server (offline activation, lock). */
-  reportPending: boolean;
-  connected: boolean;
-  lastViewKind: KeyView['kind'] | undefined;
-  /** The lock picture the last flow saw, to tell a real AccessChanged from our own. */
-  lockPicture: string | undefined;
-  /** Whether the low-battery notice was given for the current low spell. */
-  lowBatteryNoticed: boolean;
-  /** The answer came from a status update: the key's next report tells what it settled. */
-  answerAwaitsKey: boolean;
-  /** The key's state the server's last Ok answer was about. */
-  answerKey: KeyInfo | undefined;
-  /** Whether the key holds a PIN, learned where its report does not say (pinStateOf). */
-  pinLearned: boolean | undefined;
-}
-
-/** What the companion knows of the key's PIN: its own report first, else what it learned. */
-const pinStateOf = (e: KeyEntry): 'set' | 'notSet' | undefined => {
-  const known = e.info?.pinSet ?? e.pinLearned;
-  return known === undefined ? undefined : known ? 'set' : 'notSet';
-};
-
-const pinField = (e: KeyEntry): { pin?: 'set' | 'notSet' } => {
-  const pin = pinStateOf(e);
-  return pin === undefined ? {} : { pin };
-};
-
-/** What a report teaches about the PIN of a key that does not report it. */
-function learnPin(before: KeyInfo | undefined, info: KeyInfo): boolean | undefined {
-  if (info.access.newPinRequired) return false;
-  if (info.access.pinRequired || info.lockedByPin) return true;
-  // The key asked for a new PIN and no longer does: it was set.
-  if (before?.access.newPinRequired && !info.lockedByCode) return true;
-  return undefined;
-}
-
-const lockPicture = (i: KeyInfo): string =>
-  `${i.lockedByCode}/${i.lockedByPin}/${i.access.locked}/${i.canUnlock}/${i.access.newPinRequired}/${i.access.pinRequired}`;
 
 export function createCompanionService(options: CompanionServiceOptions): CompanionService {
   const { devices, hes, audit } = options;
@@ -204,65 +120,15 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   });
 
   // ---- snapshot ----
-  /** Where the key's link stands, including why it could not be opened when the user can act. */
-  const keyLinkOf = (e: KeyEntry): KeyLinkState => {
-    if (e.connected) return 'connected';
-    const openError = e.record?.openError?.code;
-    if (openError === DeviceErrorKind.PairingRequired) return 'pairingRequired';
-    if (openError === DeviceErrorKind.NotGenuine) return 'notGenuine';
-    return e.record?.state === 'connecting' ? 'connecting' : 'disconnected';
-  };
   const lastKnownStatus = (e: KeyEntry): VaultStatus | undefined =>
     history?.lastStatus(e.serialNo) ?? undefined;
-  const viewOf = (e: KeyEntry): KeyView => {
-    const known = lastKnownStatus(e);
-    return deriveKeyView({
-      key: e.info,
-      answer: e.answer,
+  const viewOf = (e: KeyEntry): KeyView => keyViewOf(e, hes.state, lastKnownStatus(e));
+  const keySnapshot = (e: KeyEntry): KeySnapshot =>
+    keySnapshotOf(e, {
       connection: hes.state,
-      keyLink: keyLinkOf(e),
-      ...(known !== undefined ? { lastKnownStatus: known } : {}),
-    });
-  };
-  /**
-   * The status HES holds, as far as its last answer proves it, read with the key's state that
-   * answer was about: a key unlocked since (offline) has not changed the server's status.
-   */
-  const serverStatusOf = (e: KeyEntry): VaultStatus | undefined =>
-    e.answerAwaitsKey ? undefined : inferServerStatus(e.answer, e.answerKey, lastKnownStatus(e));
-  const keySnapshot = (e: KeyEntry): KeySnapshot => {
-    const record = e.record;
-    const link = record?.activeLink;
-    const status = serverStatusOf(e);
-    return {
-      serialNo: e.serialNo,
-      name: record?.links[0]?.name ?? e.serialNo,
-      ...(link ? { link } : {}),
-      ...(record?.rssi !== undefined ? { rssi: record.rssi } : {}),
-      connection: e.connected
-        ? 'connected'
-        : record?.state === 'connecting'
-          ? 'connecting'
-          : 'disconnected',
-      ...(e.info
-        ? {
-            battery: e.info.battery,
-            firmwareVersion: e.info.firmwareVersion,
-            minPinLength: e.info.minPinLength,
-          }
-        : {}),
-      ...pinField(e),
-      ...(e.owner?.name ? { ownerName: e.owner.name } : {}),
-      ...(e.owner?.email ? { ownerEmail: e.owner.email } : {}),
-      ...(e.lastSync ? { lastSync: e.lastSync } : {}),
-      step: e.step,
-      ...(e.prompt ? { prompt: { ...e.prompt } } : {}),
-      view: viewOf(e),
-      ...(status !== undefined ? { serverStatus: status } : {}),
+      lastKnownStatus: lastKnownStatus(e),
       history: history?.entries(e.serialNo) ?? [],
-      ...(e.error ? { error: { ...e.error } } : {}),
-    };
-  };
+    });
   const linkState = (kind: 'usb' | 'ble'): LinkAvailability | undefined =>
     devices.availability().find((a) => a.link === kind);
   const snapshot = (): AppSnapshot => {
@@ -284,20 +150,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     for (const l of [...noticeListeners]) safely(() => l(notice));
   };
   const publish = (): void => {
-    for (const e of entries.values()) {
-      const view = viewOf(e);
-      if (view.kind !== e.lastViewKind) {
-        e.lastViewKind = view.kind;
-        if (NOTICE_KINDS.has(view.kind)) {
-          notify({ serialNo: e.serialNo, kind: view.kind, severity: view.severity });
-        }
-      }
-      // Once per low spell: a key that is charged (or replaced) and runs low again is told again.
-      const low = isLowBattery(e.info?.battery);
-      if (low && !e.lowBatteryNoticed)
-        notify({ serialNo: e.serialNo, kind: 'lowBattery', severity: 'warning' });
-      e.lowBatteryNoticed = low;
-    }
+    for (const e of entries.values()) for (const n of noticesFor(e, viewOf(e))) notify(n);
     if (snapshotListeners.size === 0) return;
     const s = snapshot();
     for (const l of [...snapshotListeners]) safely(() => l(s));
@@ -353,7 +206,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   // ---- server answers ----
   /** Records the status HES now holds, when its answer and a current key report prove it. */
   const observeServerStatus = (e: KeyEntry): void => {
-    const status = serverStatusOf(e);
+    const status = serverStatusOf(e, lastKnownStatus(e));
     if (status !== undefined && status !== lastKnownStatus(e)) observe(e, status, null, 'server');
   };
   const setAnswer = (e: KeyEntry, dto: HwVaultInfoFromHesDto, fromUpdate = false): void => {
@@ -393,27 +246,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   const entryOf = (serialNo: string): KeyEntry => {
     let e = entries.get(serialNo);
     if (!e) {
-      e = {
-        serialNo,
-        record: undefined,
-        info: undefined,
-        answer: { kind: 'none' },
-        step: 'connecting',
-        prompt: undefined,
-        prompts: new PromptBox(),
-        error: undefined,
-        owner: undefined,
-        lastSync: undefined,
-        flow: undefined,
-        reportPending: false,
-        connected: false,
-        lastViewKind: undefined,
-        lockPicture: undefined,
-        lowBatteryNoticed: false,
-        answerAwaitsKey: false,
-        answerKey: undefined,
-        pinLearned: undefined,
-      };
+      e = newKeyEntry(serialNo);
       entries.set(serialNo, e);
     }
     return e;
@@ -558,6 +391,11 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   const onRecord = (r: KeyRecord): void => {
     const e = entryOf(r.serialNo);
     e.record = r;
+    // The manager's reread after an AccessChanged lands here: a change the event's flags
+    // did not show (a new code on a key already locked by code) still runs the flow again,
+    // so a Locked card updates by itself when the administrator sends a new code.
+    if (r.state === 'connected' && e.connected && r.info && lockPicture(r.info) !== e.lockPicture)
+      resync(e);
     if (r.state === 'connected') connected(e);
     else disconnected(e);
     publish();

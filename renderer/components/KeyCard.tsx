@@ -9,7 +9,9 @@ import { LOW_BATTERY_PERCENT, isLowBattery } from '../../shared/key/battery';
 import { LOW_BATTERY_MESSAGE } from '../../shared/view/view-kind';
 import { pinActionOf } from '../../shared/view/pin-action';
 import { stopReasonAddsToView } from '../../shared/view/stop-reason';
-import { errorRef, translate, type MessageRef } from '../i18n/message-ref';
+import { errorRef, translate, viewText, type MessageRef } from '../i18n/message-ref';
+import { CodeDetails } from './CodeDetails';
+import { EmailAddress } from './EmailAddress';
 import { batteryLevel, formatTime, signalOf } from './format';
 import { KeyHistory } from './KeyHistory';
 
@@ -91,7 +93,7 @@ export function KeyCard(props: KeyCardProps): ReactElement {
 
       <div className="status" data-testid="key-status">
         <span className={`badge badge-${view.severity}`}>{t(`status.${view.kind}`)}</span>
-        <p className="status-text">{t(view.messageKey, view.params)}</p>
+        <p className="status-text">{viewText(t, view.messageKey, view.params)}</p>
         {view.serverNotice ? (
           <p className="server-notice">{t(view.serverNotice.messageKey)}</p>
         ) : null}
@@ -107,13 +109,23 @@ export function KeyCard(props: KeyCardProps): ReactElement {
           {t('key.stopped', { reason: translate(t, errorRef(key.error)) })}
         </p>
       ) : null}
+      {/* Codes (the view's, why the flow stopped) only here, folded away. */}
+      <CodeDetails
+        testId="key-code-details"
+        codes={[
+          'code' in view.params ? view.params.code : undefined,
+          key.step === 'stopped' ? key.error?.code : undefined,
+        ]}
+      />
 
       <dl className="facts">
         <div>
           <dt>{t('key.owner')}</dt>
           <dd data-testid="key-owner">
             {key.ownerName ?? t('key.ownerUnknown')}
-            {key.ownerEmail ? <span className="owner-email">{key.ownerEmail}</span> : null}
+            {key.ownerEmail ? (
+              <EmailAddress className="owner-email" address={key.ownerEmail} />
+            ) : null}
           </dd>
         </div>
         <div>
@@ -160,6 +172,7 @@ export function KeyCard(props: KeyCardProps): ReactElement {
           {translate(t, actionError)}
         </p>
       ) : null}
+      <CodeDetails codes={[actionError?.code]} />
 
       {canRetry || canForget || canChangePin || offersSettings ? (
         <div

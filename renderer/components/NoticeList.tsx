@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeySnapshot } from '../../shared/ipc/snapshot';
 import { LOW_BATTERY_PERCENT } from '../../shared/key/battery';
 import { LOW_BATTERY_MESSAGE } from '../../shared/view/view-kind';
+import { viewText } from '../i18n/message-ref';
 import type { NoticeItem } from '../store/companion-store';
 
 export interface NoticeListProps {
@@ -23,7 +24,7 @@ export function NoticeList(props: NoticeListProps): ReactElement | null {
       return t(LOW_BATTERY_MESSAGE, { percent: LOW_BATTERY_PERCENT });
     const key = keys.find((k) => k.serialNo === notice.serialNo);
     return key && key.view.kind === notice.kind
-      ? t(key.view.messageKey, key.view.params)
+      ? viewText(t, key.view.messageKey, key.view.params)
       : undefined;
   };
   return (

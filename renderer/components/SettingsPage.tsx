@@ -13,6 +13,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { CommandResult } from '../../shared/ipc/contract';
 import type { AppSnapshot } from '../../shared/ipc/snapshot';
+import { CodeDetails } from './CodeDetails';
 import { errorRef, serverStateRef, translate, type MessageRef } from '../i18n/message-ref';
 import { LANGUAGES, type Language } from '../i18n/i18n';
 
@@ -166,6 +167,7 @@ export function SettingsPage(props: SettingsPageProps): ReactElement {
           >
             {outcome ? translate(t, outcome.message) : null}
           </p>
+          <CodeDetails codes={[outcome?.message.code]} />
         </form>
       </section>
 

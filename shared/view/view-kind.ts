@@ -183,7 +183,8 @@ export const VIEW_KINDS = {
   locked: {
     severity: 'error',
     messages: ['view.locked'],
-    actions: ['contactAdmin', 'retry'],
+    // Only the administrator can lift it; the key's state change re-runs the flow by itself.
+    actions: ['contactAdmin'],
     takesNotice: true,
     when: 'the server answered 615 or reports Locked (and the key offers no code entry), or the key reports only the locked bit',
   },

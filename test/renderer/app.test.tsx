@@ -392,7 +392,7 @@ describe('notices and the live region', () => {
     const notice = screen.getByTestId('notice');
     expect(notice.dataset['kind']).toBe('lockedByPin');
     expect(notice.textContent).toContain('Hideez Key 4 is locked: too many wrong PINs');
-    expect(notice.textContent).toContain('Ask your administrator for an activation code.');
+    expect(notice.textContent).toContain('Ask your administrator for an activation code');
     const announcer = screen.getByTestId('announcer');
     expect(within(announcer).getByRole('alert').textContent).toBe(
       'Hideez Key 4 is locked: too many wrong PINs',

@@ -38,6 +38,14 @@ import { KEY3_TIMEOUTS, type Key3SecureChannel } from './secure-channel';
 import { relayServerChannelStep } from './server-channel';
 import { accessOf, pressOf, stateUpdateOf } from './status-state';
 
+/**
+ * How long the server's channel stays quiet before the key is read back. A STATUS shows our
+ * channel's access bits only: the server's LockDeviceCode on a key already locked by code (the
+ * administrator's Activate) changes its attempts and nothing STATUS carries, so after the
+ * server has spoken the key is read again (one GETINFO per server session, not per message).
+ */
+export const SERVER_QUIET_MS = 400;
+
 interface ButtonWait {
   readonly resolve: (outcome: 'pressed' | 'cancelled') => void;
 }
@@ -48,6 +56,7 @@ export class Key3Connection implements KeyConnection {
   readonly #listeners = new Set<(event: KeyEvent) => void>();
   #lastStatus: Key3StatusPacket | undefined;
   #buttonWait: ButtonWait | undefined;
+  #serverQuiet: NodeJS.Timeout | undefined;
 
   constructor(
     readonly descriptor: TransportDescriptor,
@@ -132,6 +141,7 @@ export class Key3Connection implements KeyConnection {
       case KeyOp.LoadLicense:
         return this.#loadLicense(operation, secure, limits);
       case KeyOp.ServerChannel:
+        if (operation.request.kind === 'message') this.#readBackWhenServerQuiet();
         return relayServerChannelStep(this.link, secure, operation.channel, operation.request, {
           timeoutMs: options.timeoutMs,
           ...signal,
@@ -149,8 +159,25 @@ export class Key3Connection implements KeyConnection {
   }
 
   close(): Promise<void> {
+    clearTimeout(this.#serverQuiet);
     this.secure?.drop('closed');
     return this.link.close();
+  }
+
+  /** (Re)arms the read-back after the server's messages (see SERVER_QUIET_MS). */
+  #readBackWhenServerQuiet(): void {
+    clearTimeout(this.#serverQuiet);
+    this.#serverQuiet = setTimeout(() => {
+      this.#serverQuiet = undefined;
+      if (!this.link.isOpen) return;
+      this.link.trace.record({
+        kind: 'choice',
+        unknown: 'whether STATUS shows what the server changed on the key',
+        chosen: 'read the key back once the server channel is quiet',
+      });
+      this.#emit({ kind: 'state', update: { refresh: true } });
+    }, SERVER_QUIET_MS);
+    this.#serverQuiet.unref();
   }
 
   async #readInfo(

@@ -135,6 +135,7 @@ export function ActivationCodeDialog(props: ActivationCodeDialogProps): ReactEle
             {t('prompt.code.hint', {
               min: ACTIVATION_CODE_MIN_LENGTH,
               max: ACTIVATION_CODE_MAX_LENGTH,
+              count: ACTIVATION_CODE_MAX_LENGTH,
             })}
           </p>
           {ruleCode ? (
@@ -148,7 +149,11 @@ export function ActivationCodeDialog(props: ActivationCodeDialogProps): ReactEle
           ) : null}
         </div>
         {busy ? <Verifying /> : null}
-        <PromptResult id={ids.result} text={resultRef ? translate(t, resultRef) : undefined} />
+        <PromptResult
+          id={ids.result}
+          text={resultRef ? translate(t, resultRef) : undefined}
+          code={resultRef?.code}
+        />
         <DialogButtons
           onCancel={cancel}
           submit={{

@@ -117,7 +117,11 @@ export function ChangePinDialog(props: ChangePinDialogProps): ReactElement {
           readOnly={sending}
         />
         {sending ? <Verifying /> : null}
-        <PromptResult id={resultId} text={result ? translate(t, result) : undefined} />
+        <PromptResult
+          id={resultId}
+          text={result ? translate(t, result) : undefined}
+          code={result?.code}
+        />
         <DialogButtons
           onCancel={cancel}
           submit={{

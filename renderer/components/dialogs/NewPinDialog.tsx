@@ -26,9 +26,12 @@ export interface NewPinDialogProps {
 function lastResultRef(prompt: NewPinPrompt, max: number): MessageRef | undefined {
   switch (prompt.lastResult) {
     case 'tooShort':
-      return { key: 'prompt.pin.tooShort', params: { min: prompt.minLength } };
+      return {
+        key: 'prompt.pin.tooShort',
+        params: { min: prompt.minLength, count: prompt.minLength },
+      };
     case 'tooLong':
-      return { key: 'prompt.pin.tooLong', params: { max } };
+      return { key: 'prompt.pin.tooLong', params: { max, count: max } };
     case 'mismatch':
       return { key: 'prompt.pin.mismatch' };
     default:
@@ -108,7 +111,11 @@ export function NewPinDialog(props: NewPinDialogProps): ReactElement {
           describedBy={result ? resultId : undefined}
         />
         {busy ? <Verifying /> : null}
-        <PromptResult id={resultId} text={result ? translate(t, result) : undefined} />
+        <PromptResult
+          id={resultId}
+          text={result ? translate(t, result) : undefined}
+          code={result?.code}
+        />
         <DialogButtons
           onCancel={cancel}
           submit={{

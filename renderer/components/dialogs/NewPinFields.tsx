@@ -25,7 +25,7 @@ export function NewPinFields(props: NewPinFieldsProps): ReactElement {
         testId="new-pin-input"
         label={t('prompt.newPin.label')}
         maxLength={max}
-        hint={t('prompt.pin.hint', { min, max })}
+        hint={t('prompt.pin.hint', { min, max, count: max })}
         problem={problem}
         invalid={pin.refused !== undefined}
         readOnly={readOnly}

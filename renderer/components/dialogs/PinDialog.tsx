@@ -87,14 +87,18 @@ export function PinDialog(props: PinDialogProps): ReactElement {
           testId="pin-input"
           label={t('prompt.pin.label')}
           maxLength={max}
-          hint={t('prompt.pin.hint', { min: prompt.minLength, max })}
+          hint={t('prompt.pin.hint', { min: prompt.minLength, max, count: max })}
           problem={shown ? translate(t, shown) : undefined}
           invalid={field.refused !== undefined}
           readOnly={busy}
           describedBy={result ? resultId : undefined}
         />
         {busy ? <Verifying /> : null}
-        <PromptResult id={resultId} text={result ? translate(t, result) : undefined} />
+        <PromptResult
+          id={resultId}
+          text={result ? translate(t, result) : undefined}
+          code={result?.code}
+        />
         <DialogButtons
           onCancel={cancel}
           submit={{ label: t('prompt.pin.submit'), disabled: busy || problem !== undefined }}

@@ -2,6 +2,7 @@
 // "Verifying…" line, the result line, and the Cancel / submit row.
 import type { ReactElement, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CodeDetails } from '../CodeDetails';
 
 export function AttemptsLeft(props: {
   readonly attempts: number;
@@ -37,12 +38,17 @@ export function Verifying(): ReactElement {
 export function PromptResult(props: {
   readonly id?: string;
   readonly text: string | undefined;
+  /** The code behind the answer, folded away in the details. */
+  readonly code?: string | number | undefined;
 }): ReactElement | null {
   if (props.text === undefined) return null;
   return (
-    <p id={props.id} className="prompt-result" data-testid="prompt-result" role="alert">
-      {props.text}
-    </p>
+    <>
+      <p id={props.id} className="prompt-result" data-testid="prompt-result" role="alert">
+        {props.text}
+      </p>
+      <CodeDetails codes={[props.code]} />
+    </>
   );
 }
 

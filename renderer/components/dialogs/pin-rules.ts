@@ -22,9 +22,12 @@ export function pinProblem(pin: string, min: number, max: number): MessageRef | 
   if (!check.ok) return { key: `error.${check.code}` };
   switch (pinLengthResult(pin, min, max)) {
     case 'tooShort':
-      return { key: 'prompt.pin.tooShort', params: { min } };
+      return { key: 'prompt.pin.tooShort', params: { min, count: min } };
     case 'tooLong':
-      return { key: 'prompt.pin.tooLong', params: { max: pinMaxLength(max) } };
+      return {
+        key: 'prompt.pin.tooLong',
+        params: { max: pinMaxLength(max), count: pinMaxLength(max) },
+      };
     default:
       return undefined;
   }

@@ -1,8 +1,8 @@
 // English: the view texts and the input/IPC error texts come from shared/ (one source);
 // the screens' own texts are written here. uk.ts and ru.ts translate every key.
 import { INPUT_ERROR_MESSAGES, IPC_ERROR_MESSAGES } from '../../../shared/ipc/contract';
-import { MESSAGES } from '../../../shared/view/messages';
-import { convertTable } from '../placeholders';
+import { COUNTED_MESSAGES, MESSAGES, type MessageKey } from '../../../shared/view/messages';
+import { convertTable, toI18nextPlaceholders } from '../placeholders';
 import type { Catalogue } from './catalogue';
 
 const screens: Catalogue = {
@@ -180,7 +180,10 @@ const screens: Catalogue = {
   'prompt.code.intro.suspension':
     'Your administrator suspended this key. Enter the new activation code they sent you.',
   'prompt.code.label': 'Activation code',
-  'prompt.code.hint': '{{min}} to {{max}} digits. Spaces and dashes in a pasted code are ignored.',
+  'prompt.code.hint_one':
+    '{{min}} to {{max}} digit. Spaces and dashes in a pasted code are ignored.',
+  'prompt.code.hint_other':
+    '{{min}} to {{max}} digits. Spaces and dashes in a pasted code are ignored.',
   'prompt.code.submit': 'Activate',
   'prompt.code.wrong_one': 'Invalid activation code. {{count}} attempt left',
   'prompt.code.wrong_other': 'Invalid activation code. {{count}} attempts left',
@@ -189,15 +192,18 @@ const screens: Catalogue = {
   'prompt.pin.title': 'Unlock {{name}}',
   'prompt.pin.intro': 'Enter the PIN of your key.',
   'prompt.pin.label': 'PIN',
-  'prompt.pin.hint': '{{min}} to {{max}} digits.',
+  'prompt.pin.hint_one': '{{min}} to {{max}} digit.',
+  'prompt.pin.hint_other': '{{min}} to {{max}} digits.',
   'prompt.pin.submit': 'Unlock',
   'prompt.pin.wrong_one': 'Wrong PIN. {{count}} attempt left',
   'prompt.pin.wrong_other': 'Wrong PIN. {{count}} attempts left',
   'prompt.pin.lastAttempt':
     'This is your last attempt. If the PIN is wrong, the key locks and your administrator must reactivate it.',
   'prompt.pin.mismatch': 'The two PINs do not match. Type them again.',
-  'prompt.pin.tooShort': 'The PIN must have at least {{min}} digits.',
-  'prompt.pin.tooLong': 'The PIN must have at most {{max}} digits.',
+  'prompt.pin.tooShort_one': 'The PIN must have at least {{min}} digit.',
+  'prompt.pin.tooShort_other': 'The PIN must have at least {{min}} digits.',
+  'prompt.pin.tooLong_one': 'The PIN must have at most {{max}} digit.',
+  'prompt.pin.tooLong_other': 'The PIN must have at most {{max}} digits.',
   'prompt.newPin.title': 'Choose a PIN for {{name}}',
   'prompt.newPin.intro': 'You will enter this PIN to unlock your key. Type it twice.',
   'prompt.newPin.label': 'New PIN',
@@ -247,8 +253,10 @@ const screens: Catalogue = {
     'The server sent a licence for the key that is empty or malformed.',
   'error.WORKFLOW_LICENSE_REFUSED':
     'The key did not accept a licence from the server. Contact your administrator.',
-  'error.server': 'The server answered with error {{code}}.',
-  'error.unknown': 'Something went wrong (code {{code}}).',
+  'error.server': 'The server could not carry out this request.',
+  'error.unknown': 'Something went wrong.',
+  'details.summary': 'Details',
+  'details.code': 'Code: {{code}}',
 
   'settings.title': 'Settings',
   'settings.server.heading': 'Server',
@@ -274,8 +282,22 @@ const screens: Catalogue = {
   'language.ru': 'Русский',
 };
 
+/** The shared view texts; a counted one as its two English forms (no plain key). */
+function viewMessages(): Record<string, string> {
+  const table = convertTable(MESSAGES);
+  for (const [key, counted] of Object.entries(COUNTED_MESSAGES) as [
+    MessageKey,
+    { one: string },
+  ][]) {
+    table[`${key}_other`] = table[key] ?? '';
+    table[`${key}_one`] = toI18nextPlaceholders(counted.one);
+    delete table[key];
+  }
+  return table;
+}
+
 export const en: Catalogue = {
-  ...convertTable(MESSAGES),
+  ...viewMessages(),
   ...convertTable(INPUT_ERROR_MESSAGES, 'error.'),
   ...convertTable(IPC_ERROR_MESSAGES, 'error.'),
   ...screens,

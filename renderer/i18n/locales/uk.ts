@@ -28,21 +28,39 @@ export const uk: Catalogue = {
     'Цей комп’ютер очікує схвалення на сервері. Попросіть адміністратора схвалити його.',
   'view.alarm': 'Сервер зупинив увесь доступ (тривога). Зверніться до адміністратора.',
   'view.lockedByPin':
-    'Ваш ключ заблоковано після надто багатьох неправильних PIN-кодів. Попросіть в адміністратора код активації.',
+    'Ваш ключ заблоковано після надто багатьох неправильних PIN-кодів. Попросіть в адміністратора код активації: ця картка оновиться сама, щойно його надішлють.',
   'view.lockedByCode':
-    'Ваш ключ заблоковано після надто багатьох неправильних кодів активації. Попросіть в адміністратора новий код.',
+    'Ваш ключ заблоковано після надто багатьох неправильних кодів активації. Попросіть в адміністратора новий код: ця картка оновиться сама, щойно його надішлють.',
   'view.locked':
-    'Ваш ключ заблоковано. Попросіть адміністратора розблокувати його, потім під’єднайте ключ знову.',
-  'view.awaitingActivation':
-    'Введіть код активації, який надіслав вам адміністратор. Залишилося спроб: {{attemptsRemain}}.',
-  'view.suspended':
-    'Ваш ключ призупинено. Введіть новий код активації від адміністратора. Залишилося спроб: {{attemptsRemain}}.',
-  'view.syncInterrupted': 'З’єднання з сервером обірвалося (код {{code}}). Спробуйте ще раз.',
-  'view.serverError': 'Сервер не зміг обробити ваш ключ (код {{code}}).',
+    'Ваш ключ заблокував адміністратор на сервері. Попросіть розблокувати його: ця картка оновиться сама, щойно це станеться.',
+  'view.awaitingActivation_one':
+    'Введіть код активації, який надіслав вам адміністратор. Залишилася {{attemptsRemain}} спроба.',
+  'view.awaitingActivation_few':
+    'Введіть код активації, який надіслав вам адміністратор. Залишилося {{attemptsRemain}} спроби.',
+  'view.awaitingActivation_many':
+    'Введіть код активації, який надіслав вам адміністратор. Залишилося {{attemptsRemain}} спроб.',
+  'view.awaitingActivation_other':
+    'Введіть код активації, який надіслав вам адміністратор. Залишилося {{attemptsRemain}} спроби.',
+  'view.suspended_one':
+    'Ваш ключ призупинено. Введіть новий код активації від адміністратора. Залишилася {{attemptsRemain}} спроба.',
+  'view.suspended_few':
+    'Ваш ключ призупинено. Введіть новий код активації від адміністратора. Залишилося {{attemptsRemain}} спроби.',
+  'view.suspended_many':
+    'Ваш ключ призупинено. Введіть новий код активації від адміністратора. Залишилося {{attemptsRemain}} спроб.',
+  'view.suspended_other':
+    'Ваш ключ призупинено. Введіть новий код активації від адміністратора. Залишилося {{attemptsRemain}} спроби.',
+  'view.syncInterrupted': 'З’єднання з сервером обірвалося. Спробуйте ще раз.',
+  'view.serverError': 'Сервер не зміг обробити ваш ключ.',
   'view.notInitialized':
     'Цей ключ ще не налаштовано, і для цього потрібен сервер. Перевірте підключення до мережі.',
-  'view.newPinRequired': 'Виберіть PIN-код для ключа (найменша кількість цифр: {{minPinLength}}).',
-  'view.pinRequired': 'Введіть PIN-код ключа. Залишилося спроб: {{attemptsRemain}}.',
+  'view.newPinRequired_one': 'Виберіть PIN-код для ключа: щонайменше {{minPinLength}} цифра.',
+  'view.newPinRequired_few': 'Виберіть PIN-код для ключа: щонайменше {{minPinLength}} цифри.',
+  'view.newPinRequired_many': 'Виберіть PIN-код для ключа: щонайменше {{minPinLength}} цифр.',
+  'view.newPinRequired_other': 'Виберіть PIN-код для ключа: щонайменше {{minPinLength}} цифри.',
+  'view.pinRequired_one': 'Введіть PIN-код ключа. Залишилася {{attemptsRemain}} спроба.',
+  'view.pinRequired_few': 'Введіть PIN-код ключа. Залишилося {{attemptsRemain}} спроби.',
+  'view.pinRequired_many': 'Введіть PIN-код ключа. Залишилося {{attemptsRemain}} спроб.',
+  'view.pinRequired_other': 'Введіть PIN-код ключа. Залишилося {{attemptsRemain}} спроби.',
   'view.buttonRequired': 'Натисніть кнопку на ключі.',
   'view.serverUnreachable':
     'Ваш ключ готовий, але сервер недоступний, тому його стан не підтверджено.',
@@ -242,8 +260,14 @@ export const uk: Catalogue = {
   'prompt.code.intro.suspension':
     'Адміністратор призупинив цей ключ. Введіть новий код активації, який він надіслав.',
   'prompt.code.label': 'Код активації',
-  'prompt.code.hint':
+  'prompt.code.hint_one':
+    'Від {{min}} до {{max}} цифри. Пробіли й дефіси у вставленому коді не враховуються.',
+  'prompt.code.hint_few':
     'Від {{min}} до {{max}} цифр. Пробіли й дефіси у вставленому коді не враховуються.',
+  'prompt.code.hint_many':
+    'Від {{min}} до {{max}} цифр. Пробіли й дефіси у вставленому коді не враховуються.',
+  'prompt.code.hint_other':
+    'Від {{min}} до {{max}} цифри. Пробіли й дефіси у вставленому коді не враховуються.',
   'prompt.code.submit': 'Активувати',
   'prompt.code.wrong_one': 'Неправильний код активації. Залишилася {{count}} спроба',
   'prompt.code.wrong_few': 'Неправильний код активації. Залишилося {{count}} спроби',
@@ -254,7 +278,10 @@ export const uk: Catalogue = {
   'prompt.pin.title': 'Розблокування {{name}}',
   'prompt.pin.intro': 'Введіть PIN-код вашого ключа.',
   'prompt.pin.label': 'PIN-код',
-  'prompt.pin.hint': 'Від {{min}} до {{max}} цифр.',
+  'prompt.pin.hint_one': 'Від {{min}} до {{max}} цифри.',
+  'prompt.pin.hint_few': 'Від {{min}} до {{max}} цифр.',
+  'prompt.pin.hint_many': 'Від {{min}} до {{max}} цифр.',
+  'prompt.pin.hint_other': 'Від {{min}} до {{max}} цифри.',
   'prompt.pin.submit': 'Розблокувати',
   'prompt.pin.wrong_one': 'Неправильний PIN-код. Залишилася {{count}} спроба',
   'prompt.pin.wrong_few': 'Неправильний PIN-код. Залишилося {{count}} спроби',
@@ -263,8 +290,14 @@ export const uk: Catalogue = {
   'prompt.pin.lastAttempt':
     'Це ваша остання спроба. Якщо PIN-код неправильний, ключ заблокується, і адміністратору доведеться активувати його знову.',
   'prompt.pin.mismatch': 'Два PIN-коди не збігаються. Введіть їх ще раз.',
-  'prompt.pin.tooShort': 'PIN-код закороткий. Найменша кількість цифр: {{min}}.',
-  'prompt.pin.tooLong': 'PIN-код задовгий. Найбільша кількість цифр: {{max}}.',
+  'prompt.pin.tooShort_one': 'PIN-код закороткий: потрібно щонайменше {{min}} цифра.',
+  'prompt.pin.tooShort_few': 'PIN-код закороткий: потрібно щонайменше {{min}} цифри.',
+  'prompt.pin.tooShort_many': 'PIN-код закороткий: потрібно щонайменше {{min}} цифр.',
+  'prompt.pin.tooShort_other': 'PIN-код закороткий: потрібно щонайменше {{min}} цифри.',
+  'prompt.pin.tooLong_one': 'PIN-код задовгий: можна не більше {{max}} цифри.',
+  'prompt.pin.tooLong_few': 'PIN-код задовгий: можна не більше {{max}} цифр.',
+  'prompt.pin.tooLong_many': 'PIN-код задовгий: можна не більше {{max}} цифр.',
+  'prompt.pin.tooLong_other': 'PIN-код задовгий: можна не більше {{max}} цифри.',
   'prompt.newPin.title': 'Виберіть PIN-код для {{name}}',
   'prompt.newPin.intro': 'Цей PIN-код ви вводитимете, щоб розблокувати ключ. Введіть його двічі.',
   'prompt.newPin.label': 'Новий PIN-код',
@@ -315,8 +348,10 @@ export const uk: Catalogue = {
   'error.WORKFLOW_LICENSE_INVALID': 'Сервер надіслав для ключа порожню або пошкоджену ліцензію.',
   'error.WORKFLOW_LICENSE_REFUSED':
     'Ключ не прийняв ліцензію від сервера. Зверніться до адміністратора.',
-  'error.server': 'Сервер відповів помилкою {{code}}.',
-  'error.unknown': 'Щось пішло не так (код {{code}}).',
+  'error.server': 'Сервер не зміг виконати цей запит.',
+  'error.unknown': 'Щось пішло не так.',
+  'details.summary': 'Подробиці',
+  'details.code': 'Код: {{code}}',
 
   'settings.title': 'Налаштування',
   'settings.server.heading': 'Сервер',

@@ -65,6 +65,12 @@ describe.each(KEY_FAMILIES)(
         code: 0,
       });
       c.typed.push(fresh);
+      // The Locked card updates by itself: the key's new code lock re-runs the flow, with
+      // no replug and no Try again (a Hideez Key 3's STATUS does not show a new code on a key
+      // already locked by code: its driver reads the key back after the server's session).
+      const asked = await c.until(serial, (k) => k.step === 'awaitingActivationCode');
+      expect(asked.view.kind).toBe('suspended');
+      expect(asked.connection).toBe('connected');
       await replug(c);
       const key = await c.until(serial, (k) => k.step === 'awaitingActivationCode');
       expect(key.prompt).toMatchObject({ kind: 'activationCode', reason: 'suspension' });

@@ -163,7 +163,11 @@ describe('what the user sees, situation by situation', () => {
   });
 
   it('615 on an unlocked key: locked by the server', () => {
-    expect(view({ answer: error(615) })).toMatchObject({ kind: 'locked' });
+    // Only the administrator can lift it: no Try again, which could not succeed.
+    expect(view({ answer: error(615) })).toMatchObject({
+      kind: 'locked',
+      actions: ['contactAdmin'],
+    });
   });
 
   it('server unreachable: the key says locked, and the notice says the server is unreachable', () => {

@@ -14,6 +14,16 @@ describe('whether a stop reason adds to the view', () => {
     expect(stopReasonAddsToView(HesErrorCode.HesAlarm, 'alarm')).toBe(false);
   });
 
+  it('on a lock or a server verdict nothing a retry could change is shown (no Try again)', () => {
+    for (const view of ['lockedByCode', 'lockedByPin', 'locked'] as const) {
+      expect(stopReasonAddsToView(HesErrorCode.HesDeviceLocked, view), view).toBe(false);
+      expect(stopReasonAddsToView('WORKFLOW_KEY_ERROR', view), view).toBe(false);
+      expect(stopReasonAddsToView('WORKFLOW_CANCELLED_BY_USER', view), view).toBe(false);
+    }
+    expect(stopReasonAddsToView(HesErrorCode.HesUnknownError, 'compromised')).toBe(false);
+    expect(stopReasonAddsToView('WORKFLOW_KEY_ERROR', 'notGenuine')).toBe(false);
+  });
+
   it('a reason the view does not say is shown', () => {
     expect(stopReasonAddsToView('WORKFLOW_CANCELLED_BY_USER', 'awaitingActivation')).toBe(true);
     expect(stopReasonAddsToView('WORKFLOW_KEY_ERROR', 'active')).toBe(true);
