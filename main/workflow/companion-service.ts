@@ -487,8 +487,12 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   const addressFailure = (error: unknown): CommandResult => {
     if (isHesError(error) && error.reason === HesErrorReason.Unreachable)
       return failWith(WorkflowErrorCode.ServerUnreachable);
-    if (isHesError(error) && error.reason === HesErrorReason.InvalidServerUrl)
-      return fail('INPUT_URL_INVALID', INPUT_ERROR_MESSAGES.INPUT_URL_INVALID);
+    if (isHesError(error) && error.reason === HesErrorReason.InvalidServerUrl) {
+      // The address policy's refusal says why in its details (never the address itself).
+      return error.details?.['refused'] !== undefined
+        ? fail('INPUT_URL_NOT_ALLOWED', INPUT_ERROR_MESSAGES.INPUT_URL_NOT_ALLOWED)
+        : fail('INPUT_URL_INVALID', INPUT_ERROR_MESSAGES.INPUT_URL_INVALID);
+    }
     return isHesError(error)
       ? fail(error.code, WORKFLOW_ERROR_MESSAGES.WORKFLOW_SERVER_REFUSED)
       : failWith(WorkflowErrorCode.ServerUnreachable);

@@ -20,6 +20,8 @@ export const InputErrorCode = {
   PinEmpty: 'INPUT_PIN_EMPTY',
   PinTooLong: 'INPUT_PIN_TOO_LONG',
   UrlInvalid: 'INPUT_URL_INVALID',
+  /** A server check refused by the address policy (link-local, metadata): main/hes/address-policy.ts. */
+  UrlNotAllowed: 'INPUT_URL_NOT_ALLOWED',
 } as const;
 export type InputErrorCode = (typeof InputErrorCode)[keyof typeof InputErrorCode];
 
@@ -32,6 +34,8 @@ export const INPUT_ERROR_MESSAGES: Readonly<Record<InputErrorCode, string>> = {
   INPUT_PIN_EMPTY: 'Enter the PIN.',
   INPUT_PIN_TOO_LONG: `The PIN must have at most ${PIN_MAX_LENGTH} digits.`,
   INPUT_URL_INVALID: 'The server address must be an http or https URL.',
+  INPUT_URL_NOT_ALLOWED:
+    'This address cannot be a server: link-local and cloud metadata addresses are refused unless your administrator allows them.',
 };
 
 const INPUT_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(InputErrorCode));

@@ -80,6 +80,8 @@ export const ru: Catalogue = {
   'error.INPUT_PIN_EMPTY': 'Введите PIN-код.',
   'error.INPUT_PIN_TOO_LONG': 'PIN-код должен содержать не более 8 цифр.',
   'error.INPUT_URL_INVALID': 'Адрес сервера должен быть URL-адресом http или https.',
+  'error.INPUT_URL_NOT_ALLOWED':
+    'Этот адрес не может быть сервером: локальные адреса канала и адреса облачных метаданных запрещены, если администратор их не разрешил.',
   'error.IPC_BAD_REQUEST': 'Компаньон не понимает этот запрос.',
   'error.IPC_INTERNAL': 'Компаньону не удалось выполнить запрос.',
   'error.IPC_DISCONNECTED': 'Соединение с компаньоном потеряно.',

@@ -80,6 +80,8 @@ export const uk: Catalogue = {
   'error.INPUT_PIN_EMPTY': 'Введіть PIN-код.',
   'error.INPUT_PIN_TOO_LONG': 'PIN-код має містити не більше 8 цифр.',
   'error.INPUT_URL_INVALID': 'Адреса сервера має бути URL-адресою http або https.',
+  'error.INPUT_URL_NOT_ALLOWED':
+    'Ця адреса не може бути сервером: локальні адреси каналу та адреси хмарних метаданих заборонені, якщо адміністратор їх не дозволив.',
   'error.IPC_BAD_REQUEST': 'Компаньйон не розуміє цього запиту.',
   'error.IPC_INTERNAL': 'Компаньйону не вдалося виконати запит.',
   'error.IPC_DISCONNECTED': 'З’єднання з компаньйоном втрачено.',

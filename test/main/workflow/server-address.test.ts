@@ -37,6 +37,10 @@ describe('the server address', () => {
       ok: false,
       error: { code: 'INPUT_URL_INVALID' },
     });
+    // The cloud metadata address is never asked, and the user is told why in their terms.
+    const metadata = await rig.call('checkServer', 'http://169.254.169.254');
+    expect(metadata).toMatchObject({ ok: false, error: { code: 'INPUT_URL_NOT_ALLOWED' } });
+    expect(JSON.stringify(metadata)).not.toContain('169.254');
     // A check never switches servers.
     expect(rig.hes.serverUrl).toBe(before);
     expect(rig.hes.state.state).toBe('connected');
