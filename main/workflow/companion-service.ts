@@ -16,14 +16,8 @@ import {
   type HwVaultInfoFromHesDto,
 } from '../../shared/hes/dto';
 import type { CommandResult, Notice } from '../../shared/ipc/contract';
-import {
-  checkActivationCode,
-  checkPin,
-  checkServerUrl,
-  INPUT_ERROR_MESSAGES,
-  pinLengthResult,
-} from '../../shared/ipc/input-rules';
-import type { AppSnapshot, HistoryEntry, KeySnapshot, Prompt } from '../../shared/ipc/snapshot';
+import { checkServerUrl, INPUT_ERROR_MESSAGES } from '../../shared/ipc/input-rules';
+import type { AppSnapshot, HistoryEntry, KeySnapshot } from '../../shared/ipc/snapshot';
 import type { KeyView } from '../../shared/view/key-view';
 import {
   VaultStatus,
@@ -32,7 +26,7 @@ import {
 } from '../../shared/vault/vault-status';
 import type { AuditQueue } from '../audit/audit-queue';
 import type { HesClient } from '../hes/hes-client';
-import { HesErrorReason, isHesError, type HesError } from '../hes/hes-error';
+import type { HesError } from '../hes/hes-error';
 import { openKeyHistory, type KeyHistory } from '../history/key-history';
 import {
   KEY_TIMEOUT_MS,
@@ -44,14 +38,11 @@ import {
 import { isNewPendingActivation, settlePendingActivation } from './pending-activation';
 import { changePin, setPin, type PinCommandHost } from './pin-commands';
 import { learnPin, lockPicture, newKeyEntry, type KeyEntry } from './key-entry';
+import { addressFailure, fail, failWith, OK } from './command-result';
 import { noticesFor } from './key-notices';
+import { answerActivationCode, answerNewPin, answerPin, type PromptHost } from './prompt-answers';
 import { keySnapshotOf, keyViewOf, serverStatusOf } from './key-snapshot';
-import {
-  WORKFLOW_ERROR_MESSAGES,
-  WorkflowError,
-  WorkflowErrorCode,
-  workflowError,
-} from './workflow-error';
+import { WorkflowError, WorkflowErrorCode, workflowError } from './workflow-error';
 
 export interface CompanionService {
   snapshot(): AppSnapshot;
@@ -465,41 +456,12 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
   for (const r of devices.keys()) onRecord(r);
 
   // ---- commands ----
-  const ok: CommandResult = { ok: true, value: null };
-  const fail = (code: string | number, message: string): CommandResult => ({
-    ok: false,
-    error: { code, message },
-  });
-  const failWith = (code: WorkflowErrorCode): CommandResult => ({
-    ok: false,
-    error: workflowError(code),
-  });
-
-  const promptOf = (serialNo: string, kind: Prompt['kind']): KeyEntry | CommandResult => {
-    const e = entries.get(serialNo);
-    if (!e) return failWith(WorkflowErrorCode.UnknownKey);
-    if (e.prompts.kind !== kind || e.prompt?.kind !== kind)
-      return failWith(WorkflowErrorCode.NoPrompt);
-    return e;
-  };
-  const isResult = (v: KeyEntry | CommandResult): v is CommandResult => 'ok' in v;
-  /** A server address that cannot be used, in the user's terms (never the address itself). */
-  const addressFailure = (error: unknown): CommandResult => {
-    if (isHesError(error) && error.reason === HesErrorReason.Unreachable)
-      return failWith(WorkflowErrorCode.ServerUnreachable);
-    if (isHesError(error) && error.reason === HesErrorReason.InvalidServerUrl) {
-      // The address policy's refusal says why in its details (never the address itself).
-      return error.details?.['refused'] !== undefined
-        ? fail('INPUT_URL_NOT_ALLOWED', INPUT_ERROR_MESSAGES.INPUT_URL_NOT_ALLOWED)
-        : fail('INPUT_URL_INVALID', INPUT_ERROR_MESSAGES.INPUT_URL_INVALID);
-    }
-    return isHesError(error)
-      ? fail(error.code, WORKFLOW_ERROR_MESSAGES.WORKFLOW_SERVER_REFUSED)
-      : failWith(WorkflowErrorCode.ServerUnreachable);
-  };
-  const updatePrompt = (e: KeyEntry, prompt: Prompt): void => {
-    e.prompt = prompt;
-    publish();
+  const promptHost: PromptHost = {
+    entry: (serialNo) => entries.get(serialNo),
+    updatePrompt(e, prompt) {
+      e.prompt = prompt;
+      publish();
+    },
   };
 
   const pinHost: PinCommandHost = {
@@ -533,59 +495,9 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       noticeListeners.add(listener);
       return () => noticeListeners.delete(listener);
     },
-    async submitActivationCode(serialNo, code) {
-      const e = promptOf(serialNo, 'activationCode');
-      if (isResult(e)) return e;
-      const check = checkActivationCode(code);
-      if (!check.ok) {
-        // Length errors never reach the key: no attempt is spent.
-        const prompt = e.prompt;
-        if (prompt?.kind === 'activationCode' && check.code !== 'INPUT_CODE_NOT_DIGITS') {
-          updatePrompt(e, {
-            ...prompt,
-            lastResult: check.code === 'INPUT_CODE_TOO_SHORT' ? 'tooShort' : 'tooLong',
-          });
-        }
-        return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
-      }
-      const handled = e.prompts.answer('activationCode', [code]);
-      if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
-      await handled;
-      return ok;
-    },
-    async submitNewPin(serialNo, pin, confirm) {
-      const e = promptOf(serialNo, 'newPin');
-      if (isResult(e)) return e;
-      const prompt = e.prompt;
-      if (prompt?.kind !== 'newPin') return failWith(WorkflowErrorCode.NoPrompt);
-      const check = checkPin(pin);
-      if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
-      const length = pinLengthResult(pin, prompt.minLength, prompt.maxLength);
-      if (length !== 'ok') {
-        updatePrompt(e, { ...prompt, lastResult: length });
-        return failWith(
-          length === 'tooShort' ? WorkflowErrorCode.PinTooShort : WorkflowErrorCode.PinTooLong,
-        );
-      }
-      if (pin !== confirm) {
-        updatePrompt(e, { ...prompt, lastResult: 'mismatch' });
-        return failWith(WorkflowErrorCode.PinMismatch);
-      }
-      const handled = e.prompts.answer('newPin', [pin]);
-      if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
-      await handled;
-      return ok;
-    },
-    async submitPin(serialNo, pin) {
-      const e = promptOf(serialNo, 'pin');
-      if (isResult(e)) return e;
-      const check = checkPin(pin);
-      if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
-      const handled = e.prompts.answer('pin', [pin]);
-      if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
-      await handled;
-      return ok;
-    },
+    submitActivationCode: (serialNo, code) => answerActivationCode(promptHost, serialNo, code),
+    submitNewPin: (serialNo, pin, confirm) => answerNewPin(promptHost, serialNo, pin, confirm),
+    submitPin: (serialNo, pin) => answerPin(promptHost, serialNo, pin),
     changePin: (serialNo, oldPin, newPin, confirm) =>
       changePin(pinHost, serialNo, oldPin, newPin, confirm),
     setPin: (serialNo, pin, confirm) => setPin(pinHost, serialNo, pin, confirm),
@@ -594,7 +506,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       if (!e) return failWith(WorkflowErrorCode.UnknownKey);
       if (!e.flow) return failWith(WorkflowErrorCode.NoPrompt);
       await cancelFlow(e, WorkflowErrorCode.CancelledByUser);
-      return ok;
+      return OK;
     },
     retryKey(serialNo) {
       const e = entries.get(serialNo);
@@ -603,12 +515,12 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       hes.retryNow();
       // A key that could not be opened (e.g. it wanted pairing) is tried again at once.
       if (!e.connected && e.record?.openError !== undefined && devices.reopen(serialNo))
-        return Promise.resolve(ok);
+        return Promise.resolve(OK);
       if (!e.connected) return Promise.resolve(failWith(WorkflowErrorCode.Disconnected));
       if (e.flow) return Promise.resolve(failWith(WorkflowErrorCode.KeyBusy));
       startFlow(e);
       publish();
-      return Promise.resolve(ok);
+      return Promise.resolve(OK);
     },
     async forgetKey(serialNo) {
       const e = entries.get(serialNo);
@@ -619,13 +531,13 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       entries.delete(serialNo);
       history?.remove(serialNo);
       publish();
-      return ok;
+      return OK;
     },
     async setServerUrl(url) {
       try {
         await hes.setServerUrl(url ?? undefined);
         publish();
-        return ok;
+        return OK;
       } catch (error) {
         return addressFailure(error);
       }
@@ -635,7 +547,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
       try {
         await hes.checkServer(url);
-        return ok;
+        return OK;
       } catch (error) {
         return addressFailure(error);
       }
