@@ -18,6 +18,7 @@ import {
 import type { CommandResult, Notice } from '../../shared/ipc/contract';
 import { checkServerUrl, INPUT_ERROR_MESSAGES } from '../../shared/ipc/input-rules';
 import type { AppSnapshot, HistoryEntry, KeySnapshot } from '../../shared/ipc/snapshot';
+import type { KeyInfo } from '../../shared/key/key-info';
 import type { KeyView } from '../../shared/view/key-view';
 import {
   VaultStatus,
@@ -243,16 +244,24 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     return e;
   };
 
-  const host = (e: KeyEntry): FlowHost => ({
+  /**
+   * The flow's view of its key. `opening`: the info the device manager read as it opened the
+   * key a moment ago; the flow's first read takes it instead of asking the key again.
+   */
+  const host = (e: KeyEntry, opening?: KeyInfo): FlowHost => ({
     serialNo: e.serialNo,
     request: (request, signal, timeoutMs = KEY_TIMEOUT_MS) =>
       devices.request(e.serialNo, request, { timeoutMs, signal }),
     async readInfo(signal) {
-      const response = await devices.request(
-        e.serialNo,
-        { op: KeyOp.ReadInfo },
-        { timeoutMs: KEY_TIMEOUT_MS, signal },
-      );
+      const known = opening;
+      opening = undefined;
+      const response = known
+        ? { info: known }
+        : await devices.request(
+            e.serialNo,
+            { op: KeyOp.ReadInfo },
+            { timeoutMs: KEY_TIMEOUT_MS, signal },
+          );
       if (!('info' in response)) throw new WorkflowError(WorkflowErrorCode.KeyError);
       e.pinLearned = learnPin(e.info, response.info) ?? e.pinLearned;
       e.info = response.info;
@@ -325,13 +334,13 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     },
   });
 
-  const startFlow = (e: KeyEntry): void => {
+  const startFlow = (e: KeyEntry, opening?: KeyInfo): void => {
     if (stopped || e.flow || !e.connected) return;
     const controller = new AbortController();
     e.error = undefined;
     const done = (async () => {
       await historyReady;
-      const end = await runKeyFlow(host(e), controller.signal);
+      const end = await runKeyFlow(host(e, opening), controller.signal);
       e.flow = undefined;
       e.prompt = undefined;
       e.step = end.step;
@@ -357,7 +366,8 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     if (e.connected) return;
     e.connected = true;
     record(WorkstationEventType.DeviceConnect, e);
-    startFlow(e);
+    // The manager has just read the key to name it: the flow starts from that reading.
+    startFlow(e, e.record?.info);
   };
   const disconnected = (e: KeyEntry): void => {
     if (!e.connected) return;

@@ -136,10 +136,12 @@ async function checkKey(
   current: KeyInfo,
   signal: AbortSignal,
 ): Promise<FlowEnd | undefined> {
-  let answer = await report(host, current, HwVaultConnectionState.Initializing, signal);
+  const first = await report(host, current, HwVaultConnectionState.Initializing, signal);
+  let answer = first.answer;
   // A server connection made after this point has not heard of the key.
   let epoch = host.serverEpoch();
-  let info = await host.readInfo(signal);
+  // Only the server's commands change the key here: without them the key is as just read.
+  let info = first.keyChanged ? await host.readInfo(signal) : current;
 
   // Activation: the key checks the code, online or not.
   if (info.lockedByCode && info.canUnlock) host.pendingUnlock(info);
@@ -172,9 +174,10 @@ async function checkKey(
     }
     if (!info.lockedByCode || !info.canUnlock) {
       // Success or the last attempt spent: the server moves the key to Active or Locked.
-      answer = await report(host, info, HwVaultConnectionState.Initializing, signal);
+      const reported = await report(host, info, HwVaultConnectionState.Initializing, signal);
+      answer = reported.answer;
       epoch = host.serverEpoch();
-      info = await host.readInfo(signal);
+      if (reported.keyChanged) info = await host.readInfo(signal);
     }
   }
   if (info.lockedByPin) {
@@ -210,39 +213,45 @@ async function checkKey(
   return { step: 'online' };
 }
 
-/** UpdateHwVaultProperties(returnInfo) then UpdateHwVaultStatus when asked; undefined when offline. */
+/** What a report got: the server's answer (none offline), and whether the server changed the key. */
+interface Reported {
+  readonly answer: HwVaultInfoFromHesDto | undefined;
+  /** The status update ran: the server's commands may have changed the key (read it again). */
+  readonly keyChanged: boolean;
+}
+
+/** UpdateHwVaultProperties(returnInfo) then UpdateHwVaultStatus when asked. */
 async function report(
   host: FlowHost,
   info: KeyInfo,
   state: HwVaultConnectionState,
   signal: AbortSignal,
-): Promise<HwVaultInfoFromHesDto | undefined> {
+): Promise<Reported> {
   if (!host.serverReady()) {
     host.setStep('reporting');
     await host.serverSettled(signal);
   }
   if (!host.serverReady()) {
     host.reportLater();
-    return undefined;
+    return { answer: undefined, keyChanged: false };
   }
   host.setStep('reporting');
-  let answer = await serverCall(
+  const answer = await serverCall(
     host,
     () => host.updateProperties(host.dto(info, state), true),
     signal,
   );
-  if (answer === undefined) return undefined;
+  if (answer === undefined) return { answer: undefined, keyChanged: false };
   host.setAnswer(answer);
   // Licences before the status update, as the Hideez Client orders it (§1.2, §1.4).
-  await loadLicenses(host, info, answer, signal);
-  if (answer.needStateUpdate) {
-    host.setStep('updatingStatus');
-    const fresh = await host.readInfo(signal);
-    answer = await serverCall(host, () => host.updateStatus(host.dto(fresh, state)), signal);
-    if (answer === undefined) return undefined;
-    host.setAnswer(answer, true);
-  }
-  return answer;
+  const loaded = await loadLicenses(host, info, answer, signal);
+  if (!answer.needStateUpdate) return { answer, keyChanged: false };
+  host.setStep('updatingStatus');
+  // The key as the status update must describe it: read again only if licences went to it.
+  const fresh = loaded > 0 ? await host.readInfo(signal) : info;
+  const updated = await serverCall(host, () => host.updateStatus(host.dto(fresh, state)), signal);
+  if (updated !== undefined) host.setAnswer(updated, true);
+  return { answer: updated, keyChanged: true };
 }
 
 /** New PIN, PIN, button, as the key asks (re-read after each step). */

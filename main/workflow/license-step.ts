@@ -17,17 +17,18 @@ const LOCKED: ReadonlySet<number> = new Set([
   DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN,
 ]);
 
+/** Loads what the server asks for; how many licences went to the key. */
 export async function loadLicenses(
   host: FlowHost,
   info: KeyInfo,
   answer: HwVaultInfoFromHesDto,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<number> {
   const which = info.access.linkRequired ? 'active' : answer.needUpdateLicense ? 'new' : undefined;
-  if (which === undefined) return;
+  if (which === undefined) return 0;
   host.setStep('updatingStatus');
   const licenses = await serverCall(host, () => host.licenses(host.serialNo, which), signal);
-  if (licenses === undefined) return;
+  if (licenses === undefined) return 0;
   for (const [index, license] of licenses.entries()) {
     const data = licenseBytes(license);
     let response = await host.request({ op: KeyOp.LoadLicense, data }, signal);
@@ -42,6 +43,7 @@ export async function loadLicenses(
     }
     await serverCall(host, () => host.licenseApplied(host.serialNo, license.id), signal);
   }
+  return licenses.length;
 }
 
 /** The blob the key stores; a licence without one (or an id) is the server's mistake. */
