@@ -5,7 +5,7 @@ import { DeviceErrorKind } from '../../device/errors/device-error';
 import type { HistoryEntry, KeySnapshot } from '../../shared/ipc/snapshot';
 import { deriveKeyView, type KeyLinkState, type KeyView } from '../../shared/view/key-view';
 import { inferServerStatus } from '../../shared/view/server-status';
-import type { ServerConnection } from '../../shared/view/server-state';
+import type { ServerAnswer, ServerConnection } from '../../shared/view/server-state';
 import type { VaultStatus } from '../../shared/vault/vault-status';
 import { pinField, type KeyEntry } from './key-entry';
 
@@ -26,6 +26,17 @@ export function keyLinkOf(e: KeyEntry): KeyLinkState {
   return e.record?.state === 'connecting' ? 'connecting' : 'disconnected';
 }
 
+/**
+ * The server's last answer as the view may read it. An Ok about a key locked by code says
+ * nothing of the key once it is unlocked: the server has not made it Active yet (the flow
+ * reports at once), so until it answers about the unlocked key the view is "checking", never
+ * an early Active.
+ */
+function answerForView(e: KeyEntry): ServerAnswer {
+  const unlockedSince = e.answerKey?.lockedByCode === true && e.info?.lockedByCode === false;
+  return e.answer.kind === 'ok' && unlockedSince ? { kind: 'ok', needStateUpdate: true } : e.answer;
+}
+
 export function keyViewOf(
   e: KeyEntry,
   connection: ServerConnection,
@@ -33,7 +44,7 @@ export function keyViewOf(
 ): KeyView {
   return deriveKeyView({
     key: e.info,
-    answer: e.answer,
+    answer: answerForView(e),
     connection,
     keyLink: keyLinkOf(e),
     ...(lastKnownStatus !== undefined ? { lastKnownStatus } : {}),
