@@ -6,30 +6,18 @@
 import type { KeyFamily } from '../../device/key/key-connection';
 import { PROFILES, type LinkProfile } from '../link-profiles';
 import { fixed, int, ms, percent } from '../report/format';
-import { median, summarize, type Summary } from '../report/stats';
+import { median, summarize } from '../report/stats';
 import type { Table } from '../report/table';
 import { breakdown, countFlow, range, type FlowCounts } from './counts';
 import type { FlowBenchResult } from './flow-bench';
-import { FLOW_IDS, FLOWS, type FlowId, type FlowSample } from './flow-types';
+import { FLOW_IDS, FLOWS, type FlowFigures, type FlowId, type FlowSample } from './flow-types';
 import { HIDEEZ_NOTES, hideezSteps } from './hideez-model';
 import { key3Tables } from './key3-report';
 import { linkCosts } from './link-costs';
 import { minimumSteps } from './protocol-minimum';
 import { countSteps, sequenceMs, type LinkCosts, type SequenceCounts } from './sequence-model';
 
-export interface FlowFigures {
-  readonly profile: string;
-  readonly family: KeyFamily;
-  readonly flow: FlowId;
-  readonly latency: Summary;
-  readonly cpuMs: Summary;
-  readonly windowMs: Summary;
-  readonly onlineMs?: Summary;
-  readonly bridgeMs: number;
-  readonly loops: number;
-  readonly minimumMs: number;
-  readonly hideezMs: number;
-}
+export type { FlowFigures } from './flow-types';
 
 export interface FlowRoundTrips {
   readonly family: KeyFamily;

@@ -1,7 +1,9 @@
 // What one measured flow produced.
+import type { KeyFamily } from '../../device/key/key-connection';
 import type { ExchangeRecord } from '../companion/protocol';
 import type { ProfileId } from '../link-profiles';
 import type { WireEvent } from '../net/signalr-tap';
+import type { Summary } from '../report/stats';
 
 /** The four flows the user feels (issue 7, item 2). */
 export const FLOWS = {
@@ -33,4 +35,19 @@ export interface FlowSample {
   readonly wire: readonly WireEvent[];
   /** codeActive only: the trigger → Online. */
   readonly onlineMs?: number;
+}
+
+/** One flow's figures on one link profile: its times, its CPU and its models' times. */
+export interface FlowFigures {
+  readonly profile: string;
+  readonly family: KeyFamily;
+  readonly flow: FlowId;
+  readonly latency: Summary;
+  readonly cpuMs: Summary;
+  readonly windowMs: Summary;
+  readonly onlineMs?: Summary;
+  readonly bridgeMs: number;
+  readonly loops: number;
+  readonly minimumMs: number;
+  readonly hideezMs: number;
 }

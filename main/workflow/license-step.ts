@@ -8,7 +8,7 @@ import { KeyOp, LICENSE_MAX_BYTES, LICENSE_SLOTS } from '../../device/key/key-op
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import type { HwVaultInfoFromHesDto, HwVaultLicenseDto } from '../../shared/hes/dto';
 import type { KeyInfo } from '../../shared/key/key-info';
-import type { FlowHost } from './key-flow';
+import type { FlowHost } from './flow-host';
 import { serverCall } from './server-call';
 import { WorkflowError, WorkflowErrorCode } from './workflow-error';
 

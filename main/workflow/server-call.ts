@@ -2,7 +2,7 @@
 // locally and reports later), a verdict that the key is gone for this user ends the flow
 // with its pairing forgotten, and any other refusal ends it with the server's code.
 import { isHesError } from '../hes/hes-error';
-import type { FlowHost } from './key-flow';
+import type { FlowHost } from './flow-host';
 import { WorkflowError } from './workflow-error';
 
 /** Thrown when the server says the key is no longer this user's (wiped, compromised, …). */

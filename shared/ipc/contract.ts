@@ -4,8 +4,6 @@
 // service sees it; results cross as plain data, never as a thrown error. Activation
 // codes and PINs travel only renderer → main and are never echoed back.
 import { z } from 'zod';
-import type { Severity } from '../view/view-kind';
-import type { ViewKind } from '../view/view-kind';
 import type { AppSnapshot } from './snapshot';
 import {
   INPUT_ERROR_MESSAGES,
@@ -27,16 +25,6 @@ export interface IpcError {
 
 /** What every command answers: a value, or an error; never a throw. */
 export type CommandResult<T = unknown> = { ok: true; value: T } | { ok: false; error: IpcError };
-
-/** What a notice is about: a view the key entered, or its battery running low. */
-export type NoticeKind = ViewKind | 'lowBattery';
-
-/** A small event beside the snapshots: something the user should notice about a key. */
-export interface Notice {
-  serialNo: string;
-  kind: NoticeKind;
-  severity: Severity;
-}
 
 /** Codes of the IPC layer itself (the input rules add InputErrorCode). */
 export const IpcErrorCode = {

@@ -5,9 +5,18 @@ import { z } from 'zod';
 import { isVaultStatus, isVaultStatusReason } from '../vault/vault-status';
 import { MESSAGE_KEYS } from '../view/messages';
 import { OFFLINE_REASONS } from '../view/server-state';
-import { VIEW_KIND_ORDER, ViewAction } from '../view/view-kind';
-import type { Notice } from './contract';
+import { VIEW_KIND_ORDER, ViewAction, type Severity, type ViewKind } from '../view/view-kind';
 import type { AppSnapshot } from './snapshot';
+
+/** What a notice is about: a view the key entered, or its battery running low. */
+export type NoticeKind = ViewKind | 'lowBattery';
+
+/** A small event beside the snapshots: something the user should notice about a key. */
+export interface Notice {
+  serialNo: string;
+  kind: NoticeKind;
+  severity: Severity;
+}
 
 const SEVERITIES = ['progress', 'info', 'success', 'warning', 'error'] as const;
 const LINK_STATES = [
