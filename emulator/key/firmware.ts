@@ -28,20 +28,14 @@ import {
 } from '../../device/protocol/messages';
 import { isProtocolError, ProtocolErrorCode } from '../../device/protocol/protocol-error';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
-import { accessFlagsToBits, CodeLockReason, type KeyInfo } from '../../shared/key/key-info';
-import { MASTER_KEY_BYTES } from '../remote-channel/op-codec';
-import { RemoteOpCode, type RemoteOp, type RemoteReply } from '../remote-channel/ops';
+import { accessFlagsToBits, type KeyInfo } from '../../shared/key/key-info';
+import type { RemoteOp, RemoteReply } from '../remote-channel/ops';
 import { channelVerifyReply } from '../remote-channel/channel-proof';
 import { openCommand, sealReply } from '../remote-channel/seal';
 import { KeyButton } from './button';
 import { keyInfo } from './key-info-view';
 import type { KeySession } from './key-session';
 import {
-  blankKeyState,
-  blankPinState,
-  checkAccessParams,
-  CODE_ATTEMPTS_MAX,
-  CODE_ATTEMPTS_MIN,
   CODE_MAX_LENGTH,
   CODE_MIN_LENGTH,
   DEFAULT_PIN_MAX_TRIES,
@@ -51,6 +45,12 @@ import {
 } from './key-state';
 import { isKeyStateError, KeyStateError, KeyStateErrorCode } from './key-state-error';
 import { DEFAULT_HASH_COST, hashSecret, verifySecret } from './secret-hash';
+import {
+  executeRemoteOp,
+  lockedStatusOf,
+  type FailStatus,
+  type RemoteOpOutcome,
+} from './remote-ops';
 import { SerialQueue } from './serial-queue';
 import { KeyStateStore, removeStaleTemps } from './state-store';
 
@@ -59,7 +59,6 @@ export const SERVER_CHANNEL = 4;
 /** WaitButton accepts 1 ms to 5 min. */
 export const MAX_BUTTON_TIMEOUT_MS = 300_000;
 
-type FailStatus = Exclude<DeviceErrorCode, typeof DeviceErrorCode.OK>;
 type PlainCommand = Exclude<Command, CommandWithBody>;
 
 export interface FirmwareOptions {
@@ -459,117 +458,24 @@ export class KeyFirmware {
     };
   }
 
-  /** The op's new state and its reply (undefined reply: OK with the info after the op). */
-  private async executeOp(op: RemoteOp): Promise<{ state: KeyState; reply?: RemoteReply }> {
-    const s = this.current;
-    const refuse = (status: FailStatus): { state: KeyState; reply: RemoteReply } => ({
-      state: s,
-      reply: failReply(status),
-    });
-    if (op.op === RemoteOpCode.GetState) return { state: s };
-
-    if (op.op === RemoteOpCode.Link) {
-      if (s.link !== null) return refuse(DeviceErrorCode.ERR_ALREADY_INITIALIZED);
-      if (!this.validCodeLock(op.masterKey, op.code, op.attempts)) {
-        return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-      }
-      const [masterKey, code] = await Promise.all([
-        hashSecret(op.masterKey, this.hashCost),
-        hashSecret(op.code, this.hashCost),
-      ]);
-      this.session = {};
-      return {
-        state: {
-          ...s,
-          link: { masterKey },
-          codeLock: {
-            code,
-            attemptsSet: op.attempts,
-            attemptsRemain: op.attempts,
-            reason: CodeLockReason.FirstActivation,
-          },
-          pin: blankPinState(null),
-          profile: null,
-        },
-      };
-    }
-
-    // Every other op needs a linked key and the right master key.
-    if (s.link === null) return refuse(DeviceErrorCode.ERR_NOT_INITIALIZED);
-    const rightKey =
-      op.masterKey.length === MASTER_KEY_BYTES &&
-      (await verifySecret(op.masterKey, s.link.masterKey));
-    this.checkPower();
-    if (!rightKey) return refuse(DeviceErrorCode.ERR_KEY_WRONG);
-
-    switch (op.op) {
-      case RemoteOpCode.LockDeviceCode: {
-        if (!this.validCodeLock(op.masterKey, op.code, op.attempts)) {
-          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-        }
-        const code = await hashSecret(op.code, this.hashCost);
+  /** The op's new state and its reply (remote-ops.ts). */
+  private executeOp(op: RemoteOp): Promise<RemoteOpOutcome> {
+    return executeRemoteOp(op, {
+      state: this.current,
+      hashCost: this.hashCost,
+      now: this.now,
+      checkPower: () => this.checkPower(),
+      endSession: () => {
         this.session = {};
-        return {
-          state: {
-            ...s,
-            codeLock: {
-              code,
-              attemptsSet: op.attempts,
-              attemptsRemain: op.attempts,
-              reason: CodeLockReason.Suspension,
-            },
-            pin: blankPinState(s.profile),
-          },
-        };
-      }
-      case RemoteOpCode.Access: {
-        const locked = this.lockedStatus();
-        if (locked) return refuse(locked);
-        let profile;
-        try {
-          profile = checkAccessParams(op.profile);
-        } catch {
-          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-        }
-        if (!Number.isSafeInteger(op.time) || op.time < 0)
-          return refuse(DeviceErrorCode.ERR_INVALID_PARAMETER);
-        return { state: { ...s, profile, pin: { ...s.pin, attemptsRemain: profile.pinMaxTries } } };
-      }
-      case RemoteOpCode.Wipe: {
-        this.session = {};
-        const blank = blankKeyState(s.provisioning, {
-          totalSize: s.storage.totalSize,
-          freeSize: s.storage.totalSize,
-          timestamp: Math.floor(this.now() / 1000),
-        });
-        return { state: { ...blank, battery: s.battery } };
-      }
-      case RemoteOpCode.CheckPassphrase: {
-        const locked = this.lockedStatus();
-        if (locked) return refuse(locked);
+      },
+      masterKeyChecked: () => {
         this.session.masterKeyCheckedAt = this.now();
-        return { state: s };
-      }
-      default:
-        return refuse(DeviceErrorCode.ERR_UNKNOWN_MESSAGE);
-    }
-  }
-
-  private validCodeLock(masterKey: Uint8Array, code: Uint8Array, attempts: number): boolean {
-    return (
-      masterKey.length === MASTER_KEY_BYTES &&
-      code.length >= CODE_MIN_LENGTH &&
-      code.length <= CODE_MAX_LENGTH &&
-      Number.isInteger(attempts) &&
-      attempts >= CODE_ATTEMPTS_MIN &&
-      attempts <= CODE_ATTEMPTS_MAX
-    );
+      },
+    });
   }
 
   private lockedStatus(): FailStatus | undefined {
-    if (this.current.codeLock !== null) return DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE;
-    if (this.current.pin.lockedByPin) return DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN;
-    return undefined;
+    return lockedStatusOf(this.current);
   }
 
   private pinMaxTries(): number {
