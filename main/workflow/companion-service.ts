@@ -40,6 +40,7 @@ import { isNewPendingActivation, settlePendingActivation } from './pending-activ
 import { changePin, setPin, type PinCommandHost } from './pin-commands';
 import { learnPin, lockPicture, newKeyEntry, type KeyEntry } from './key-entry';
 import { addressFailure, fail, failWith, OK } from './command-result';
+import { flowServer } from './flow-server';
 import { noticesFor } from './key-notices';
 import { answerActivationCode, answerNewPin, answerPin, type PromptHost } from './prompt-answers';
 import { keySnapshotOf, keyViewOf, serverStatusOf } from './key-snapshot';
@@ -244,6 +245,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
     return e;
   };
 
+  const server = flowServer(hes);
   /**
    * The flow's view of its key. `opening`: the info the device manager read as it opened the
    * key a moment ago; the flow's first read takes it instead of asking the key again.
@@ -287,33 +289,10 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       publish();
       return e.info;
     },
-    serverReady: () => hes.state.state === 'connected',
+    ...server,
     serverSettled: (signal) => serverSettled(signal),
     serverEpoch: () => serverEpoch,
     lastKnownStatus: () => lastKnownStatus(e),
-    server: (call, signal) =>
-      new Promise((resolve, reject) => {
-        const onAbort = (): void => reject(abortReason(signal));
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        call()
-          .then(resolve, reject)
-          .finally(() => signal.removeEventListener('abort', onAbort));
-      }),
-    dto: (info, state) => hes.buildVaultDto(info, state),
-    updateProperties: ((
-      dto: Parameters<HesClient['updateHwVaultStatus']>[0],
-      returnInfo: boolean,
-    ) =>
-      returnInfo
-        ? hes.updateHwVaultProperties(dto, true)
-        : hes.updateHwVaultProperties(dto, false)) as HesClient['updateHwVaultProperties'],
-    updateStatus: (dto) => hes.updateHwVaultStatus(dto),
-    authHwVault: (serialNo) => hes.authHwVault(serialNo),
-    updateAccounts: (serialNo, onlyOs) => hes.updateHwVaultAccounts(serialNo, onlyOs),
-    licenses: (serialNo, which) =>
-      which === 'new' ? hes.getNewHwVaultLicenses(serialNo) : hes.getHwVaultLicenses(serialNo),
-    licenseApplied: (serialNo, licenseId) => hes.hwVaultLicenseApplied(serialNo, licenseId),
     setStep(step, prompt) {
       e.step = step;
       e.prompt = prompt;
@@ -574,13 +553,6 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       await history?.flush();
     },
   };
-}
-
-/** The abort reason as an Error (flows abort with WorkflowErrors). */
-export function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error
-    ? signal.reason
-    : new WorkflowError(WorkflowErrorCode.Stopped);
 }
 
 function safely(run: () => void): void {
