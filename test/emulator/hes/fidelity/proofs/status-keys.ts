@@ -12,20 +12,9 @@ import { rest } from '../../server/stand-in-hosts';
 import { adminWorld, reserveFor } from './admin-world';
 import type { ProofMap } from './proof';
 import { activeVault, remoteRig, reservedAndLinked, type RemoteRig } from './remote-rig';
+import { HES_INFO_FIELDS } from './vault-info';
 
 const WRONG = '000000';
-/** HwVaultInfoFromHesDto's fields: all HES's info reply has. */
-const INFO_FIELDS = [
-  'needStateUpdate',
-  'needUpdateLicense',
-  'needUpdateNonOSAccounts',
-  'needUpdateOSAccounts',
-  'ownerEmail',
-  'ownerName',
-  'vaultMac',
-  'vaultRfid',
-  'vaultSerialNo',
-];
 
 const statusOf = (rig: RemoteRig): VaultStatus => rig.server.standIn.vaultStatus(rig.serial).status;
 
@@ -118,7 +107,7 @@ export const PROOFS: ProofMap = {
     const info = (
       await rig.ws.invoke<HwVaultInfoFromHesDto>('UpdateHwVaultStatus', await rig.dto())
     ).data;
-    expect(Object.keys(info ?? {}).sort()).toEqual(INFO_FIELDS);
+    expect(Object.keys(info ?? {}).sort()).toEqual(HES_INFO_FIELDS);
     // The admin side has it (Ready → Reserved → Active) …
     const history = rig.server.standIn.vaultStatus(rig.serial).history;
     expect(history.map((h) => h.to)).toEqual([VaultStatus.Reserved, VaultStatus.Active]);

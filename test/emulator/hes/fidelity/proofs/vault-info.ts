@@ -5,7 +5,7 @@ import { startServer, TestWorkstation, virtualKeys } from '../../server/stand-in
 import type { ProofMap } from './proof';
 
 /** HwVaultInfoFromHesDto's members in HES 3.8.4 (HES.Core/Models/API/HardwareVault). */
-const HES_INFO_FIELDS = [
+export const HES_INFO_FIELDS = [
   'needStateUpdate',
   'needUpdateLicense',
   'needUpdateNonOSAccounts',
