@@ -25,7 +25,11 @@ export function virtualDiscoveries(
   const discoveries: KeyDiscovery[] = [];
   if (onUsb.length > 0 || link === 'usb') {
     const bus = new VirtualUsbBus(onUsb);
-    discoveries.push(openProtocolKeys(createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb })));
+    discoveries.push(
+      openProtocolKeys(
+        createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, hidNodes: bus.hidNodes }),
+      ),
+    );
   }
   if (onBle.length > 0 || link === 'ble') {
     const { noble, adapter } = createVirtualNoble();

@@ -1,9 +1,14 @@
 // The USB bus the virtual keys sit on, as the host's native libraries see it:
 // node-hid's enumeration and open (each open a HidLink with the bus's link
-// model) and the `usb` package's connect/disconnect events. Plugging a key in
-// or out here powers it and fires the event, like a real cable; the host code
-// under test is the real discovery and transport.
-import type { HidDeviceInfo, NodeHidLike, UsbEventsLike } from '../../device/transport/hid';
+// model), the `usb` package's connect/disconnect events and Linux's hidraw node
+// events. Plugging a key in or out here powers it and fires both, like a real
+// cable; the host code under test is the real discovery and transport.
+import type {
+  HidDeviceInfo,
+  HidNodeEventsLike,
+  NodeHidLike,
+  UsbEventsLike,
+} from '../../device/transport/hid';
 import type { VirtualKey } from '../key/virtual-key';
 import { HidLink, type HidLinkModel } from './hid-link';
 
@@ -26,8 +31,23 @@ export class VirtualUsbEvents extends EventTarget implements UsbEventsLike {
   }
 }
 
+/** The bus's hidraw nodes as an inotify watch of /dev would report them. */
+export class VirtualHidNodes implements HidNodeEventsLike {
+  readonly #listeners = new Set<(name: string) => void>();
+
+  watch(listener: (name: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  fire(name: string): void {
+    for (const listener of [...this.#listeners]) listener(name);
+  }
+}
+
 export class VirtualUsbBus {
   readonly usb = new VirtualUsbEvents();
+  readonly hidNodes = new VirtualHidNodes();
   readonly #keys = new Set<VirtualKey>();
   /** Every handle opened so far (tests reach the link model through them). */
   readonly links: HidLink[] = [];
@@ -53,17 +73,24 @@ export class VirtualUsbBus {
     },
   };
 
-  /** Puts a key on the bus (powering it up) and fires 'connect'. */
+  /** Puts a key on the bus (powering it up) and fires 'connect' and its node's arrival. */
   async plug(key: VirtualKey): Promise<void> {
     this.#keys.add(key);
     await key.plug();
     this.usb.fire('connect');
+    this.hidNodes.fire(this.#nodeName(key));
   }
 
-  /** Pulls a key's cable and fires 'disconnect'. */
+  /** Pulls a key's cable and fires 'disconnect' and its node's removal. */
   unplug(key: VirtualKey): void {
     key.unplug();
     this.usb.fire('disconnect');
+    this.hidNodes.fire(this.#nodeName(key));
+  }
+
+  /** A stable hidraw name per key, as the kernel would number its node. */
+  #nodeName(key: VirtualKey): string {
+    return `hidraw${[...this.#keys].indexOf(key)}`;
   }
 
   #rows(): HidDeviceInfo[] {

@@ -49,3 +49,13 @@ export interface UsbEventsLike {
   removeEventListener(type: 'connect' | 'disconnect', listener: () => void): void;
   getDevices(): Promise<readonly unknown[]>;
 }
+
+/**
+ * Device nodes appearing, changing (their permissions) or going: on Linux, an inotify
+ * watch of /dev for hidraw nodes. `watch` calls the listener with the node's name (e.g.
+ * `hidraw3`) and returns the function that stops watching; it throws when the nodes
+ * cannot be watched here (no /dev, no inotify), and discovery falls back to `usb` events.
+ */
+export interface HidNodeEventsLike {
+  watch(listener: (name: string) => void): () => void;
+}

@@ -1,8 +1,11 @@
 // USB HID discovery: which of our keys are plugged in now, and when that
 // changes (hot-plug, see hot-plug-watcher.ts). Keys are reported by diffing
-// successive enumerations, so a missed or duplicated USB event costs nothing
-// but a rescan. node-hid is loaded lazily; if it cannot load, USB is reported
-// unavailable and nothing else happens.
+// successive enumerations, so a missed or duplicated event costs nothing but a
+// rescan. A new Linux node the user cannot open yet (udev is still granting
+// access) is reported once it can be, so the first open does not fail on a race.
+// node-hid is loaded lazily; if it cannot load, USB is reported unavailable and
+// nothing else happens.
+import { access, constants } from 'node:fs/promises';
 import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
 import type {
   DiscoveryObserver,
@@ -11,7 +14,8 @@ import type {
   TransportDescriptor,
   TransportDiscovery,
 } from '../transport';
-import type { NodeHidLike, UsbEventsLike } from './hid-device-like';
+import { defaultHidNodes } from './dev-node-watch';
+import type { HidNodeEventsLike, NodeHidLike, UsbEventsLike } from './hid-device-like';
 import { enumerateHidKeys } from './hid-enumeration';
 import { openHidTransport, type HidTransportOptions } from './hid-transport';
 import { HotPlugWatcher, type HotPlugMode } from './hot-plug-watcher';
@@ -20,12 +24,16 @@ import { loadNodeHid, loadUsbEvents, type Loaded } from './native-loader';
 export interface HidDiscoveryOptions {
   /** node-hid itself (default: loaded lazily), or a loader for it. */
   readonly hid?: NodeHidLike | (() => Promise<NodeHidLike>);
-  /** USB plug events (default: the `usb` package, loaded lazily); null: none, poll only. */
+  /** hidraw node events (default: /dev watched on Linux, none elsewhere or when `usb` is given); null: none. */
+  readonly hidNodes?: HidNodeEventsLike | null;
+  /** USB plug events where there are no node events (default: the `usb` package, loaded lazily); null: none, poll only. */
   readonly usb?: UsbEventsLike | null;
   /** Fallback poll interval while enabled (default 2000 ms). */
   readonly pollMs?: number;
-  /** Delay from a USB event to the rescan (default 500 ms); a settle rescan follows at 4x. */
-  readonly debounceMs?: number;
+  /** Rescans after a `usb` event while the bus shows no change yet (default USB_EVENT_RETRY_MS). */
+  readonly usbRetryMs?: readonly number[];
+  /** How long a new node may stay inaccessible before it is reported anyway (default 1000 ms). */
+  readonly accessGraceMs?: number;
   readonly transport?: HidTransportOptions;
 }
 
@@ -41,7 +49,8 @@ export interface HidDiscovery extends TransportDiscovery {
 }
 
 const DEFAULT_POLL_MS = 2_000;
-const DEFAULT_DEBOUNCE_MS = 500;
+/** Long enough for udev's rules to run; past it the open's own error tells the user. */
+const DEFAULT_ACCESS_GRACE_MS = 1_000;
 
 export function createHidDiscovery(options: HidDiscoveryOptions = {}): HidDiscovery {
   return new NodeHidDiscovery(options);
@@ -57,8 +66,11 @@ class NodeHidDiscovery implements HidDiscovery {
   #pollingWanted = false;
   /** Bumped on every start/stop so a slow enumeration from an old watch is ignored. */
   #generation = 0;
-  #scan: Promise<void> | undefined;
+  #scan: Promise<boolean> | undefined;
   #scanAgain = false;
+  /** New nodes the user cannot open yet, with when each was first seen. */
+  readonly #awaitingAccess = new Map<string, number>();
+  #accessRecheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: HidDiscoveryOptions) {}
 
@@ -86,16 +98,23 @@ class NodeHidDiscovery implements HidDiscovery {
     this.#watcher?.setFallbackPolling(enabled);
   }
 
-  rescan(): Promise<void> {
+  async rescan(): Promise<void> {
+    await this.#rescan();
+  }
+
+  /** Enumerates (once more if asked meanwhile); true when a key came or went. */
+  #rescan(): Promise<boolean> {
     if (this.#scan) {
       this.#scanAgain = true;
       return this.#scan;
     }
     this.#scan = (async () => {
+      let changed = false;
       do {
         this.#scanAgain = false;
-        await this.#scanOnce();
+        changed = (await this.#scanOnce()) || changed;
       } while (this.#scanAgain);
+      return changed;
     })().finally(() => {
       this.#scan = undefined;
     });
@@ -137,13 +156,20 @@ class NodeHidDiscovery implements HidDiscovery {
       return;
     }
     this.#setAvailability({ link: 'usb', state: 'ready' });
-    const { usb } = this.options;
+    const { usb, hidNodes } = this.options;
     const watcher = new HotPlugWatcher({
+      // A caller that brings its own `usb` events (a virtual bus) brings its own nodes too.
+      hidNodes:
+        hidNodes === undefined
+          ? usb === undefined
+            ? defaultHidNodes()
+            : undefined
+          : (hidNodes ?? undefined),
       loadUsb: async () =>
         usb === undefined ? loadUsbEvents() : usb === null ? notLoaded : { ok: true, value: usb },
-      rescan: () => void this.rescan(),
+      rescan: () => this.#rescan(),
       pollMs: this.options.pollMs ?? DEFAULT_POLL_MS,
-      debounceMs: this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      ...(this.options.usbRetryMs ? { usbRetryMs: this.options.usbRetryMs } : {}),
     });
     this.#watcher = watcher;
     watcher.setFallbackPolling(this.#pollingWanted);
@@ -158,34 +184,75 @@ class NodeHidDiscovery implements HidDiscovery {
     this.#generation++;
     this.#watcher?.stop();
     this.#watcher = undefined;
+    clearTimeout(this.#accessRecheck);
+    this.#accessRecheck = undefined;
+    this.#awaitingAccess.clear();
     // Nobody is told about keys while nobody watches: the next watch starts fresh.
     this.#known.clear();
   }
 
-  async #scanOnce(): Promise<void> {
+  /** One enumeration, diffed against what observers know; true when a key came or went. */
+  async #scanOnce(): Promise<boolean> {
     const generation = this.#generation;
-    if (this.#observers.size === 0) return;
+    if (this.#observers.size === 0) return false;
     const loaded = await this.#loadHid();
-    if (!loaded.ok) return;
+    if (!loaded.ok) return false;
     let found: TransportDescriptor[];
     try {
       found = await enumerateHidKeys(loaded.value);
     } catch {
       // A failed enumeration (bus busy, device vanishing mid-walk) is transient:
       // keep what we know; the next event or poll tries again.
-      return;
+      return false;
     }
-    if (generation !== this.#generation) return;
-    const now = new Map(found.map((d) => [d.id, d]));
+    const usable = await Promise.all(found.map((d) => this.#usableNow(d)));
+    if (generation !== this.#generation) return false;
+    const now = new Map(found.filter((_, i) => usable[i]).map((d) => [d.id, d]));
+    for (const id of this.#awaitingAccess.keys()) {
+      if (!found.some((d) => d.id === id)) this.#awaitingAccess.delete(id);
+    }
+    let changed = false;
     for (const id of [...this.#known.keys()]) {
       if (now.has(id)) continue;
       this.#known.delete(id);
+      changed = true;
       this.#emit((o) => o.removed(id));
     }
     for (const [id, descriptor] of now) {
       if (this.#known.has(id)) continue;
       this.#known.set(id, descriptor);
+      changed = true;
       this.#emit((o) => o.added(descriptor));
+    }
+    return changed;
+  }
+
+  /**
+   * False for a new Linux node the user cannot open yet, for up to the grace period: the
+   * kernel makes the node before udev grants access, and its node event (or the grace
+   * period's one rescan) brings it back. Known keys, and paths that are not files
+   * (macOS's IOService paths, Windows' device interfaces, virtual buses), are usable.
+   */
+  async #usableNow(descriptor: TransportDescriptor): Promise<boolean> {
+    const { id } = descriptor;
+    if (this.#known.has(id) || !id.startsWith('/')) return true;
+    try {
+      await access(id, constants.R_OK | constants.W_OK);
+      this.#awaitingAccess.delete(id);
+      return true;
+    } catch {
+      const graceMs = this.options.accessGraceMs ?? DEFAULT_ACCESS_GRACE_MS;
+      const first = this.#awaitingAccess.get(id) ?? Date.now();
+      const left = first + graceMs - Date.now();
+      if (left <= 0) {
+        this.#awaitingAccess.delete(id);
+        return true; // opening it tells the user why it cannot be used
+      }
+      this.#awaitingAccess.set(id, first);
+      clearTimeout(this.#accessRecheck);
+      this.#accessRecheck = setTimeout(() => void this.#rescan(), left);
+      this.#accessRecheck.unref();
+      return false;
     }
   }
 

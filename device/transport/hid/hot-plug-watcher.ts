@@ -1,28 +1,43 @@
 // When to look at the USB bus again. node-hid has no plug events and each
-// enumeration is costly (it walks the bus), so: the `usb` package's
-// connect/disconnect events where the platform delivers them, each followed by
-// a debounced rescan and a later settle rescan (the HID node appears, and gets
-// its permissions, a moment after the USB device); otherwise a slow poll, and
-// only while the shell asks for it (a window is open). Idle means no timers.
-import type { UsbEventsLike } from './hid-device-like';
+// enumeration walks the bus, so discovery enumerates only when something tells it
+// to, and at once:
+// - 'hid-nodes' (Linux): the hidraw node itself appearing, changing (udev granting
+//   access) or going, seen by an inotify watch of /dev (dev-node-watch.ts);
+// - 'usb-events' (elsewhere, or where /dev cannot be watched): the `usb` package's
+//   connect/disconnect, followed by a short backoff of rescans while the bus shows no
+//   change yet (the HID interface binds a moment after the USB device appears);
+// - 'polling-fallback': neither works; a slow poll, and only while the shell asks
+//   for it (a window is open).
+// Idle means no timers: only the watch or the listeners, which wake nothing until a
+// device comes or goes.
+import type { HidNodeEventsLike, UsbEventsLike } from './hid-device-like';
 import type { Loaded } from './native-loader';
 
-export type HotPlugMode = 'starting' | 'usb-events' | 'polling-fallback' | 'stopped';
+export type HotPlugMode = 'starting' | 'hid-nodes' | 'usb-events' | 'polling-fallback' | 'stopped';
+
+/** After a `usb` event, rescans at these delays (ms, each after the last) until the bus changes. */
+export const USB_EVENT_RETRY_MS: readonly number[] = [20, 40, 80, 160, 320, 640];
 
 export interface HotPlugWatcherOptions {
+  /** hidraw node events (Linux); undefined where there are none. */
+  readonly hidNodes: HidNodeEventsLike | undefined;
   readonly loadUsb: () => Promise<Loaded<UsbEventsLike>>;
-  readonly rescan: () => void;
+  /** Enumerates now; true when the keys seen changed (one came or went). */
+  readonly rescan: () => Promise<boolean>;
   readonly pollMs: number;
-  readonly debounceMs: number;
+  readonly usbRetryMs?: readonly number[];
 }
 
 export class HotPlugWatcher {
   #mode: HotPlugMode = 'starting';
+  #stopNodes: (() => void) | undefined;
   #usb: UsbEventsLike | undefined;
   #pollingWanted = false;
   #poll: NodeJS.Timeout | undefined;
-  #debounce: NodeJS.Timeout[] = [];
-  readonly #onUsbEvent = (): void => this.#scheduleRescans();
+  #retry: NodeJS.Timeout | undefined;
+  /** Bumped on every `usb` event: a newer event restarts the backoff. */
+  #burst = 0;
+  readonly #onUsbEvent = (): void => void this.#afterUsbEvent();
 
   constructor(private readonly options: HotPlugWatcherOptions) {}
 
@@ -31,6 +46,7 @@ export class HotPlugWatcher {
   }
 
   async start(): Promise<void> {
+    if (this.#watchNodes()) return;
     const usb = await this.#usableUsb();
     if (this.#mode === 'stopped') return;
     if (usb) {
@@ -48,7 +64,7 @@ export class HotPlugWatcher {
     this.#updatePolling();
   }
 
-  /** The fallback poll runs only while enabled, and only where usb events are unavailable. */
+  /** The fallback poll runs only while enabled, and only where no events are available. */
   setFallbackPolling(enabled: boolean): void {
     this.#pollingWanted = enabled;
     this.#updatePolling();
@@ -56,11 +72,28 @@ export class HotPlugWatcher {
 
   stop(): void {
     this.#mode = 'stopped';
+    this.#stopNodes?.();
+    this.#stopNodes = undefined;
     if (this.#usb) this.#removeUsbListeners(this.#usb);
     this.#usb = undefined;
-    for (const timer of this.#debounce) clearTimeout(timer);
-    this.#debounce = [];
+    this.#burst++;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     this.#updatePolling();
+  }
+
+  #watchNodes(): boolean {
+    const { hidNodes } = this.options;
+    if (!hidNodes) return false;
+    try {
+      this.#stopNodes = hidNodes.watch(() => {
+        if (this.#mode === 'hid-nodes') void this.options.rescan();
+      });
+    } catch {
+      return false; // no /dev to watch here, or no inotify: the usb events instead
+    }
+    this.#mode = 'hid-nodes';
+    return true;
   }
 
   /**
@@ -88,19 +121,28 @@ export class HotPlugWatcher {
     }
   }
 
-  #scheduleRescans(): void {
+  /** Rescan now; while the bus shows no change yet, again after each backoff step. */
+  async #afterUsbEvent(): Promise<void> {
     if (this.#mode !== 'usb-events') return;
-    for (const timer of this.#debounce) clearTimeout(timer);
-    // A burst of events (one per interface) gives one rescan, then a settle rescan.
-    this.#debounce = [this.options.debounceMs, this.options.debounceMs * 4].map((ms) =>
-      unref(setTimeout(() => this.options.rescan(), ms)),
-    );
+    const burst = ++this.#burst;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    const delays = this.options.usbRetryMs ?? USB_EVENT_RETRY_MS;
+    for (let step = 0; ; step++) {
+      const changed = await this.options.rescan();
+      const delay = delays[step];
+      if (changed || delay === undefined || burst !== this.#burst) return;
+      await new Promise<void>((resolve) => {
+        this.#retry = unref(setTimeout(resolve, delay));
+      });
+      if (burst !== this.#burst) return;
+    }
   }
 
   #updatePolling(): void {
     const wanted = this.#pollingWanted && this.#mode === 'polling-fallback';
     if (wanted && !this.#poll) {
-      this.#poll = unref(setInterval(() => this.options.rescan(), this.options.pollMs));
+      this.#poll = unref(setInterval(() => void this.options.rescan(), this.options.pollMs));
     } else if (!wanted && this.#poll) {
       clearInterval(this.#poll);
       this.#poll = undefined;

@@ -144,7 +144,6 @@ export class TappedUsbBus {
     this.discovery = createHidDiscovery({
       hid: this.nodeHid,
       usb: this.#usb,
-      debounceMs: 1,
       transport: { cancelGraceMs: 200 },
       ...options,
     });

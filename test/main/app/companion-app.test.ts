@@ -106,9 +106,7 @@ describe('startCompanionApp', () => {
     app = await startCompanionApp({
       dataDir: join(dir, 'app'),
       serverUrl: server.url,
-      discoveries: [
-        openProtocolKeys(createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 1 })),
-      ],
+      discoveries: [openProtocolKeys(createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb }))],
       appVersion: '0.0.0-test',
     });
     expect(app.workstationId).toMatch(/^[0-9a-f-]{36}$/);
@@ -190,9 +188,7 @@ describe('startCompanionApp', () => {
     app = await startCompanionApp({
       dataDir: join(dir, 'app'),
       serverUrl,
-      discoveries: [
-        openProtocolKeys(createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 1 })),
-      ],
+      discoveries: [openProtocolKeys(createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb }))],
       appVersion: '0.0.0-test',
       farewellLimitMs: 500,
       onLog: (line) => lines.push(line),

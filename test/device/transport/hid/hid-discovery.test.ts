@@ -2,7 +2,11 @@
 // an empty list is fine), and hot-plug over a virtual USB bus whose keys are
 // real virtual keys: node-hid's and usb's third-party surfaces are the only
 // stand-ins, injected narrowly. Arrivals and removals are found by diffing
-// enumerations, after a usb event or by the fallback poll while it is enabled.
+// enumerations, after a hidraw node event (a real inotify watch of a directory
+// stands in for /dev), after a usb event, or by the fallback poll while enabled.
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeRequest, decodeResponse } from '../../../../device/protocol/message-codec';
 import { Command } from '../../../../device/protocol/messages';
@@ -19,6 +23,7 @@ import {
   type HidDiscovery,
   type HotPlugMode,
 } from '../../../../device/transport/hid';
+import { devNodeEvents } from '../../../../device/transport/hid/dev-node-watch';
 import type {
   DiscoveryObserver,
   LinkAvailability,
@@ -100,7 +105,10 @@ describe('node-hid on this machine', () => {
     await discovery.rescan();
     // Whatever this machine's hot-plug support, the watcher settles in a mode.
     await settled(discovery);
-    expect(['usb-events', 'polling-fallback']).toContain(discovery.hotPlugMode);
+    // Linux watches /dev for hidraw nodes; elsewhere usb events or the fallback poll.
+    expect(
+      process.platform === 'linux' ? ['hid-nodes'] : ['usb-events', 'polling-fallback'],
+    ).toContain(discovery.hotPlugMode);
     discovery.setFallbackPolling(true);
     discovery.setFallbackPolling(false);
     stop();
@@ -187,8 +195,39 @@ describe('hot-plug over a virtual USB bus', () => {
     return recorder;
   };
 
+  it('hidraw node events: arrivals and removals at once, usb events unused', async () => {
+    let usbListeners = 0;
+    const usb = {
+      addEventListener: () => void usbListeners++,
+      removeEventListener: () => undefined,
+      getDevices: () => Promise.resolve([]),
+    };
+    let enumerations = 0;
+    const counted = {
+      devicesAsync: () => {
+        enumerations++;
+        return bus.nodeHid.devicesAsync();
+      },
+      HIDAsync: bus.nodeHid.HIDAsync,
+    };
+    const discovery = createHidDiscovery({ hid: counted, usb, hidNodes: bus.hidNodes });
+    const recorder = watch(discovery);
+    await recorder.until(() => recorder.present.size === 1);
+    await settled(discovery, 'hid-nodes');
+    const second = keys[1]!;
+    const before = enumerations;
+    await bus.plug(second);
+    await recorder.until(() => recorder.present.size === 2);
+    // One enumeration per node event, nothing scheduled after it.
+    expect(enumerations - before).toBe(1);
+    bus.unplug(keys[0]!);
+    await recorder.until(() => recorder.present.size === 1);
+    expect(recorder.serials()).toEqual([second.serialNo]);
+    expect(usbListeners).toBe(0);
+  });
+
   it('usb events: keys present at start, then arrivals and removals, by diffing', async () => {
-    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb });
     const recorder = watch(discovery);
     const [first, second] = [keys[0]!, keys[1]!];
     const firstSerial = first.serialNo;
@@ -219,15 +258,42 @@ describe('hot-plug over a virtual USB bus', () => {
         return [];
       },
     };
-    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: racing, debounceMs: 20 });
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: racing });
     const recorder = watch(discovery);
     await settled(discovery, 'usb-events');
     await recorder.until(() => recorder.present.size === 2);
     expect(recorder.serials()).toEqual([keys[0]!.serialNo, second.serialNo].sort());
   });
 
+  it('after a usb event, rescans back off only until the key shows up', async () => {
+    let enumerations = 0;
+    let plugAfter = -1;
+    const counted = {
+      devicesAsync: async () => {
+        enumerations++;
+        const rows = await bus.nodeHid.devicesAsync();
+        // The USB device is announced before its HID interface binds: the first rescan
+        // after the event sees nothing, the interface appears right after it.
+        if (enumerations === plugAfter) await keys[1]!.plug();
+        return rows;
+      },
+      HIDAsync: bus.nodeHid.HIDAsync,
+    };
+    const discovery = createHidDiscovery({ hid: counted, usb: bus.usb, usbRetryMs: [10, 10, 10] });
+    const recorder = watch(discovery);
+    await recorder.until(() => recorder.present.size === 1);
+    await settled(discovery, 'usb-events');
+    plugAfter = enumerations + 1;
+    bus.usb.fire('connect');
+    await recorder.until(() => recorder.present.size === 2);
+    expect(enumerations).toBe(plugAfter + 1);
+    // Found before the backoff ran out: no more rescans follow.
+    await new Promise((r) => setTimeout(r, 60));
+    expect(enumerations).toBe(plugAfter + 1);
+  });
+
   it('a burst of usb events gives no duplicate added/removed', async () => {
-    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb });
     const recorder = watch(discovery);
     await recorder.until(() => recorder.present.size === 1);
     await settled(discovery, 'usb-events');
@@ -286,7 +352,7 @@ describe('hot-plug over a virtual USB bus', () => {
   });
 
   it('opens a discovered key and talks to it; unplugging it ends the link and removes it', async () => {
-    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb });
     const recorder = watch(discovery);
     await recorder.until(() => recorder.present.size === 1);
     const [descriptor] = [...recorder.present.values()];
@@ -307,7 +373,7 @@ describe('hot-plug over a virtual USB bus', () => {
   });
 
   it('a late watcher is told what is present; stopping the last watcher stops hot-plug', async () => {
-    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb, debounceMs: 20 });
+    const discovery = createHidDiscovery({ hid: bus.nodeHid, usb: bus.usb });
     const first = watch(discovery);
     await first.until(() => first.present.size === 1);
     const late = watch(discovery);
@@ -315,5 +381,91 @@ describe('hot-plug over a virtual USB bus', () => {
     expect(late.availabilityState).toEqual({ link: 'usb', state: 'ready' });
     for (const stop of stops.splice(0)) stop();
     expect(discovery.hotPlugMode).toBe('stopped');
+  });
+});
+
+describe('hidraw nodes on Linux', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hidraw-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const until = async (check: () => boolean): Promise<void> => {
+    while (!check()) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('an inotify watch reports hidraw nodes coming, changing and going, and nothing else', async () => {
+    const names: string[] = [];
+    const stop = devNodeEvents(dir).watch((name) => names.push(name));
+    try {
+      await writeFile(join(dir, 'tty5'), '');
+      await writeFile(join(dir, 'hidraw7'), '');
+      await until(() => names.length >= 1);
+      await chmod(join(dir, 'hidraw7'), 0o600); // udev granting access is a change too
+      await until(() => names.length >= 2);
+      await rm(join(dir, 'hidraw7'));
+      await until(() => names.length >= 3);
+      expect(new Set(names)).toEqual(new Set(['hidraw7']));
+    } finally {
+      stop();
+    }
+  });
+
+  it('watching a directory that does not exist throws, so discovery falls back', () => {
+    expect(() => devNodeEvents(join(dir, 'missing')).watch(() => undefined)).toThrow();
+  });
+
+  /** node-hid listing one key whose path is a file in `dir`, whether or not it exists yet. */
+  const listing = (path: string): Parameters<typeof createHidDiscovery>[0] => ({
+    hid: {
+      devicesAsync: () =>
+        Promise.resolve([
+          {
+            vendorId: HIDEEZ_USB_VENDOR_ID,
+            productId: HIDEEZ_USB_PRODUCT_ID,
+            path,
+            serialNumber: 'HK0042',
+            release: 0x100,
+            interface: 0,
+            usagePage: HIDEEZ_HID_USAGE_PAGE,
+          },
+        ]),
+      HIDAsync: { open: () => Promise.reject(new Error('not used')) },
+    },
+    hidNodes: devNodeEvents(dir),
+    usb: null,
+  });
+
+  it('a node the user cannot open yet is reported once it can be, on its own event', async () => {
+    const path = join(dir, 'hidraw3');
+    const discovery = createHidDiscovery({ ...listing(path), accessGraceMs: 60_000 });
+    const recorder = new Recorder();
+    const stop = discovery.watch(recorder);
+    try {
+      await settled(discovery, 'hid-nodes');
+      await discovery.rescan();
+      expect(recorder.present.size).toBe(0);
+      await writeFile(path, ''); // udev made it usable
+      await recorder.until(() => recorder.present.size === 1);
+      expect(recorder.serials()).toEqual(['HK0042']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('a node that never becomes usable is reported after the grace period, for its open to say why', async () => {
+    const discovery = createHidDiscovery({
+      ...listing(join(dir, 'hidraw4')),
+      accessGraceMs: 30,
+    });
+    const recorder = new Recorder();
+    const stop = discovery.watch(recorder);
+    try {
+      await settled(discovery, 'hid-nodes');
+      await recorder.until(() => recorder.present.size === 1);
+    } finally {
+      stop();
+    }
   });
 });
