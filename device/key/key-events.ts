@@ -3,7 +3,12 @@
 // updates of the one key-state model (KeyInfo): the open protocol's Battery and
 // AccessChanged events and a Key 3's STATUS packets both become a KeyStateUpdate,
 // applied by one rule, so notices, history and the UI stay one code path.
-import { type AccessFlags, type KeyInfo, accessFlagsToBits } from '../../shared/key/key-info';
+import {
+  type AccessFlags,
+  type CodeLockReason,
+  type KeyInfo,
+  accessFlagsToBits,
+} from '../../shared/key/key-info';
 
 export interface KeyStateUpdate {
   /** 0–100 % */
@@ -12,6 +17,11 @@ export interface KeyStateUpdate {
   readonly lockedByCode?: boolean;
   readonly lockedByPin?: boolean;
   readonly pinAttemptsRemain?: number;
+  /** The rest of the lock state, from a key that tells it with the change (open protocol). */
+  readonly canUnlock?: boolean;
+  readonly unlockAttemptsRemain?: number;
+  readonly codeLockReason?: CodeLockReason;
+  readonly pinSet?: boolean;
   /** The link's signal as the key measures it (dBm). */
   readonly rssi?: number;
   /** How many other hosts hold a connection to the key now. */
@@ -46,6 +56,12 @@ export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo
     ...(update.pinAttemptsRemain !== undefined
       ? { pinAttemptsRemain: update.pinAttemptsRemain }
       : {}),
+    ...(update.canUnlock !== undefined ? { canUnlock: update.canUnlock } : {}),
+    ...(update.unlockAttemptsRemain !== undefined
+      ? { unlockAttemptsRemain: update.unlockAttemptsRemain }
+      : {}),
+    ...(update.codeLockReason !== undefined ? { codeLockReason: update.codeLockReason } : {}),
+    ...(update.pinSet !== undefined ? { pinSet: update.pinSet } : {}),
   };
   const same =
     next.battery === info.battery &&
@@ -53,6 +69,9 @@ export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo
     next.lockedByCode === info.lockedByCode &&
     next.canUnlock === info.canUnlock &&
     next.lockedByPin === info.lockedByPin &&
-    next.pinAttemptsRemain === info.pinAttemptsRemain;
+    next.pinAttemptsRemain === info.pinAttemptsRemain &&
+    next.unlockAttemptsRemain === info.unlockAttemptsRemain &&
+    next.codeLockReason === info.codeLockReason &&
+    next.pinSet === info.pinSet;
   return same ? undefined : next;
 }

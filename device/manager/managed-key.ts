@@ -2,6 +2,13 @@
 // number), the job queue every exchange goes through, and the last KeyInfo.
 // Exchanges use USB while it is up (faster, no radio) and BLE otherwise, so a
 // key that loses one link keeps working on the other.
+//
+// Reads are spent only where they can tell something new: a GetInfo with nothing
+// sent to the key since the last one (and no event saying the key changed in a way
+// it did not fully describe) is answered from that read; and a read the key's own
+// events ask for waits while the server is talking to the key, so it never holds up
+// the server's commands (the flow reads the key when the server is done anyway).
+import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import type { KeyInfo } from '../../shared/key/key-info';
 import { DeviceError, DeviceErrorKind, type DeviceErrorData } from '../errors/device-error';
 import type { KeyConnection } from '../key/key-connection';
@@ -24,6 +31,11 @@ export interface KeyRequestOptions {
    * longest button wait the protocol allows.
    */
   readonly maxDurationMs?: number;
+  /**
+   * ReadInfo only: answer from the last read when nothing was sent to the key since and no
+   * event said it changed beyond what the event told (the flow's reads; the manager's own).
+   */
+  readonly reuseCurrentInfo?: boolean;
 }
 
 export interface ManagedKeyOptions {
@@ -43,6 +55,17 @@ interface AttachedLink {
 
 const LONGEST_BUTTON_WAIT_MS = 600_000;
 const DEFAULT_GRACE_MS = 2_000;
+/** A read the key's events ask for waits until the server's channel has been quiet this long. */
+export const SERVER_SESSION_QUIET_MS = 400;
+
+/** Whether an operation may change what GetInfo answers (the channel's set-up steps cannot). */
+const mayChangeKey = (operation: KeyOperation): boolean =>
+  operation.op !== KeyOp.ReadInfo &&
+  !(
+    operation.op === KeyOp.ServerChannel &&
+    operation.request.kind !== 'message' &&
+    operation.request.kind !== 'control'
+  );
 
 /** Waits for `work` to settle, but no longer than `ms`. */
 function settledWithin(work: Promise<unknown> | undefined, ms: number): Promise<void> {
@@ -64,6 +87,13 @@ export class ManagedKey {
   #info: KeyInfo | undefined;
   #openError: DeviceErrorData | undefined;
   #refreshQueued = false;
+  /** #info is what GetInfo would answer now: nothing sent since the read, no partial event. */
+  #infoCurrent = false;
+  /** Bumped by every partial event: a read that overlapped one may predate the change. */
+  #partialEvents = 0;
+  /** When the server last had the key's channel (its messages), for deferring event reads. */
+  #serverActiveAt = Number.NEGATIVE_INFINITY;
+  #refreshTimer: NodeJS.Timeout | undefined;
   /** Other hosts connected to the key, as it last said (Key 3 STATUS). */
   #otherHosts: number | undefined;
   /** The link the running job uses, so a stuck job can have its link reset. */
@@ -141,6 +171,7 @@ export class ManagedKey {
     this.#links.set(id, link);
     this.#connecting.delete(id);
     this.#info = opened.info;
+    this.#infoCurrent = true; // the link's opening read
     this.#openError = undefined;
     this.#queue.reopen();
     this.options.changed();
@@ -184,6 +215,7 @@ export class ManagedKey {
    */
   async close(reason: DeviceError): Promise<void> {
     this.#queue.close(reason);
+    clearTimeout(this.#refreshTimer);
     await settledWithin(this.#busyWork, this.options.graceMs ?? DEFAULT_GRACE_MS);
     const links = [...this.#links.values()];
     this.#links.clear();
@@ -200,6 +232,18 @@ export class ManagedKey {
     // Chosen when the job starts, not when it was queued: the link may have changed.
     const link = this.#active();
     if (!link) throw this.disconnectedError();
+    if (
+      operation.op === KeyOp.ReadInfo &&
+      options.reuseCurrentInfo === true &&
+      this.#infoCurrent &&
+      this.#info
+    ) {
+      return { op: KeyOp.ReadInfo, status: DeviceErrorCode.OK, info: this.#info };
+    }
+    const partialEvents = this.#partialEvents;
+    const serverStep = operation.op === KeyOp.ServerChannel && mayChangeKey(operation);
+    if (mayChangeKey(operation)) this.#infoCurrent = false;
+    if (serverStep) this.#serverActiveAt = performance.now();
     this.#busyLink = link;
     const connection = link.opened;
     let stopWatching = (): void => undefined;
@@ -216,8 +260,14 @@ export class ManagedKey {
     gone.catch(() => undefined);
     this.#busyWork = work.catch(() => undefined);
     try {
-      return await Promise.race([work, gone]);
+      const answer = await Promise.race([work, gone]);
+      if ('info' in answer && answer.info.serialNo === this.serialNo) {
+        this.#info = answer.info;
+        this.#infoCurrent = partialEvents === this.#partialEvents;
+      }
+      return answer;
     } finally {
+      if (serverStep) this.#serverActiveAt = performance.now();
       stopWatching();
       work.catch(() => undefined);
       if (this.#busyLink === link) {
@@ -245,19 +295,33 @@ export class ManagedKey {
         this.#otherHosts = update.otherHosts;
         changed = true;
       }
+      if (update.refresh) {
+        this.#infoCurrent = false;
+        this.#partialEvents++;
+      }
       if (changed) this.options.changed();
       if (update.refresh) this.#refreshInfo();
     }
     if (link === this.#active()) this.options.event(event);
   }
 
-  /** One queued GetInfo at a time, however many events arrive (both links send them). */
+  /**
+   * One queued GetInfo at a time, however many events arrive (both links send them);
+   * while the server is talking to the key, once its channel has gone quiet.
+   */
   #refreshInfo(): void {
     if (this.#refreshQueued || this.#links.size === 0) return;
+    const wait = this.#serverActiveAt + SERVER_SESSION_QUIET_MS - performance.now();
+    if (wait > 0) {
+      clearTimeout(this.#refreshTimer);
+      this.#refreshTimer = setTimeout(() => this.#refreshInfo(), wait);
+      this.#refreshTimer.unref();
+      return;
+    }
     this.#refreshQueued = true;
     this.request(
       { op: KeyOp.ReadInfo },
-      { timeoutMs: this.options.infoTimeoutMs, label: 'refreshInfo' },
+      { timeoutMs: this.options.infoTimeoutMs, label: 'refreshInfo', reuseCurrentInfo: true },
     )
       .then((answer) => {
         if ('info' in answer && answer.info.serialNo === this.serialNo) {

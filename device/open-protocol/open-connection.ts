@@ -3,7 +3,7 @@
 // CTAPHID or BLE GATT fragments), each answer and event mapped to the family-neutral
 // forms. The server's channel steps map as server-channel.ts says (a sealed
 // RemoteCommand, a VerifyChannel, a no-op reset; no root key or control).
-import type { KeyInfo } from '../../shared/key/key-info';
+import type { CodeLockReason, KeyInfo } from '../../shared/key/key-info';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import { accessFlagsFromBits } from '../../shared/key/key-info';
 import type { DeviceError } from '../errors/device-error';
@@ -131,16 +131,27 @@ function toKeyEvent(event: Event): KeyEvent {
       return { kind: 'longPress' };
     case WireEvent.Battery:
       return { kind: 'state', update: { battery: event.battery } };
-    case WireEvent.AccessChanged:
-      // The event has the flags but not the attempts left: the manager reads the info again.
+    case WireEvent.AccessChanged: {
+      // With its lock detail the event is the whole lock state; a key that sends only the
+      // flags leaves the attempts unknown: the manager reads the info again.
+      const detail = event.lockDetail;
       return {
         kind: 'state',
         update: {
           access: accessFlagsFromBits(event.accessBits),
           lockedByCode: event.lockedByCode,
           lockedByPin: event.lockedByPin,
-          refresh: true,
+          ...(detail
+            ? {
+                canUnlock: detail.canUnlock,
+                unlockAttemptsRemain: detail.unlockAttemptsRemain,
+                pinAttemptsRemain: detail.pinAttemptsRemain,
+                codeLockReason: detail.codeLockReason as CodeLockReason,
+                ...(detail.pinSet !== undefined ? { pinSet: detail.pinSet } : {}),
+              }
+            : { refresh: true }),
         },
       };
+    }
   }
 }

@@ -57,7 +57,7 @@ export const MAX_PIN_LENGTH_POLICY = 64;
 /** The smallest buffer a key may report: one HID report. */
 export const MIN_MAX_MESSAGE_SIZE = 64;
 
-const CODE_LOCK_REASONS: ReadonlySet<number> = new Set(Object.values(CodeLockReason));
+export const CODE_LOCK_REASONS: ReadonlySet<number> = new Set(Object.values(CodeLockReason));
 const WHAT = 'KeyInfo';
 
 const versionInRange = (version: string): boolean =>

@@ -108,4 +108,16 @@ export type Event =
       readonly accessBits: number;
       readonly lockedByCode: boolean;
       readonly lockedByPin: boolean;
+      /** The rest of the lock state (keys 4–8); absent from keys that send only the flags. */
+      readonly lockDetail?: LockDetail;
     };
+
+/** What AccessChanged carries besides the flags, so a host need not read GetInfo after it. */
+export interface LockDetail {
+  readonly canUnlock: boolean;
+  readonly unlockAttemptsRemain: number;
+  readonly pinAttemptsRemain: number;
+  /** CodeLockReason */
+  readonly codeLockReason: number;
+  readonly pinSet?: boolean;
+}

@@ -18,7 +18,7 @@ import {
 import type { CommandResult, Notice } from '../../shared/ipc/contract';
 import { checkServerUrl, INPUT_ERROR_MESSAGES } from '../../shared/ipc/input-rules';
 import type { AppSnapshot, HistoryEntry, KeySnapshot } from '../../shared/ipc/snapshot';
-import type { KeyInfo } from '../../shared/key/key-info';
+import { afterCodeAccepted, type KeyInfo } from '../../shared/key/key-info';
 import type { KeyView } from '../../shared/view/key-view';
 import {
   VaultStatus,
@@ -262,7 +262,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         : await devices.request(
             e.serialNo,
             { op: KeyOp.ReadInfo },
-            { timeoutMs: KEY_TIMEOUT_MS, signal },
+            { timeoutMs: KEY_TIMEOUT_MS, signal, reuseCurrentInfo: true },
           );
       if (!('info' in response)) throw new WorkflowError(WorkflowErrorCode.KeyError);
       e.pinLearned = learnPin(e.info, response.info) ?? e.pinLearned;
@@ -281,6 +281,14 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
         observe(e, VaultStatus.Locked, VaultStatusReason.LockedByInvalidPin, 'key');
       publish();
       return response.info;
+    },
+    codeAccepted() {
+      if (!e.info) throw new WorkflowError(WorkflowErrorCode.KeyError);
+      e.info = afterCodeAccepted(e.info);
+      e.lockPicture = lockPicture(e.info);
+      if (history) settlePendingActivation(history, e.serialNo, e.info);
+      publish();
+      return e.info;
     },
     codeAttemptsLeft(attemptsRemain) {
       if (!e.info) throw new WorkflowError(WorkflowErrorCode.KeyError);

@@ -20,6 +20,8 @@ export interface FlowHost {
   request(operation: KeyOperation, signal: AbortSignal, timeoutMs?: number): Promise<KeyAnswer>;
   readInfo(signal: AbortSignal): Promise<KeyInfo>;
   /** A wrong code's answer carries the attempts left: the key's report without re-reading it. */
+  /** The key took the activation code: it is unlocked (no read needed to know it). */
+  codeAccepted(): KeyInfo;
   codeAttemptsLeft(attemptsRemain: number): KeyInfo;
   /** Whether server calls can be made now. */
   serverReady(): boolean;

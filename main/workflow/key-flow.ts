@@ -113,19 +113,23 @@ async function checkKey(
         signal,
       );
       lastResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
-      // A wrong code with tries left changes nothing but the count, which the answer carries
-      // (docs/protocol.md §5.2): no GetInfo, so the user hears at once (a GetInfo is 0.2 s on BLE).
+      // The answer says all the server needs (docs/protocol.md §5.2), so no GetInfo here: the
+      // key is unlocked, or a wrong code changed nothing but the count it carries, and the
+      // user hears at once (a GetInfo is 0.2 s on BLE). Anything else is read.
       const left = 'attemptsRemain' in response ? response.attemptsRemain : undefined;
       info =
-        response.status === DeviceErrorCode.ERR_PIN_WRONG && left !== undefined && left > 0
-          ? host.codeAttemptsLeft(left)
-          : await host.readInfo(signal);
+        response.status === DeviceErrorCode.OK
+          ? host.codeAccepted()
+          : response.status === DeviceErrorCode.ERR_PIN_WRONG && left !== undefined && left > 0
+            ? host.codeAttemptsLeft(left)
+            : await host.readInfo(signal);
     } finally {
       input.handled();
     }
     if (!info.lockedByCode || !info.canUnlock) {
-      // Success or the last attempt spent: the server moves the key to Active or Locked.
-      const reported = await report(host, info, HwVaultConnectionState.Initializing, signal);
+      // Success or the last attempt spent: the server moves the key to Active or Locked at
+      // once, with no report before it (the Hideez Client's order, §2 step 9).
+      const reported = await reportStatus(host, info, HwVaultConnectionState.Initializing, signal);
       answer = reported.answer;
       epoch = host.serverEpoch();
       if (reported.keyChanged) info = await host.readInfo(signal);
@@ -178,14 +182,7 @@ async function report(
   state: HwVaultConnectionState,
   signal: AbortSignal,
 ): Promise<Reported> {
-  if (!host.serverReady()) {
-    host.setStep('reporting');
-    await host.serverSettled(signal);
-  }
-  if (!host.serverReady()) {
-    host.reportLater();
-    return { answer: undefined, keyChanged: false };
-  }
+  if (!(await serverReachable(host, signal))) return { answer: undefined, keyChanged: false };
   host.setStep('reporting');
   const answer = await serverCall(
     host,
@@ -197,12 +194,43 @@ async function report(
   // Licences before the status update, as the Hideez Client orders it (§1.2, §1.4).
   const loaded = await loadLicenses(host, info, answer, signal);
   if (!answer.needStateUpdate) return { answer, keyChanged: false };
-  host.setStep('updatingStatus');
   // The key as the status update must describe it: read again only if licences went to it.
   const fresh = loaded > 0 ? await host.readInfo(signal) : info;
-  const updated = await serverCall(host, () => host.updateStatus(host.dto(fresh, state)), signal);
+  return updateStatus(host, fresh, state, signal);
+}
+
+/** UpdateHwVaultStatus alone, when the key's own answer already says the server must act. */
+async function reportStatus(
+  host: FlowHost,
+  info: KeyInfo,
+  state: HwVaultConnectionState,
+  signal: AbortSignal,
+): Promise<Reported> {
+  if (!(await serverReachable(host, signal))) return { answer: undefined, keyChanged: false };
+  return updateStatus(host, info, state, signal);
+}
+
+async function updateStatus(
+  host: FlowHost,
+  info: KeyInfo,
+  state: HwVaultConnectionState,
+  signal: AbortSignal,
+): Promise<Reported> {
+  host.setStep('updatingStatus');
+  const updated = await serverCall(host, () => host.updateStatus(host.dto(info, state)), signal);
   if (updated !== undefined) host.setAnswer(updated, true);
   return { answer: updated, keyChanged: true };
+}
+
+/** Whether the server can hear the key now, waiting for a connection still being made. */
+async function serverReachable(host: FlowHost, signal: AbortSignal): Promise<boolean> {
+  if (!host.serverReady()) {
+    host.setStep('reporting');
+    await host.serverSettled(signal);
+  }
+  if (host.serverReady()) return true;
+  host.reportLater();
+  return false;
 }
 
 /** New PIN, PIN, button, as the key asks (re-read after each step). */

@@ -75,3 +75,17 @@ export interface KeyInfo {
    */
   readonly pinSet?: boolean;
 }
+
+/**
+ * The key after it took the activation code, as its OK says: unlocked, no code left to take,
+ * its access no longer "locked". What else the unlock changed (the access the profile asks
+ * for) comes with the key's next read.
+ */
+export function afterCodeAccepted(info: KeyInfo): KeyInfo {
+  return {
+    ...info,
+    lockedByCode: false,
+    canUnlock: false,
+    access: { ...info.access, locked: false },
+  };
+}

@@ -150,7 +150,31 @@ export const event: fc.Arbitrary<Event> = fc.oneof(
     .integer({ min: 0, max: 100 })
     .map((battery) => ({ event: KeyEvent.Battery, battery }) as const),
   fc
-    .record({ accessBits: byte, lockedByCode: fc.boolean(), lockedByPin: fc.boolean() })
+    .record(
+      {
+        accessBits: byte,
+        lockedByCode: fc.boolean(),
+        lockedByPin: fc.boolean(),
+        lockDetail: fc.record(
+          {
+            canUnlock: fc.boolean(),
+            unlockAttemptsRemain: byte,
+            pinAttemptsRemain: byte,
+            codeLockReason: fc.constantFrom(0, 1, 2),
+            pinSet: fc.boolean(),
+          },
+          {
+            requiredKeys: [
+              'canUnlock',
+              'unlockAttemptsRemain',
+              'pinAttemptsRemain',
+              'codeLockReason',
+            ],
+          },
+        ),
+      },
+      { requiredKeys: ['accessBits', 'lockedByCode', 'lockedByPin'] },
+    )
     .map((r) => ({ event: KeyEvent.AccessChanged, ...r }) as const),
 );
 

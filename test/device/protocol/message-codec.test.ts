@@ -267,6 +267,26 @@ describe('malformed messages', () => {
       () => decodeEvent(withLead(KeyEvent.ButtonPressed, cbor(new Map([[1, 0]])))),
       ProtocolErrorCode.BadField,
     );
+    // AccessChanged's lock state comes whole or not at all, with a known lock reason.
+    const flags: [number, unknown][] = [
+      [1, 0x18],
+      [2, false],
+      [3, false],
+    ];
+    refusal(
+      () => decodeEvent(withLead(KeyEvent.AccessChanged, cbor(new Map([...flags, [5, 3]])))),
+      ProtocolErrorCode.BadField,
+    );
+    refusal(
+      () =>
+        decodeEvent(
+          withLead(
+            KeyEvent.AccessChanged,
+            cbor(new Map([...flags, [4, false], [5, 3], [6, 5], [7, 9]])),
+          ),
+        ),
+      ProtocolErrorCode.BadField,
+    );
     refusal(
       () => decodeResponse(Command.EnterPin, withLead(0x13, cbor(new Map([[1, 256]])))),
       ProtocolErrorCode.BadField,

@@ -133,6 +133,16 @@ const accessChanged: Event = {
   lockedByCode: false,
   lockedByPin: false,
 };
+const accessChangedWithDetail: Event = {
+  ...accessChanged,
+  lockDetail: {
+    canUnlock: false,
+    unlockAttemptsRemain: 3,
+    pinAttemptsRemain: 5,
+    codeLockReason: 0,
+    pinSet: true,
+  },
+};
 const setPin: Request = {
   command: Command.SetPin,
   newPin: ascii('12345678'),
@@ -218,6 +228,7 @@ const checks: Record<string, (units: Uint8Array[]) => void> = {
   'error-channel-busy': reports(errorFrame(0x0badcafe, CtapHidError.ChannelBusy)),
   'event-access-changed-message': buffer(accessChanged, encodeEvent, decodeEvent),
   'event-access-changed': eventReports(accessChanged),
+  'event-access-changed-detail-message': buffer(accessChangedWithDetail, encodeEvent, decodeEvent),
   'ble-control-point-length': buffer(20, encodeControlPointLength, decodeControlPointLength),
   'ble-setpin-message': buffer(setPin, encodeRequest, decodeRequest),
   'ble-setpin-fragments': (units) => {
