@@ -7,16 +7,25 @@
 // states, link loss, a key that stops answering, writes that never leave the
 // adapter, connects that get no answer, notifications injected, rewritten or
 // dropped on their way to the host.
-// One class past 400 lines on purpose: noble takes its bindings as one object, and the
-// test controls act on the same per-key slots the binding methods use.
-import { EventEmitter } from 'node:events';
+// noble takes its bindings as one object, so this class is that object: the
+// adapter's state, the test controls and the connections are here, over the GATT
+// calls on a connected key (VirtualGattBindings, virtual-gatt.ts); the per-key
+// slots and links are adapter-slot.ts, and the scan virtual-scan.ts.
 import type { NobleState } from '../../device/transport/ble/noble-like';
-import type { GattProperty, VirtualGattPeripheral } from './gatt-peripheral';
-import { DEFAULT_LINK_MODEL, PacketPacer, type BleLinkModel } from './link-model';
+import {
+  closeLink,
+  createSlot,
+  openLink,
+  type NotificationTamper,
+  type PeripheralSource,
+  type Slot,
+} from './adapter-slot';
+import type { VirtualGattPeripheral } from './gatt-peripheral';
+import { DEFAULT_LINK_MODEL, type BleLinkModel } from './link-model';
+import { VirtualGattBindings } from './virtual-gatt';
+import { VirtualScan } from './virtual-scan';
 
-/** Where a key's peripheral is: a VirtualKey has a new one after each replug. */
-export type PeripheralSource =
-  VirtualGattPeripheral | { readonly plugged: boolean; readonly gatt: VirtualGattPeripheral };
+export type { NotificationTamper, PeripheralSource } from './adapter-slot';
 
 export interface VirtualBleBindingsOptions {
   /** The state init() reports: e.g. 'unsupported' or 'unauthorized' for those paths. */
@@ -30,70 +39,29 @@ export interface VirtualBleBindingsOptions {
 const HCI_CONNECTION_TIMEOUT = 0x08;
 const HCI_LOCAL_HOST_TERMINATED = 0x16;
 
-interface Link {
-  readonly peripheral: VirtualGattPeripheral;
-  readonly pacer: PacketPacer;
-  readonly onLoss: () => void;
-  /** Notification subscriptions by characteristic. */
-  readonly subscriptions: Map<string, () => void>;
-}
-
-interface Slot {
-  readonly id: string;
-  readonly address: string;
-  readonly current: () => VirtualGattPeripheral | undefined;
-  link: Link | undefined;
-  unresponsive: boolean;
-  /** Writes are never sent nor confirmed (the controller's buffers stay full). */
-  stalled: boolean;
-  ignoreConnects: number;
-  connectAttempts: number;
-  /** Bumped by cancelConnect and disconnect, so a late connect answer is dropped. */
-  connectToken: number;
-  /** Rewrites (or, returning undefined, drops) each notification the key sends. */
-  tamper: NotificationTamper | undefined;
-}
-
-/** A test's hand on the air: the packet the host receives instead, or undefined to drop it. */
-export type NotificationTamper = (packet: Uint8Array) => Uint8Array | undefined;
-
-const normalise = (uuid: string): string => uuid.toLowerCase().replaceAll('-', '');
-
-export class VirtualBleBindings extends EventEmitter {
+export class VirtualBleBindings extends VirtualGattBindings {
   #state: NobleState;
   #model: BleLinkModel;
   readonly #slots = new Map<string, Slot>();
-  #scanFilter: readonly string[] | undefined;
-  #scanTimer: NodeJS.Timeout | undefined;
-  readonly #advertisingIntervalMs: number;
+  readonly #scan: VirtualScan;
 
   constructor(options: VirtualBleBindingsOptions = {}) {
     super();
     this.#state = options.state ?? 'poweredOn';
     this.#model = { ...DEFAULT_LINK_MODEL, ...options.linkModel };
-    this.#advertisingIntervalMs = options.advertisingIntervalMs ?? 50;
+    this.#scan = new VirtualScan({
+      advertisingIntervalMs: options.advertisingIntervalMs ?? 50,
+      slots: () => this.#slots.values(),
+      poweredOn: () => this.#state === 'poweredOn',
+      emit: (event, ...args) => void this.emit(event, ...args),
+    });
   }
 
   // ---- test controls -------------------------------------------------------
 
   /** Puts a key in range. Returns its noble id (the address without colons). */
   addPeripheral(source: PeripheralSource): string {
-    const current = (): VirtualGattPeripheral | undefined =>
-      'plugged' in source ? (source.plugged ? source.gatt : undefined) : source;
-    const first = current();
-    if (!first) throw new Error('The key must be plugged in when added');
-    const slot: Slot = {
-      id: first.id,
-      address: first.address,
-      current,
-      link: undefined,
-      unresponsive: false,
-      stalled: false,
-      ignoreConnects: 0,
-      connectAttempts: 0,
-      connectToken: 0,
-      tamper: undefined,
-    };
+    const slot = createSlot(source);
     this.#slots.set(slot.id, slot);
     return slot.id;
   }
@@ -116,7 +84,7 @@ export class VirtualBleBindings extends EventEmitter {
     if (state === this.#state) return;
     this.#state = state;
     if (state !== 'poweredOn') {
-      this.#stopAdvertising();
+      this.#scan.halt();
       for (const slot of this.#slots.values()) this.#drop(slot, HCI_CONNECTION_TIMEOUT, true);
     }
     setImmediate(() => this.emit('stateChange', state));
@@ -124,12 +92,12 @@ export class VirtualBleBindings extends EventEmitter {
 
   /** The key goes out of range mid-connection. */
   loseLink(id: string): void {
-    this.#slot(id)?.link?.peripheral.simulateLinkLoss();
+    this.slot(id)?.link?.peripheral.simulateLinkLoss();
   }
 
   /** A key that stops answering: no connect, GATT answer or notification gets through. */
   setUnresponsive(id: string, unresponsive: boolean): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (slot) slot.unresponsive = unresponsive;
   }
 
@@ -138,28 +106,14 @@ export class VirtualBleBindings extends EventEmitter {
    * link drops (a stack whose send buffers stay full until the supervision timeout).
    */
   stallWrites(id: string, stalled: boolean): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (slot) slot.stalled = stalled;
   }
 
   /** The next `count` connect requests to this key get no answer (it is busy or far away). */
   ignoreNextConnects(id: string, count: number): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (slot) slot.ignoreConnects = count;
-  }
-
-  /**
-   * A notification the key did not send (garbage, a stray ERROR): the host must cope.
-   * On the key's first notifying characteristic unless one is named.
-   */
-  injectNotification(id: string, fragment: Uint8Array, characteristic?: string): void {
-    const link = this.#slot(id)?.link;
-    if (!link) return;
-    const { service, characteristics } = link.peripheral;
-    const target =
-      characteristic ?? characteristics.find((c) => c.properties.includes('notify'))?.uuid;
-    if (target === undefined) return;
-    link.pacer.push(() => this.emit('read', id, service, target, Buffer.from(fragment), true));
   }
 
   /**
@@ -168,16 +122,16 @@ export class VirtualBleBindings extends EventEmitter {
    * Injected notifications are not tampered with. Undefined stops tampering.
    */
   tamperNotifications(id: string, tamper: NotificationTamper | undefined): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (slot) slot.tamper = tamper;
   }
 
   connectAttempts(id: string): number {
-    return this.#slot(id)?.connectAttempts ?? 0;
+    return this.slot(id)?.connectAttempts ?? 0;
   }
 
   isConnected(id: string): boolean {
-    return this.#slot(id)?.link !== undefined;
+    return this.slot(id)?.link !== undefined;
   }
 
   // ---- noble bindings: adapter and scanning ---------------------------------
@@ -191,19 +145,11 @@ export class VirtualBleBindings extends EventEmitter {
   }
 
   startScanning(serviceUuids: string[] | undefined, allowDuplicates: boolean): void {
-    this.#scanFilter = (serviceUuids ?? []).map(normalise);
-    this.#stopAdvertising();
-    setImmediate(() => {
-      this.emit('scanStart', !allowDuplicates);
-      this.#advertise();
-    });
-    this.#scanTimer = setInterval(() => this.#advertise(), this.#advertisingIntervalMs);
+    this.#scan.start(serviceUuids, allowDuplicates);
   }
 
   stopScanning(): void {
-    const wasScanning = this.#scanTimer !== undefined;
-    this.#stopAdvertising();
-    if (wasScanning) setImmediate(() => this.emit('scanStop'));
+    this.#scan.stop();
   }
 
   reset(): void {
@@ -211,14 +157,14 @@ export class VirtualBleBindings extends EventEmitter {
   }
 
   updateRssi(id: string): void {
-    const peripheral = this.#slot(id)?.link?.peripheral;
+    const peripheral = this.slot(id)?.link?.peripheral;
     if (peripheral) setImmediate(() => this.emit('rssiUpdate', id, peripheral.rssi));
   }
 
   // ---- noble bindings: connections ---------------------------------------
 
   connect(id: string): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (!slot) return;
     slot.connectAttempts += 1;
     if (this.#state !== 'poweredOn') {
@@ -248,112 +194,16 @@ export class VirtualBleBindings extends EventEmitter {
   }
 
   cancelConnect(id: string): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (slot) slot.connectToken += 1;
   }
 
   disconnect(id: string): void {
-    const slot = this.#slot(id);
+    const slot = this.slot(id);
     if (slot) this.#drop(slot, HCI_LOCAL_HOST_TERMINATED, true);
   }
 
-  // ---- noble bindings: GATT ------------------------------------------------
-
-  discoverServices(id: string, uuids: string[] | undefined): void {
-    const peripheral = this.#live(id)?.peripheral;
-    if (!peripheral) return;
-    const wanted = (uuids ?? []).map(normalise);
-    const services = [peripheral.service].filter((u) => wanted.length === 0 || wanted.includes(u));
-    this.#answer(id, () => this.emit('servicesDiscover', id, services));
-  }
-
-  discoverIncludedServices(id: string, serviceUuid: string): void {
-    this.#answer(id, () => this.emit('includedServicesDiscover', id, serviceUuid, []));
-  }
-
-  discoverCharacteristics(id: string, serviceUuid: string, uuids: string[] | undefined): void {
-    const peripheral = this.#live(id)?.peripheral;
-    if (!peripheral || normalise(serviceUuid) !== peripheral.service) return;
-    const wanted = (uuids ?? []).map(normalise);
-    const found = peripheral.characteristics
-      .filter((c) => wanted.length === 0 || wanted.includes(c.uuid))
-      .map((c) => ({ uuid: c.uuid, properties: [...c.properties] }));
-    this.#answer(id, () => this.emit('characteristicsDiscover', id, serviceUuid, found));
-  }
-
-  discoverDescriptors(id: string, serviceUuid: string, characteristicUuid: string): void {
-    this.#answer(id, () =>
-      this.emit('descriptorsDiscover', id, serviceUuid, characteristicUuid, []),
-    );
-  }
-
-  read(id: string, serviceUuid: string, characteristicUuid: string): void {
-    const link = this.#live(id);
-    if (!link || !this.#allows(link, characteristicUuid, 'read')) return;
-    link.peripheral.read(characteristicUuid).then(
-      (bytes) =>
-        this.#answer(id, () =>
-          this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(bytes), false),
-        ),
-      // An ATT error: hci-socket's gatt hands the read back empty.
-      () =>
-        this.#answer(id, () =>
-          this.emit('read', id, serviceUuid, characteristicUuid, Buffer.alloc(0), false),
-        ),
-    );
-  }
-
-  write(
-    id: string,
-    serviceUuid: string,
-    characteristicUuid: string,
-    data: Uint8Array,
-    withoutResponse: boolean,
-  ): void {
-    // Not #live: a write without response leaves the host even when the key stopped answering.
-    const link = this.#slot(id)?.link;
-    const property = withoutResponse ? 'writeWithoutResponse' : 'write';
-    if (!link || !this.#allows(link, characteristicUuid, property)) return;
-    const value = Uint8Array.from(data);
-    link.pacer.push(() => {
-      const slot = this.#slot(id);
-      if (slot?.stalled) return;
-      // Without response, hci-socket confirms the write once it has gone out, not when the key
-      // took it: so also to a key that stopped answering (it only never sees the packet).
-      if (withoutResponse) this.emit('write', id, serviceUuid, characteristicUuid);
-      if (slot?.unresponsive) return;
-      link.peripheral.write(characteristicUuid, value, withoutResponse).then(
-        () => {
-          if (!withoutResponse && this.#slot(id)?.link === link) {
-            this.emit('write', id, serviceUuid, characteristicUuid);
-          }
-        },
-        () => undefined, // refused, or the link dropped meanwhile: 'disconnect' tells noble
-      );
-    });
-  }
-
-  notify(id: string, serviceUuid: string, characteristicUuid: string, enable: boolean): void {
-    const link = this.#live(id);
-    if (!link || !this.#allows(link, characteristicUuid, 'notify')) return;
-    link.subscriptions.get(characteristicUuid)?.();
-    link.subscriptions.delete(characteristicUuid);
-    if (enable) {
-      link.subscriptions.set(
-        characteristicUuid,
-        link.peripheral.subscribe(characteristicUuid, (value) => {
-          const slot = this.#slot(id);
-          if (slot?.unresponsive) return;
-          const packet = slot?.tamper ? slot.tamper(Uint8Array.from(value)) : value;
-          if (packet === undefined) return;
-          link.pacer.push(() =>
-            this.emit('read', id, serviceUuid, characteristicUuid, Buffer.from(packet), true),
-          );
-        }),
-      );
-    }
-    this.#answer(id, () => this.emit('notify', id, serviceUuid, characteristicUuid, enable));
-  }
+  // ---- noble bindings: GATT: VirtualGattBindings (virtual-gatt.ts) --------
 
   broadcast(): void {
     // Not supported by the key; noble never gets an answer, as with a real refusal.
@@ -377,88 +227,25 @@ export class VirtualBleBindings extends EventEmitter {
 
   // ---- internals -----------------------------------------------------------
 
-  /** A real stack answers an operation the characteristic lacks with an ATT error: here, silence. */
-  #allows(link: Link, characteristic: string, property: GattProperty): boolean {
-    return link.peripheral.characteristics.some(
-      (c) => c.uuid === characteristic && c.properties.includes(property),
-    );
-  }
-
-  #slot(id: string): Slot | undefined {
+  protected override slot(id: string): Slot | undefined {
     return this.#slots.get(id);
   }
 
-  /** The link, if it is up and the key still answers. */
-  #live(id: string): Link | undefined {
-    const slot = this.#slot(id);
-    return slot && !slot.unresponsive ? slot.link : undefined;
-  }
-
-  /** Sends a GATT answer over the link (paced), unless the key stopped answering. */
-  #answer(id: string, emit: () => void): void {
-    const link = this.#live(id);
-    if (!link) return;
-    link.pacer.push(() => {
-      if (this.#live(id) === link) emit();
-    });
-  }
-
   #attach(slot: Slot, peripheral: VirtualGattPeripheral): void {
-    const onLoss = (): void => this.#drop(slot, HCI_CONNECTION_TIMEOUT, false);
-    peripheral.once('disconnect', onLoss);
-    slot.link = {
+    openLink(
+      slot,
       peripheral,
-      pacer: new PacketPacer(() => this.#model),
-      onLoss,
-      subscriptions: new Map(),
-    };
+      () => this.#model,
+      () => this.#drop(slot, HCI_CONNECTION_TIMEOUT, false),
+    );
   }
 
   /** Ends a link: from our side (hangUp: tell the key) or because the key went away. */
   #drop(slot: Slot, reason: number, hangUp: boolean): void {
-    slot.connectToken += 1;
-    const link = slot.link;
+    const link = closeLink(slot);
     if (!link) return;
-    slot.link = undefined;
-    link.pacer.stop();
-    for (const unsubscribe of link.subscriptions.values()) unsubscribe();
-    link.subscriptions.clear();
-    link.peripheral.removeListener('disconnect', link.onLoss);
     if (hangUp) void link.peripheral.disconnect();
     // At once, not later: a later 'disconnect' could land on the next connection.
     this.emit('disconnect', slot.id, reason);
-  }
-
-  #advertise(): void {
-    if (this.#state !== 'poweredOn' || this.#scanTimer === undefined) return;
-    const filter = this.#scanFilter ?? [];
-    for (const slot of this.#slots.values()) {
-      const peripheral = slot.current();
-      if (!peripheral?.advertising) continue;
-      const { localName, serviceUuids } = peripheral.advertisement;
-      if (filter.length > 0 && !serviceUuids.some((u) => filter.includes(normalise(u)))) continue;
-      const advertisement = {
-        localName,
-        serviceUuids: [...serviceUuids],
-        serviceData: [],
-        manufacturerData: undefined,
-        txPowerLevel: undefined,
-      };
-      this.emit(
-        'discover',
-        slot.id,
-        slot.address,
-        'random',
-        true,
-        advertisement,
-        peripheral.rssi,
-        true,
-      );
-    }
-  }
-
-  #stopAdvertising(): void {
-    clearInterval(this.#scanTimer);
-    this.#scanTimer = undefined;
   }
 }

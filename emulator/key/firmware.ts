@@ -1,65 +1,53 @@
-// The key's firmware: executes each local Request and each sealed RemoteOp
-// against the persistent state, and enforces the rules itself, so a buggy or
+// The key's firmware: one processor (SerialQueue) for every link's requests and
+// the server's ops, the power, the state file and the events. Each request is
+// decided by its own module, which enforces the rules itself, so a buggy or
 // malicious host can never get more activation-code or PIN guesses than the
-// server allowed.
-//
-// Rules worth knowing (emulator/key/README.md has the full table):
-// - An activation code is applied in one write: the attempt and its outcome
-//   (unlocked, or one attempt fewer) reach the file together, before the key
-//   answers. Power or the link lost before that write spends nothing and the host
-//   learns nothing (no answer); after it, the outcome stands. A right code in
-//   flight never costs an attempt without unlocking.
-// - PIN attempts are counted before they are checked: the decremented counter is
-//   persisted, then the PIN is compared, then (if right) the counter is restored.
-// - LockDeviceCode (suspension) also clears a PIN lock and the PIN itself: the
-//   admin's new activation code is the way out of a PIN lockout, and the user
-//   then sets a new PIN (newPinRequired) instead of being handed the old one
-//   with fresh tries.
-// - Wipe returns the key to blank but keeps the factory provisioning and the last
-//   remote counter, so a sealed command from before the wipe cannot be replayed.
-// - Every request from every link runs on one queue (SerialQueue).
-import {
-  Command,
-  type CommandWithBody,
-  KeyEvent,
-  type Event,
-  type Request,
-  type Response,
-} from '../../device/protocol/messages';
-import { isProtocolError, ProtocolErrorCode } from '../../device/protocol/protocol-error';
+// server allowed (emulator/key/README.md has the full table):
+// - code-unlock.ts: an activation code is applied in one write, the attempt and
+//   its outcome together, before the key answers.
+// - pin-ops.ts: PIN attempts are counted before they are checked.
+// - license-slots.ts: the licence slots.
+// - sealed-channel.ts: the server's seal and counter; remote-ops.ts: what each
+//   server op does (LockDeviceCode also clears a PIN lock and the PIN; Wipe keeps
+//   the provisioning and the last remote counter, so nothing is replayed).
+// - firmware-events.ts: events to every link, AccessChanged after each change.
+// Here: dispatch, WaitButton and the button, and power: a cut stops every request
+// at its next step, unanswered, and no state is written after it.
+import { Command, KeyEvent, type Request, type Response } from '../../device/protocol/messages';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
-import { accessFlagsToBits, type KeyInfo } from '../../shared/key/key-info';
+import type { KeyInfo } from '../../shared/key/key-info';
 import type { RemoteOp, RemoteReply } from '../remote-channel/ops';
-import { channelVerifyReply } from '../remote-channel/channel-proof';
-import { openCommand, sealReply } from '../remote-channel/seal';
 import { KeyButton } from './button';
+import { unlockWithCode } from './code-unlock';
+import {
+  accessSnapshot,
+  FirmwareEvents,
+  type AccessSnapshot,
+  type FirmwareEventListener,
+} from './firmware-events';
 import { keyInfo } from './key-info-view';
 import type { KeySession } from './key-session';
-import {
-  CODE_MAX_LENGTH,
-  CODE_MIN_LENGTH,
-  DEFAULT_PIN_MAX_TRIES,
-  DEFAULT_PIN_MIN_LENGTH,
-  PIN_MAX_LENGTH,
-  type KeyState,
-} from './key-state';
+import type { KeyState } from './key-state';
 import { isKeyStateError, KeyStateError, KeyStateErrorCode } from './key-state-error';
-import { DEFAULT_HASH_COST, hashSecret, verifySecret } from './secret-hash';
+import { loadLicense } from './license-slots';
+import { fail, ok } from './local-request';
+import { enterPin, setPin } from './pin-ops';
+import { DEFAULT_HASH_COST } from './secret-hash';
 import {
   executeRemoteOp,
   lockedStatusOf,
   type FailStatus,
   type RemoteOpOutcome,
 } from './remote-ops';
+import { remoteCommand, verifyChannel, type SealedChannelContext } from './sealed-channel';
 import { SerialQueue } from './serial-queue';
 import { KeyStateStore, removeStaleTemps } from './state-store';
 
-/** The remote channel the server uses (HES DefaultDeviceChannel.HES). */
-export const SERVER_CHANNEL = 4;
+export { SERVER_CHANNEL } from './sealed-channel';
+export type { FirmwareEventListener } from './firmware-events';
+
 /** WaitButton accepts 1 ms to 5 min. */
 export const MAX_BUTTON_TIMEOUT_MS = 300_000;
-
-type PlainCommand = Exclude<Command, CommandWithBody>;
 
 export interface FirmwareOptions {
   /** scrypt cost for new code/PIN/master-key hashes (tests use a small one). */
@@ -79,19 +67,7 @@ export interface FirmwareOptions {
   readonly confirmOnAnyPress?: boolean;
 }
 
-export type FirmwareEventListener = (event: Event) => void;
-
-const fail = (command: Command, status: FailStatus, attemptsRemain?: number): Response =>
-  attemptsRemain === undefined ? { command, status } : { command, status, attemptsRemain };
-const ok = (command: PlainCommand): Response => ({ command, status: DeviceErrorCode.OK });
 const failReply = (status: FailStatus): RemoteReply => ({ status });
-
-interface Snapshot {
-  bits: number;
-  lockedByCode: boolean;
-  lockedByPin: boolean;
-  canUnlock: boolean;
-}
 
 export class KeyFirmware {
   private current: KeyState;
@@ -99,11 +75,13 @@ export class KeyFirmware {
   private powered = true;
   private readonly queue = new SerialQueue();
   private readonly button = new KeyButton();
-  private readonly listeners = new Set<FirmwareEventListener>();
+  private readonly events = new FirmwareEvents();
   private readonly hashCost: number;
   private readonly now: () => number;
   private readonly onCommit: ((state: KeyState) => void) | undefined;
   private readonly confirmOnAnyPress: boolean;
+  /** What the request handlers (pin-ops.ts, code-unlock.ts, …) may use of the firmware. */
+  private readonly context: SealedChannelContext;
 
   private constructor(
     private readonly store: KeyStateStore,
@@ -115,6 +93,16 @@ export class KeyFirmware {
     this.now = options.now ?? Date.now;
     this.onCommit = options.onCommit;
     this.confirmOnAnyPress = options.confirmOnAnyPress ?? state.provisioning.key3 !== undefined;
+    this.context = {
+      state: () => this.current,
+      session: () => this.session,
+      hashCost: this.hashCost,
+      now: this.now,
+      checkPower: () => this.checkPower(),
+      persist: (next) => this.persist(next),
+      executeOp: (op) => this.executeOp(op),
+      info: () => this.info(),
+    };
   }
 
   /** Powers the key up: loads its state file (throws KeyStateError if missing or invalid). */
@@ -152,8 +140,7 @@ export class KeyFirmware {
   }
 
   onEvent(listener: FirmwareEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.on(listener);
   }
 
   /**
@@ -188,7 +175,7 @@ export class KeyFirmware {
     if (confirmed || (this.confirmOnAnyPress && this.info().access.buttonRequired)) {
       this.session.buttonConfirmedAt = this.now();
     }
-    this.emit({ event: KeyEvent.ButtonPressed, presses });
+    this.events.emit({ event: KeyEvent.ButtonPressed, presses });
     // A WaitButton reports its own change when it ends; a Key 3's press has no request.
     if (before) this.emitIfAccessChanged(before);
   }
@@ -224,7 +211,7 @@ export class KeyFirmware {
   longPress(): void {
     if (!this.powered) return;
     this.button.longPress();
-    this.emit({ event: KeyEvent.LongPress });
+    this.events.emit({ event: KeyEvent.LongPress });
   }
 
   async setBattery(battery: number): Promise<void> {
@@ -234,146 +221,40 @@ export class KeyFirmware {
     await this.queue.run(async () => {
       await this.persist({ ...this.current, battery });
     });
-    this.emit({ event: KeyEvent.Battery, battery });
+    this.events.emit({ event: KeyEvent.Battery, battery });
   }
 
   /** Power cut: in-flight requests stop at their next step and never answer. */
   powerOff(): void {
     this.powered = false;
     this.button.cancel();
-    this.listeners.clear();
+    this.events.clear();
   }
 
   // ---- dispatch -------------------------------------------------------------
 
   private async dispatch(request: Request, signal: AbortSignal | undefined): Promise<Response> {
+    const ctx = this.context;
     switch (request.command) {
       case Command.GetInfo:
         return { command: Command.GetInfo, status: DeviceErrorCode.OK, info: this.info() };
       case Command.UnlockWithCode:
-        return this.unlockWithCode(request.code);
+        return unlockWithCode(ctx, request.code);
       case Command.EnterPin:
-        return this.enterPin(request.pin);
+        return enterPin(ctx, request.pin);
       case Command.SetPin:
-        return this.setPin(request.newPin, request.oldPin);
+        return setPin(ctx, request.newPin, request.oldPin);
       case Command.WaitButton:
         return this.waitButton(request.timeoutMs, signal);
       case Command.RemoteCommand:
-        return this.remoteCommand(request.channel, request.sealed);
+        return remoteCommand(ctx, request.channel, request.sealed);
       case Command.LoadLicense:
-        return this.loadLicense(request.data, request.slot);
+        return loadLicense(ctx, request.data, request.slot);
       case Command.VerifyChannel:
-        return this.verifyChannel(request.channel, request.nonce);
+        return verifyChannel(this.current, request.channel, request.nonce);
       default:
         return fail((request as { command: Command }).command, DeviceErrorCode.ERR_UNKNOWN_MESSAGE);
     }
-  }
-
-  private async unlockWithCode(code: Uint8Array): Promise<Response> {
-    const cmd = Command.UnlockWithCode;
-    const s = this.current;
-    if (s.link === null) return fail(cmd, DeviceErrorCode.ERR_NOT_INITIALIZED);
-    const lock = s.codeLock;
-    if (lock === null) return fail(cmd, DeviceErrorCode.ERR_NOT_LOCKED);
-    // Exhausted: refused without looking at the code, so even the right one fails.
-    if (lock.attemptsRemain === 0) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE, 0);
-    if (code.length < CODE_MIN_LENGTH || code.length > CODE_MAX_LENGTH) {
-      return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
-    }
-    const right = await verifySecret(code, lock.code);
-    this.checkPower();
-    // One write holds the attempt and its outcome: power lost before it spends nothing
-    // (and the host got no answer), after it the code counted, unlocking or not.
-    const remain = lock.attemptsRemain - 1;
-    await this.persist({ ...s, codeLock: right ? null : { ...lock, attemptsRemain: remain } });
-    if (right) return ok(cmd);
-    if (remain === 0) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE, 0);
-    return fail(cmd, DeviceErrorCode.ERR_PIN_WRONG, remain);
-  }
-
-  /**
-   * Stores a licence blob. Without a slot it takes the first free one, refused while
-   * the key is locked, as the Hideez firmware does (hideez-client-behaviour.md §1.4);
-   * with a slot it overwrites that one. The same blob twice is stored once, so a host
-   * that loads again after losing the answer does not fill the slots.
-   */
-  private async loadLicense(data: Uint8Array, slot: number | undefined): Promise<Response> {
-    const cmd = Command.LoadLicense;
-    const s = this.current;
-    const blob = Buffer.from(data).toString('base64');
-    let target = slot;
-    if (target === undefined) {
-      if (s.codeLock !== null) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE);
-      if (s.pin.lockedByPin) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN);
-      if (s.licenses.includes(blob)) return ok(cmd);
-      target = s.licenses.indexOf(null);
-      if (target < 0) return fail(cmd, DeviceErrorCode.ERR_STORAGE_FULL);
-    }
-    const licenses = s.licenses.map((held, i) => (i === target ? blob : held));
-    await this.persist({ ...s, licenses });
-    return ok(cmd);
-  }
-
-  /** Common refusals for PIN commands; undefined when the PIN may be used. */
-  private pinPrecheck(cmd: Command): Response | undefined {
-    const s = this.current;
-    if (s.link === null) return fail(cmd, DeviceErrorCode.ERR_NOT_INITIALIZED);
-    if (s.codeLock !== null) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_CODE);
-    if (s.pin.lockedByPin) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN, 0);
-    return undefined;
-  }
-
-  /** Checks a PIN, counting the attempt first; undefined when right. */
-  private async consumePinAttempt(cmd: Command, pin: Uint8Array): Promise<Response | undefined> {
-    const s = this.current;
-    const hash = s.pin.hash;
-    if (hash === null) return fail(cmd, DeviceErrorCode.ERR_PIN_NOT_SET);
-    if (pin.length === 0 || pin.length > PIN_MAX_LENGTH)
-      return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
-    const remain = s.pin.attemptsRemain - 1;
-    await this.persist({ ...s, pin: { hash, attemptsRemain: remain, lockedByPin: remain === 0 } });
-    const right = await verifySecret(pin, hash);
-    this.checkPower();
-    if (right) {
-      await this.persist({
-        ...this.current,
-        pin: { hash, attemptsRemain: this.pinMaxTries(), lockedByPin: false },
-      });
-      this.session.pinVerifiedAt = this.now();
-      return undefined;
-    }
-    if (remain === 0) return fail(cmd, DeviceErrorCode.ERR_DEVICE_LOCKED_BY_PIN, 0);
-    return fail(cmd, DeviceErrorCode.ERR_PIN_WRONG, remain);
-  }
-
-  private async enterPin(pin: Uint8Array): Promise<Response> {
-    const cmd = Command.EnterPin;
-    return this.pinPrecheck(cmd) ?? (await this.consumePinAttempt(cmd, pin)) ?? ok(cmd);
-  }
-
-  private async setPin(newPin: Uint8Array, oldPin: Uint8Array | undefined): Promise<Response> {
-    const cmd = Command.SetPin;
-    const refused = this.pinPrecheck(cmd);
-    if (refused) return refused;
-    const minLength = this.current.profile?.pinMinLength ?? DEFAULT_PIN_MIN_LENGTH;
-    if (newPin.length < minLength) return fail(cmd, DeviceErrorCode.ERR_PIN_TOO_SHORT);
-    if (newPin.length > PIN_MAX_LENGTH) return fail(cmd, DeviceErrorCode.ERR_PIN_TOO_LONG);
-    if (oldPin === undefined) {
-      // Without the old PIN only the first PIN may be set.
-      if (this.current.pin.hash !== null) return fail(cmd, DeviceErrorCode.ERR_ALREADY_INITIALIZED);
-    } else {
-      // Changing the PIN proves the old one, and that costs an attempt like EnterPin.
-      const wrong = await this.consumePinAttempt(cmd, oldPin);
-      if (wrong) return wrong;
-    }
-    const hash = await hashSecret(newPin, this.hashCost);
-    this.checkPower();
-    await this.persist({
-      ...this.current,
-      pin: { hash, attemptsRemain: this.pinMaxTries(), lockedByPin: false },
-    });
-    this.session.pinVerifiedAt = this.now();
-    return ok(cmd);
   }
 
   private async waitButton(timeoutMs: number, signal: AbortSignal | undefined): Promise<Response> {
@@ -382,7 +263,7 @@ export class KeyFirmware {
       return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
     }
     // A locked key confirms nothing: the button waits only on a blank or unlocked key.
-    const locked = this.lockedStatus();
+    const locked = lockedStatusOf(this.current);
     if (locked) return fail(cmd, locked);
     const outcome = await this.button.wait(timeoutMs, signal);
     this.checkPower();
@@ -391,71 +272,6 @@ export class KeyFirmware {
       cmd,
       outcome === 'timeout' ? DeviceErrorCode.ERR_TIMEOUT : DeviceErrorCode.ERR_OPERATION_CANCELED,
     );
-  }
-
-  // ---- the sealed remote channel ----------------------------------------------
-
-  /** The seal secret for the server's channel, or the refusal of a command on `channel`. */
-  private channelSecret(channel: number): Uint8Array | FailStatus {
-    if (channel !== SERVER_CHANNEL) return DeviceErrorCode.ERR_INVALID_PARAMETER;
-    // A Key 3 has no seal secret: its server channel is its own (handleRemoteOp).
-    const secret = this.current.provisioning.secret;
-    if (secret === undefined) return DeviceErrorCode.ERR_UNSUPPORTED;
-    return new Uint8Array(Buffer.from(secret, 'base64'));
-  }
-
-  /**
-   * Proves the provisioning secret to the server and tells it the last accepted counter.
-   * Changes nothing, needs no authorisation and works locked or blank: the server
-   * verifies its channel before any op, Link and LockDeviceCode included.
-   */
-  private verifyChannel(channel: number, nonce: Uint8Array): Response {
-    const cmd = Command.VerifyChannel;
-    const secret = this.channelSecret(channel);
-    if (typeof secret === 'number') return fail(cmd, secret);
-    const lastCounter = BigInt(this.current.remoteCounter);
-    const verifyReply = channelVerifyReply(secret, channel, nonce, lastCounter);
-    return { command: cmd, status: DeviceErrorCode.OK, verifyReply };
-  }
-
-  private async remoteCommand(channel: number, sealed: Uint8Array): Promise<Response> {
-    const cmd = Command.RemoteCommand;
-    const secret = this.channelSecret(channel);
-    if (typeof secret === 'number') return fail(cmd, secret);
-    let opened: { counter: bigint; op: RemoteOp };
-    try {
-      opened = openCommand(secret, sealed);
-    } catch (e) {
-      // Without an authentic counter there is nothing to seal a reply to: answer in plain.
-      if (isProtocolError(e, ProtocolErrorCode.UnknownCommand))
-        return fail(cmd, DeviceErrorCode.ERR_UNKNOWN_MESSAGE);
-      if (
-        isProtocolError(e, ProtocolErrorCode.BadField) ||
-        isProtocolError(e, ProtocolErrorCode.BadCbor)
-      ) {
-        return fail(cmd, DeviceErrorCode.ERR_INVALID_PARAMETER);
-      }
-      return fail(cmd, DeviceErrorCode.ERR_BAD_SEAL);
-    }
-    const { counter, op } = opened;
-    const last = BigInt(this.current.remoteCounter);
-    if (counter <= last) {
-      const reply: RemoteReply = { status: DeviceErrorCode.ERR_REPLAY, lastCounter: last };
-      return {
-        command: cmd,
-        status: DeviceErrorCode.OK,
-        sealed: sealReply(secret, counter, reply),
-      };
-    }
-    const { state, reply } = await this.executeOp(op);
-    // One atomic write: the counter advances together with the op's effect.
-    await this.persist({ ...state, remoteCounter: counter.toString() });
-    const finalReply: RemoteReply = reply ?? { status: DeviceErrorCode.OK, info: this.info() };
-    return {
-      command: cmd,
-      status: DeviceErrorCode.OK,
-      sealed: sealReply(secret, counter, finalReply),
-    };
   }
 
   /** The op's new state and its reply (remote-ops.ts). */
@@ -472,14 +288,6 @@ export class KeyFirmware {
         this.session.masterKeyCheckedAt = this.now();
       },
     });
-  }
-
-  private lockedStatus(): FailStatus | undefined {
-    return lockedStatusOf(this.current);
-  }
-
-  private pinMaxTries(): number {
-    return this.current.profile?.pinMaxTries ?? DEFAULT_PIN_MAX_TRIES;
   }
 
   // ---- state, power, events -----------------------------------------------------
@@ -502,40 +310,11 @@ export class KeyFirmware {
     });
   }
 
-  private snapshot(): Snapshot {
-    const info = this.info();
-    return {
-      bits: accessFlagsToBits(info.access),
-      lockedByCode: info.lockedByCode,
-      lockedByPin: info.lockedByPin,
-      canUnlock: info.canUnlock,
-    };
+  private snapshot(): AccessSnapshot {
+    return accessSnapshot(this.info());
   }
 
-  private emitIfAccessChanged(before: Snapshot): void {
-    const after = this.snapshot();
-    if (
-      after.bits !== before.bits ||
-      after.lockedByCode !== before.lockedByCode ||
-      after.lockedByPin !== before.lockedByPin ||
-      after.canUnlock !== before.canUnlock
-    ) {
-      this.emit({
-        event: KeyEvent.AccessChanged,
-        accessBits: after.bits,
-        lockedByCode: after.lockedByCode,
-        lockedByPin: after.lockedByPin,
-      });
-    }
-  }
-
-  private emit(event: Event): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A failing link must not stop the firmware or the other links.
-      }
-    }
+  private emitIfAccessChanged(before: AccessSnapshot): void {
+    this.events.emitAccessChange(before, this.snapshot());
   }
 }

@@ -15,7 +15,7 @@ import type { ExchangeOptions, Transport, TransportDescriptor } from '../transpo
 import { disconnectedError } from './noble-call';
 import type { BleLog } from './ble-scanner';
 import type { GattSession } from './gatt-session';
-import { PendingExchange } from './pending-exchange';
+import { cancelledError, PendingExchange } from '../pending-exchange';
 
 /** How long the key may take to answer a CANCEL before the link is closed as unusable. */
 export const CANCEL_GRACE_MS = 2000;
@@ -37,7 +37,9 @@ export function openBleTransport(
 
 class BleTransport implements Transport {
   readonly #reassembler: BleReassembler;
-  #pending: PendingExchange | undefined;
+  #pending: PendingExchange<Uint8Array> | undefined;
+  /** The command the pending exchange's answer comes as (the request's own). */
+  #answerCmd = 0;
   #closedBy: DeviceError | undefined;
   readonly #eventListeners = new Set<(message: Uint8Array) => void>();
   readonly #disconnectListeners = new Set<(reason: DeviceError) => void>();
@@ -59,11 +61,11 @@ class BleTransport implements Transport {
   }
 
   exchange(message: Uint8Array, options: ExchangeOptions): Promise<Uint8Array> {
-    return this.#run({ cmd: BleCommand.Msg, payload: message }, options);
+    return this.#run({ cmd: BleCommand.Msg, payload: message }, options, 'exchange');
   }
 
   ping(data: Uint8Array, options: ExchangeOptions): Promise<Uint8Array> {
-    return this.#run({ cmd: BleCommand.Ping, payload: data }, options);
+    return this.#run({ cmd: BleCommand.Ping, payload: data }, options, 'ping');
   }
 
   onEvent(listener: (message: Uint8Array) => void): () => void {
@@ -82,18 +84,14 @@ class BleTransport implements Transport {
     await this.session.disconnect();
   }
 
-  #run(frame: BleFrame, options: ExchangeOptions): Promise<Uint8Array> {
+  #run(frame: BleFrame, options: ExchangeOptions, what: string): Promise<Uint8Array> {
     if (!this.isOpen) return Promise.reject(this.#closedBy ?? disconnectedError('link lost'));
     if (this.#pending) {
       return Promise.reject(
         new DeviceError(DeviceErrorKind.Busy, 'Another exchange is in progress on this link'),
       );
     }
-    if (options.signal?.aborted) {
-      return Promise.reject(
-        new DeviceError(DeviceErrorKind.Cancelled, 'The request was cancelled'),
-      );
-    }
+    if (options.signal?.aborted) return Promise.reject(cancelledError(what));
     let fragments: Uint8Array[];
     try {
       fragments = encodeFragments(frame, this.session.writeFragmentSize);
@@ -101,36 +99,39 @@ class BleTransport implements Transport {
       return Promise.reject(protocolFailure(error, 'The message does not fit the Bluetooth link'));
     }
     return new Promise<Uint8Array>((resolve, reject) => {
-      const pending = new PendingExchange(
-        frame.cmd,
+      const pending = new PendingExchange<Uint8Array>({
         options,
-        this.options.cancelGraceMs ?? CANCEL_GRACE_MS,
-        {
-          sendCancel: () => this.#sendCancel(),
-          onGraceExpired: () => {
-            this.#log('BLE_CANCEL_UNANSWERED', { id: this.descriptor.id });
-            void this.close();
-          },
-          settle: (outcome) => {
-            if (this.#pending === pending) this.#pending = undefined;
-            if (outcome.ok) resolve(outcome.payload);
-            else reject(outcome.error);
-          },
+        what,
+        cancelGraceMs: this.options.cancelGraceMs ?? CANCEL_GRACE_MS,
+        // No channel to resynchronise: a timed-out request is cancelled and its answer awaited.
+        onTimeout: 'cancel',
+        sendCancel: () => this.#sendCancel(),
+        onGraceExpired: () => {
+          this.#log('BLE_CANCEL_UNANSWERED', { id: this.descriptor.id });
+          void this.close();
         },
-      );
+        settle: (outcome) => {
+          if (this.#pending === pending) this.#pending = undefined;
+          if (outcome.ok) resolve(outcome.value);
+          else reject(outcome.error);
+        },
+      });
       this.#pending = pending;
+      this.#answerCmd = frame.cmd;
       void this.#send(pending, fragments);
     });
   }
 
-  async #send(pending: PendingExchange, fragments: readonly Uint8Array[]): Promise<void> {
+  async #send(
+    pending: PendingExchange<Uint8Array>,
+    fragments: readonly Uint8Array[],
+  ): Promise<void> {
     try {
       for (const fragment of fragments) {
         // A cancel mid-message stops here; the key drops the half message when CANCEL arrives.
         if (pending.done || pending.cancelling) return;
         await this.session.write(fragment);
       }
-      if (pending.phase === 'sending') pending.phase = 'waiting';
     } catch (error) {
       this.#writeFailed(pending, error);
     }
@@ -148,7 +149,7 @@ class BleTransport implements Transport {
     });
   }
 
-  #writeFailed(pending: PendingExchange, error: unknown): void {
+  #writeFailed(pending: PendingExchange<Uint8Array>, error: unknown): void {
     if (pending.done) return;
     if (error instanceof DeviceError && error.code === DeviceErrorKind.Disconnected) {
       pending.disconnected(error);
@@ -199,7 +200,7 @@ class BleTransport implements Transport {
             bleError: frame.payload[0] ?? -1,
           }),
         );
-      case pending.answerCmd:
+      case this.#answerCmd:
         return pending.answer(frame.payload);
       default:
         if (pending.cancelling) return;

@@ -21,8 +21,9 @@ import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
 import type { ExchangeOptions, Transport, TransportDescriptor } from '../transport';
 import { CtapHidIo } from './ctaphid-io';
 import type { HidDeviceLike } from './hid-device-like';
+import { cancelledError } from '../pending-exchange';
+import { CtapHidExchange } from './ctaphid-exchange';
 import { ctapHidErrorToDeviceError, disconnected, framingError } from './hid-errors';
-import { PendingExchange } from './pending-exchange';
 
 export interface HidTransportOptions {
   /** Time limit for the INIT handshake when opening (default 3000 ms). */
@@ -73,7 +74,7 @@ class CtapHidTransport implements HidTransport {
   readonly #eventListeners = new Set<(message: Uint8Array) => void>();
   readonly #disconnectListeners = new Set<(reason: DeviceError) => void>();
   #open = true;
-  #pending: PendingExchange | undefined;
+  #pending: CtapHidExchange | undefined;
   /** The channel the pending exchange listens on (broadcast while allocating one). */
   #listenCid = CTAPHID_BROADCAST_CID;
   /** Set when the key may still answer an old request: INIT on our channel first. */
@@ -160,19 +161,18 @@ class CtapHidTransport implements HidTransport {
   async #run<T>(
     options: ExchangeOptions,
     what: string,
-    body: (pending: PendingExchange) => Promise<T>,
+    body: (pending: CtapHidExchange) => Promise<T>,
   ): Promise<T> {
     if (!this.#open) throw disconnected('The link is closed');
     if (this.#pending) {
       throw new DeviceError(DeviceErrorKind.Busy, 'Another exchange is in progress on this link');
     }
-    if (options.signal?.aborted) {
-      throw new DeviceError(DeviceErrorKind.Cancelled, `The ${what} was cancelled`);
-    }
-    const pending = new PendingExchange(options, {
-      sendCancel: () => this.#sendCancel(),
-      cancelGraceMs: this.#cancelGraceMs,
+    if (options.signal?.aborted) throw cancelledError(what);
+    const pending = new CtapHidExchange({
+      options,
       what,
+      cancelGraceMs: this.#cancelGraceMs,
+      sendCancel: () => this.#sendCancel(),
     });
     this.#pending = pending;
     this.#io.resetReassembly();
@@ -195,7 +195,7 @@ class CtapHidTransport implements HidTransport {
 
   /** Sends one frame on our channel and waits for its answer (or an ERROR). */
   async #request(
-    pending: PendingExchange,
+    pending: CtapHidExchange,
     cmd: number,
     payload: Uint8Array,
   ): Promise<CtapHidFrame> {
@@ -206,7 +206,7 @@ class CtapHidTransport implements HidTransport {
     return answer;
   }
 
-  async #allocate(pending: PendingExchange): Promise<void> {
+  async #allocate(pending: CtapHidExchange): Promise<void> {
     await this.#initOn(CTAPHID_BROADCAST_CID, pending);
   }
 
@@ -217,7 +217,7 @@ class CtapHidTransport implements HidTransport {
    * are ignored, and so is anything the key still had to say about an abandoned
    * request. A key that no longer knows our channel gets a broadcast INIT.
    */
-  async #initOn(cid: number, pending: PendingExchange): Promise<void> {
+  async #initOn(cid: number, pending: CtapHidExchange): Promise<void> {
     const nonce = randomFillSync(new Uint8Array(INIT_NONCE_BYTES));
     this.#listenCid = cid;
     let allocated: number | undefined;
@@ -247,7 +247,7 @@ class CtapHidTransport implements HidTransport {
     this.#needsResync = false;
   }
 
-  async #write(pending: PendingExchange, frame: CtapHidFrame): Promise<void> {
+  async #write(pending: CtapHidExchange, frame: CtapHidFrame): Promise<void> {
     // Nothing new goes out once the caller has cancelled (or the exchange failed).
     pending.throwIfStopping();
     try {
@@ -255,7 +255,7 @@ class CtapHidTransport implements HidTransport {
     } catch (e) {
       // A refused write means the device is gone (node-hid: "Cannot write to hid device").
       const error = disconnected('The key went away while writing to it', e);
-      pending.fail(error);
+      pending.disconnected(error);
       void this.#gone(error);
       throw error;
     }
@@ -299,7 +299,7 @@ class CtapHidTransport implements HidTransport {
   async #gone(reason: DeviceError): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
-    this.#pending?.fail(reason);
+    this.#pending?.disconnected(reason);
     this.#io.detach();
     for (const listener of [...this.#disconnectListeners]) {
       try {
