@@ -2,7 +2,7 @@
 // The activation-code dialog: its input rules (digits only, 6–8, pasted groups), the
 // attempts and the last-attempt warning, "Verifying…", the key's answer in words,
 // Cancel and Escape, focus in and out, and the code gone once sent.
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { defaultKeyMap } from '@testing-library/user-event/dist/esm/keyboard/keyMap.js';
 import { useState, type ReactElement } from 'react';
@@ -161,6 +161,24 @@ describe('sending the code', () => {
     await waitFor(() => expect(screen.queryByTestId('prompt-verifying')).toBeNull());
     expect(input.readOnly).toBe(false);
     expect(document.activeElement).toBe(input);
+  });
+
+  it('is sent once, however quickly the form is submitted again before the answer', async () => {
+    let answer: (r: CommandResult) => void = () => undefined;
+    const onSubmit = vi.fn(() => new Promise<CommandResult>((resolve) => (answer = resolve)));
+    const { user, input, submit } = setup({ onSubmit });
+    await user.type(input, '482193');
+    const form = submit.form;
+    if (!form) throw new Error('the submit button is outside a form');
+    act(() => {
+      fireEvent.submit(form);
+      fireEvent.submit(form);
+    });
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit).toHaveBeenCalledWith('482193');
+    act(() => answer(OK));
+    await waitFor(() => expect(screen.queryByTestId('prompt-verifying')).toBeNull());
+    expect(onSubmit).toHaveBeenCalledTimes(1);
   });
 
   it('never puts the code in a DOM attribute', async () => {

@@ -2,8 +2,9 @@
 // The PIN dialogs: a new PIN (typed twice, the key's minimum, at most 8, a mismatch
 // caught before sending), the PIN (attempts after a wrong one), Change PIN, and the
 // button prompt. Inputs are masked and cleared once sent.
-import { screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ReactElement } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { CommandResult } from '../../shared/ipc/contract';
 import { ButtonDialog } from '../../renderer/components/dialogs/ButtonDialog';
@@ -255,5 +256,144 @@ describe('the button prompt', () => {
     await userEvent.setup().keyboard('{Enter}');
     expect(onCancel).toHaveBeenCalledTimes(1);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('sending, the same in every PIN dialog', () => {
+  const REFUSED: CommandResult = {
+    ok: false,
+    error: { code: 'WORKFLOW_NO_PROMPT', message: 'The key is not waiting for this input.' },
+  };
+  type Send = (...values: string[]) => Promise<CommandResult>;
+  /** Each PIN dialog: its fields (the first one focused), each typed '2468', and what it sends. */
+  const dialogs: readonly {
+    readonly name: string;
+    readonly fields: readonly string[];
+    readonly sent: readonly string[];
+    readonly render: (onSubmit: Send, onCancel: () => void) => ReactElement;
+  }[] = [
+    {
+      name: 'the PIN',
+      fields: ['pin-input'],
+      sent: ['2468'],
+      render: (onSubmit, onCancel) => (
+        <PinDialog
+          serialNo="ST1"
+          name="Work key"
+          prompt={{ kind: 'pin', attemptsRemain: 3, minLength: 4, maxLength: 8 }}
+          verifying={false}
+          onSubmit={onSubmit}
+          onCancel={onCancel}
+        />
+      ),
+    },
+    {
+      name: 'a new PIN',
+      fields: ['new-pin-input', 'confirm-pin-input'],
+      sent: ['2468', '2468'],
+      render: (onSubmit, onCancel) => (
+        <NewPinDialog
+          serialNo="ST1"
+          name="Work key"
+          prompt={{ kind: 'newPin', minLength: 4, maxLength: 8 }}
+          verifying={false}
+          onSubmit={onSubmit}
+          onCancel={onCancel}
+        />
+      ),
+    },
+    ...(['change', 'set'] as const).map((mode) => ({
+      name: `${mode} PIN`,
+      fields: [
+        ...(mode === 'change' ? ['old-pin-input'] : []),
+        'new-pin-input',
+        'confirm-pin-input',
+      ],
+      // Setting a first PIN sends no current one.
+      sent: [mode === 'change' ? '2468' : '', '2468', '2468'],
+      render: (onSubmit: Send, onCancel: () => void) => (
+        <ChangePinDialog
+          serialNo="ST1"
+          name="Work key"
+          mode={mode}
+          minLength={4}
+          onSubmit={onSubmit}
+          onDone={() => undefined}
+          onCancel={onCancel}
+        />
+      ),
+    })),
+  ];
+
+  function setup(dialog: (typeof dialogs)[number], answer: CommandResult = OK) {
+    let reply: (result: CommandResult) => void = () => undefined;
+    const onSubmit = vi.fn<Send>(() => new Promise((resolve) => (reply = resolve)));
+    const onCancel = vi.fn();
+    renderIn(dialog.render(onSubmit, onCancel));
+    const user = userEvent.setup();
+    const fill = async (): Promise<void> => {
+      for (const id of dialog.fields) await user.type(field(id), '2468');
+    };
+    return {
+      user,
+      fill,
+      onSubmit,
+      onCancel,
+      /** The companion answers; resolves once the dialog is no longer busy. */
+      answer: async (): Promise<void> => {
+        act(() => reply(answer));
+        await waitFor(() => expect(screen.queryByTestId('prompt-verifying')).toBeNull());
+      },
+    };
+  }
+
+  it.each(dialogs)('$name: a second submit before the answer sends nothing', async (dialog) => {
+    const { fill, onSubmit, answer } = setup(dialog);
+    await fill();
+    const form = submitButton().form;
+    if (!form) throw new Error('the submit button is outside a form');
+    act(() => {
+      fireEvent.submit(form);
+      fireEvent.submit(form);
+    });
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit).toHaveBeenCalledWith(...dialog.sent);
+    await answer();
+  });
+
+  it.each(dialogs)(
+    '$name: clears every field once sent, keeps nothing, and focuses the first again after the answer',
+    async (dialog) => {
+      const { user, fill, onSubmit, answer } = setup(dialog);
+      await fill();
+      await user.click(submitButton());
+      expect(onSubmit).toHaveBeenCalledTimes(1);
+      for (const id of dialog.fields) expect(field(id).value).toBe('');
+      expect(screen.getByTestId('prompt-verifying')).toBeTruthy();
+      expect(document.body.innerHTML).not.toContain('2468');
+      await answer();
+      expect(document.activeElement).toBe(field(dialog.fields[0] ?? ''));
+    },
+  );
+
+  it.each(dialogs)('$name: says a refusal in words, with every field empty', async (dialog) => {
+    const { fill, user, answer } = setup(dialog, REFUSED);
+    await fill();
+    await user.keyboard('{Enter}');
+    await answer();
+    expect(screen.getByTestId('prompt-result').textContent).toBe(
+      'The key is not waiting for this input.',
+    );
+    for (const id of dialog.fields) expect(field(id).value).toBe('');
+    expect(document.activeElement).toBe(field(dialog.fields[0] ?? ''));
+  });
+
+  it.each(dialogs)('$name: Cancel clears every field and cancels', async (dialog) => {
+    const { fill, user, onSubmit, onCancel } = setup(dialog);
+    await fill();
+    await user.click(screen.getByTestId('prompt-cancel'));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(onSubmit).not.toHaveBeenCalled();
+    for (const id of dialog.fields) expect(field(id).value).toBe('');
   });
 });

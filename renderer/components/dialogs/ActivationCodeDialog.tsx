@@ -2,7 +2,7 @@
 // accepted, attempts always shown with a warning before the last one, "Verifying…"
 // while the key checks, the key's answer in words, Cancel and Escape. The code is
 // cleared from the field and from state the moment it is sent.
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactElement } from 'react';
+import { useId, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandResult } from '../../../shared/ipc/contract';
 import {
@@ -12,10 +12,11 @@ import {
   checkActivationCode,
 } from '../../../shared/ipc/input-rules';
 import type { Prompt } from '../../../shared/ipc/snapshot';
-import { errorRef, translate, type MessageRef } from '../../i18n/message-ref';
-import { Modal } from './Modal';
-import { AttemptsLeft, DialogButtons, PromptResult, Verifying } from './parts';
+import type { MessageRef } from '../../i18n/message-ref';
+import { AttemptsLeft } from './parts';
+import { SecretForm } from './SecretForm';
 import { stripSeparators, useSecretField } from './secret-field';
+import { useSecretSubmit } from './secret-submit';
 
 export type ActivationPrompt = Extract<Prompt, { kind: 'activationCode' }>;
 
@@ -54,115 +55,74 @@ export function ActivationCodeDialog(props: ActivationCodeDialogProps): ReactEle
   const { serialNo, name, prompt, verifying, onSubmit, onCancel, fallbackFocus } = props;
   const { t } = useTranslation();
   const field = useSecretField(refuseCode, stripSeparators);
-  const [sending, setSending] = useState(false);
-  const [answer, setAnswer] = useState<MessageRef | undefined>(undefined);
-  const [tried, setTried] = useState(false);
-  const ids = { intro: useId(), hint: useId(), rule: useId(), result: useId() };
-  const busy = verifying || sending;
-
+  const ids = { intro: useId(), hint: useId(), rule: useId() };
   const check = checkActivationCode(field.value);
+  const submission = useSecretSubmit({
+    fields: [field],
+    // After the key answered, the field is ready for the next code.
+    first: field,
+    verifying,
+    lastResult: lastResultRef(prompt),
+    // An incomplete code is not sent: the rule says why, and the field takes the rest.
+    refusal: () => (check.ok ? undefined : { focus: field }),
+    read: () => field.value,
+    send: onSubmit,
+    onCancel,
+  });
+  const { busy, result, resultId, tried } = submission;
   const ruleCode =
     field.refused ?? (!check.ok && (tried || field.value.length > 0) ? check.code : undefined);
 
-  // After the key answered, the field is ready for the next code.
-  const { focus } = field;
-  useEffect(() => {
-    if (!busy) focus();
-  }, [busy, focus]);
-
-  const submit = useCallback(
-    async (event: FormEvent) => {
-      event.preventDefault();
-      if (busy) return;
-      const code = field.value;
-      if (!checkActivationCode(code).ok) {
-        setTried(true);
-        field.focus();
-        return;
-      }
-      field.clear();
-      setTried(false);
-      setAnswer(undefined);
-      setSending(true);
-      const result = await onSubmit(code);
-      setSending(false);
-      if (!result.ok) setAnswer(errorRef(result.error));
-    },
-    [busy, field, onSubmit],
-  );
-
-  const cancel = (): void => {
-    field.clear();
-    onCancel();
-  };
-
-  const resultRef = busy ? undefined : (answer ?? lastResultRef(prompt));
   return (
-    <Modal
+    <SecretForm
       kind="activationCode"
       serialNo={serialNo}
       title={t(`prompt.code.title.${prompt.reason}`, { name })}
-      onCancel={cancel}
       describedBy={ids.intro}
-      busy={busy}
-      {...(fallbackFocus ? { fallbackFocus } : {})}
+      fallbackFocus={fallbackFocus}
+      submission={submission}
+      submit={{ label: t('prompt.code.submit'), ready: check.ok, describedBy: ids.hint }}
     >
-      <form className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
-        <div id={ids.intro} className="dialog-intro">
-          <p>{t(`prompt.code.intro.${prompt.reason}`)}</p>
-        </div>
-        <AttemptsLeft attempts={prompt.attemptsRemain} lastAttemptKey="prompt.code.lastAttempt" />
-        <div className="field">
-          <label htmlFor={`${ids.hint}-input`}>{t('prompt.code.label')}</label>
-          <input
-            id={`${ids.hint}-input`}
-            ref={field.ref}
-            className="secret-input"
-            data-testid="activation-code-input"
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            autoCorrect="off"
-            spellCheck={false}
-            readOnly={busy}
-            aria-invalid={ruleCode !== undefined && ruleCode !== tooShort ? true : undefined}
-            aria-describedby={[ids.hint, ruleCode ? ids.rule : '', resultRef ? ids.result : '']
-              .filter(Boolean)
-              .join(' ')}
-            onChange={field.onChange}
-          />
-          <p id={ids.hint} className="hint">
-            {t('prompt.code.hint', {
-              min: ACTIVATION_CODE_MIN_LENGTH,
-              max: ACTIVATION_CODE_MAX_LENGTH,
-              count: ACTIVATION_CODE_MAX_LENGTH,
-            })}
+      <div id={ids.intro} className="dialog-intro">
+        <p>{t(`prompt.code.intro.${prompt.reason}`)}</p>
+      </div>
+      <AttemptsLeft attempts={prompt.attemptsRemain} lastAttemptKey="prompt.code.lastAttempt" />
+      <div className="field">
+        <label htmlFor={`${ids.hint}-input`}>{t('prompt.code.label')}</label>
+        <input
+          id={`${ids.hint}-input`}
+          ref={field.ref}
+          className="secret-input"
+          data-testid="activation-code-input"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoCorrect="off"
+          spellCheck={false}
+          readOnly={busy}
+          aria-invalid={ruleCode !== undefined && ruleCode !== tooShort ? true : undefined}
+          aria-describedby={[ids.hint, ruleCode ? ids.rule : '', result ? resultId : '']
+            .filter(Boolean)
+            .join(' ')}
+          onChange={field.onChange}
+        />
+        <p id={ids.hint} className="hint">
+          {t('prompt.code.hint', {
+            min: ACTIVATION_CODE_MIN_LENGTH,
+            max: ACTIVATION_CODE_MAX_LENGTH,
+            count: ACTIVATION_CODE_MAX_LENGTH,
+          })}
+        </p>
+        {ruleCode ? (
+          <p
+            id={ids.rule}
+            className={ruleCode === tooShort ? 'rule-hint' : 'rule-error'}
+            data-testid="input-rule"
+          >
+            {t(`error.${ruleCode}`)}
           </p>
-          {ruleCode ? (
-            <p
-              id={ids.rule}
-              className={ruleCode === tooShort ? 'rule-hint' : 'rule-error'}
-              data-testid="input-rule"
-            >
-              {t(`error.${ruleCode}`)}
-            </p>
-          ) : null}
-        </div>
-        {busy ? <Verifying /> : null}
-        <PromptResult
-          id={ids.result}
-          text={resultRef ? translate(t, resultRef) : undefined}
-          code={resultRef?.code}
-        />
-        <DialogButtons
-          onCancel={cancel}
-          submit={{
-            label: t('prompt.code.submit'),
-            disabled: busy || !check.ok,
-            describedBy: ids.hint,
-          }}
-        />
-      </form>
-    </Modal>
+        ) : null}
+      </div>
+    </SecretForm>
   );
 }

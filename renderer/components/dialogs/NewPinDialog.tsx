@@ -1,15 +1,14 @@
 // Choosing a PIN: typed twice, masked, digits only, at least the key's minimum and at
 // most its maximum; a mismatch is caught here, before anything is sent.
-import { useCallback, useEffect, useId, useState, type FormEvent, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CommandResult } from '../../../shared/ipc/contract';
 import type { Prompt } from '../../../shared/ipc/snapshot';
-import { errorRef, translate, type MessageRef } from '../../i18n/message-ref';
-import { Modal } from './Modal';
-import { DialogButtons, PromptResult, Verifying } from './parts';
-import { pinMaxLength, pinProblem, refusePin, shownPinProblem } from './pin-rules';
-import { NewPinFields } from './NewPinFields';
-import { useSecretField } from './secret-field';
+import type { MessageRef } from '../../i18n/message-ref';
+import { pinMaxLength } from './pin-rules';
+import { NewPinFields, useNewPin } from './NewPinFields';
+import { SecretForm } from './SecretForm';
+import { NOT_READY, useSecretSubmit } from './secret-submit';
 
 export type NewPinPrompt = Extract<Prompt, { kind: 'newPin' }>;
 
@@ -42,88 +41,35 @@ function lastResultRef(prompt: NewPinPrompt, max: number): MessageRef | undefine
 export function NewPinDialog(props: NewPinDialogProps): ReactElement {
   const { serialNo, name, prompt, verifying, onSubmit, onCancel, fallbackFocus } = props;
   const { t } = useTranslation();
-  const pin = useSecretField(refusePin);
-  const confirm = useSecretField(refusePin);
-  const [sending, setSending] = useState(false);
-  const [answer, setAnswer] = useState<MessageRef | undefined>(undefined);
-  const resultId = useId();
-  const busy = verifying || sending;
-  const min = prompt.minLength;
   const max = pinMaxLength(prompt.maxLength);
-  const problem = pinProblem(pin.value, min, max);
-  const shownProblem = shownPinProblem(pin, problem);
+  const newPin = useNewPin(prompt.minLength, max);
+  const { pin, confirm } = newPin;
+  const submission = useSecretSubmit({
+    fields: [pin, confirm],
+    first: pin,
+    verifying,
+    lastResult: lastResultRef(prompt, max),
+    refusal: () => (newPin.complete ? newPin.mismatch() : NOT_READY),
+    read: () => [pin.value, confirm.value] as const,
+    send: ([chosen, again]) => onSubmit(chosen, again),
+    onCancel,
+  });
 
-  const { focus } = pin;
-  useEffect(() => {
-    if (!busy) focus();
-  }, [busy, focus]);
-
-  const clearBoth = useCallback(() => {
-    pin.clear();
-    confirm.clear();
-  }, [pin, confirm]);
-
-  const submit = useCallback(
-    async (event: FormEvent) => {
-      event.preventDefault();
-      if (busy || pinProblem(pin.value, min, max) || confirm.value === '') return;
-      if (pin.value !== confirm.value) {
-        clearBoth();
-        setAnswer({ key: 'prompt.pin.mismatch' });
-        pin.focus();
-        return;
-      }
-      const values = [pin.value, confirm.value] as const;
-      clearBoth();
-      setAnswer(undefined);
-      setSending(true);
-      const result = await onSubmit(values[0], values[1]);
-      setSending(false);
-      if (!result.ok) setAnswer(errorRef(result.error));
-    },
-    [busy, clearBoth, confirm.value, max, min, onSubmit, pin],
-  );
-
-  const cancel = (): void => {
-    clearBoth();
-    onCancel();
-  };
-
-  const result = busy ? undefined : (answer ?? lastResultRef(prompt, max));
   return (
-    <Modal
+    <SecretForm
       kind="newPin"
       serialNo={serialNo}
       title={t('prompt.newPin.title', { name })}
-      onCancel={cancel}
-      busy={busy}
-      {...(fallbackFocus ? { fallbackFocus } : {})}
+      fallbackFocus={fallbackFocus}
+      submission={submission}
+      submit={{ label: t('prompt.newPin.submit'), ready: newPin.complete }}
     >
-      <form className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
-        <p className="dialog-intro">{t('prompt.newPin.intro')}</p>
-        <NewPinFields
-          pin={pin}
-          confirm={confirm}
-          min={min}
-          max={max}
-          problem={shownProblem ? translate(t, shownProblem) : undefined}
-          readOnly={busy}
-          describedBy={result ? resultId : undefined}
-        />
-        {busy ? <Verifying /> : null}
-        <PromptResult
-          id={resultId}
-          text={result ? translate(t, result) : undefined}
-          code={result?.code}
-        />
-        <DialogButtons
-          onCancel={cancel}
-          submit={{
-            label: t('prompt.newPin.submit'),
-            disabled: busy || problem !== undefined || confirm.value === '',
-          }}
-        />
-      </form>
-    </Modal>
+      <p className="dialog-intro">{t('prompt.newPin.intro')}</p>
+      <NewPinFields
+        newPin={newPin}
+        readOnly={submission.busy}
+        describedBy={submission.result ? submission.resultId : undefined}
+      />
+    </SecretForm>
   );
 }

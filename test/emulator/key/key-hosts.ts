@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'vitest';
 import {
   BleCommand,
   BleReassembler,
@@ -375,3 +376,17 @@ export async function pluggedKey(): Promise<{
     },
   };
 }
+
+/**
+ * `it` with a plugged key (pluggedKey) for each test that asks for one in its context:
+ * `key`, `usb` (a USB host on its own channel), `server`; unplugged and deleted after it.
+ */
+export const itWithKey = test
+  .extend('plugged', async ({ onTestFinished }) => {
+    const plugged = await pluggedKey();
+    onTestFinished(() => plugged.cleanup());
+    return plugged;
+  })
+  .extend('key', ({ plugged }) => plugged.key)
+  .extend('usb', ({ plugged }) => plugged.usb)
+  .extend('server', ({ plugged }) => plugged.server);

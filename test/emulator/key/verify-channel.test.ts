@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'cbor2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Command, type Response } from '../../../device/protocol/messages';
 import { ProtocolErrorCode } from '../../../device/protocol/protocol-error';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
@@ -17,12 +17,11 @@ import { stateFileName } from '../../../emulator/key/state-store';
 import { VirtualKey } from '../../../emulator/key/virtual-key';
 import { provisionKey3s } from '../../../emulator/key3/provision-key3';
 import { refusal } from '../../device/protocol/arbitraries';
-import type { UsbHost } from './key-hosts';
 import {
   ascii,
   BleHost,
   type KeyHost,
-  pluggedKey,
+  itWithKey,
   statusOf,
   TEST_HASH_COST,
   type TestServer,
@@ -42,101 +41,112 @@ async function verify(server: TestServer, host: KeyHost, nonce = NONCE): Promise
 }
 
 describe('VerifyChannel on the virtual key', () => {
-  let key: VirtualKey;
-  let usb: UsbHost;
-  let server: TestServer;
-  let cleanup: () => Promise<void>;
+  itWithKey(
+    'over USB: a new key proves its secret and tells counter 0',
+    async ({ usb, server }) => {
+      expect(await verify(server, usb)).toBe(0n);
+    },
+  );
 
-  beforeEach(async () => {
-    ({ key, usb, server, cleanup } = await pluggedKey());
-  });
-  afterEach(() => cleanup());
+  itWithKey(
+    'over BLE, in 20-byte fragments: the same proof and counter',
+    async ({ key, usb, server }) => {
+      await server.getState(usb); // counter 1
+      const ble = new BleHost(key.ble);
+      await ble.connect(23);
+      expect(await verify(server, ble)).toBe(1n);
+    },
+  );
 
-  it('over USB: a new key proves its secret and tells counter 0', async () => {
-    expect(await verify(server, usb)).toBe(0n);
-  });
+  itWithKey(
+    'tells the last accepted counter, and the server numbered past it is taken at once',
+    async ({ key, usb, server }) => {
+      server.counter = 6n;
+      await server.getState(usb); // counter 7
+      // A server that lost its counter (a restored database) learns the key's instead of ERR_REPLAY.
+      server.counter = await verify(server, usb, Uint8Array.from(NONCE).reverse());
+      expect(server.counter).toBe(7n);
+      expect(statusOf(await server.getState(usb))).toBe(DeviceErrorCode.OK);
+      expect(key.state.remoteCounter).toBe('8');
+    },
+  );
 
-  it('over BLE, in 20-byte fragments: the same proof and counter', async () => {
-    await server.getState(usb); // counter 1
-    const ble = new BleHost(key.ble);
-    await ble.connect(23);
-    expect(await verify(server, ble)).toBe(1n);
-  });
+  itWithKey(
+    'changes nothing: state file, info and counter stay as they were',
+    async ({ key, usb, server }) => {
+      await server.link(usb, '123456');
+      const before = { state: key.state, info: key.info() };
+      for (let i = 0; i < 3; i++) expect(await verify(server, usb)).toBe(1n);
+      expect(key.state).toEqual(before.state);
+      expect(key.info()).toEqual(before.info);
+    },
+  );
 
-  it('tells the last accepted counter, and the server numbered past it is taken at once', async () => {
-    server.counter = 6n;
-    await server.getState(usb); // counter 7
-    // A server that lost its counter (a restored database) learns the key's instead of ERR_REPLAY.
-    server.counter = await verify(server, usb, Uint8Array.from(NONCE).reverse());
-    expect(server.counter).toBe(7n);
-    expect(statusOf(await server.getState(usb))).toBe(DeviceErrorCode.OK);
-    expect(key.state.remoteCounter).toBe('8');
-  });
-
-  it('changes nothing: state file, info and counter stay as they were', async () => {
-    await server.link(usb, '123456');
-    const before = { state: key.state, info: key.info() };
-    for (let i = 0; i < 3; i++) expect(await verify(server, usb)).toBe(1n);
-    expect(key.state).toEqual(before.state);
-    expect(key.info()).toEqual(before.info);
-  });
-
-  it('answers while the key is locked by its activation code', async () => {
+  itWithKey('answers while the key is locked by its activation code', async ({ usb, server }) => {
     await server.link(usb, '123456');
     expect((await usb.info()).lockedByCode).toBe(true);
     expect(await verify(server, usb)).toBe(1n);
   });
 
-  it('a reply is for its own challenge: another nonce does not accept it', async () => {
-    const response = await usb.request({
-      command: Command.VerifyChannel,
-      channel: 4,
-      nonce: NONCE,
-    });
-    const other = Uint8Array.from(NONCE);
-    other[0] = other[0]! ^ 1;
-    refusal(
-      () => checkChannelVerifyReply(server.secret, 4, other, verifyReplyOf(response)),
-      ProtocolErrorCode.BadSeal,
-    );
-  });
+  itWithKey(
+    'a reply is for its own challenge: another nonce does not accept it',
+    async ({ usb, server }) => {
+      const response = await usb.request({
+        command: Command.VerifyChannel,
+        channel: 4,
+        nonce: NONCE,
+      });
+      const other = Uint8Array.from(NONCE);
+      other[0] = other[0]! ^ 1;
+      refusal(
+        () => checkChannelVerifyReply(server.secret, 4, other, verifyReplyOf(response)),
+        ProtocolErrorCode.BadSeal,
+      );
+    },
+  );
 
-  it('refuses a channel other than 4 with ERR_INVALID_PARAMETER', async () => {
+  itWithKey('refuses a channel other than 4 with ERR_INVALID_PARAMETER', async ({ usb }) => {
     expect(await usb.request({ command: Command.VerifyChannel, channel: 5, nonce: NONCE })).toEqual(
       { command: Command.VerifyChannel, status: DeviceErrorCode.ERR_INVALID_PARAMETER },
     );
   });
 
-  it('answers a nonce out of range on the wire with ERR_INVALID_PARAMETER', async () => {
-    for (const length of [15, 65]) {
-      const map = encode(
-        new Map<number, unknown>([
-          [1, 4],
-          [2, new Uint8Array(length)],
-        ]),
-      );
-      await usb.writeFrame({
-        cid: usb.cid,
-        cmd: CtapHidCommand.HideezMessage,
-        payload: Uint8Array.from([Command.VerifyChannel, ...map]),
-      });
-      const frame = await usb.next(CtapHidCommand.HideezMessage);
-      expect(decodeResponse(Command.VerifyChannel, frame.payload)).toEqual({
-        command: Command.VerifyChannel,
-        status: DeviceErrorCode.ERR_INVALID_PARAMETER,
-      });
-    }
-    // The key is still fine afterwards.
-    expect(await verify(server, usb)).toBe(0n);
-  });
+  itWithKey(
+    'answers a nonce out of range on the wire with ERR_INVALID_PARAMETER',
+    async ({ usb, server }) => {
+      for (const length of [15, 65]) {
+        const map = encode(
+          new Map<number, unknown>([
+            [1, 4],
+            [2, new Uint8Array(length)],
+          ]),
+        );
+        await usb.writeFrame({
+          cid: usb.cid,
+          cmd: CtapHidCommand.HideezMessage,
+          payload: Uint8Array.from([Command.VerifyChannel, ...map]),
+        });
+        const frame = await usb.next(CtapHidCommand.HideezMessage);
+        expect(decodeResponse(Command.VerifyChannel, frame.payload)).toEqual({
+          command: Command.VerifyChannel,
+          status: DeviceErrorCode.ERR_INVALID_PARAMETER,
+        });
+      }
+      // The key is still fine afterwards.
+      expect(await verify(server, usb)).toBe(0n);
+    },
+  );
 
-  it('codes and PINs on the same key are unaffected by a verify in between', async () => {
-    await server.link(usb, '123456');
-    await verify(server, usb);
-    expect(
-      statusOf(await usb.request({ command: Command.UnlockWithCode, code: ascii('123456') })),
-    ).toBe(DeviceErrorCode.OK);
-  });
+  itWithKey(
+    'codes and PINs on the same key are unaffected by a verify in between',
+    async ({ usb, server }) => {
+      await server.link(usb, '123456');
+      await verify(server, usb);
+      expect(
+        statusOf(await usb.request({ command: Command.UnlockWithCode, code: ascii('123456') })),
+      ).toBe(DeviceErrorCode.OK);
+    },
+  );
 });
 
 describe('VerifyChannel on a Hideez Key 3 model', () => {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { afterEach } from 'vitest';
 import { openProtocolKeys } from '../../../device/open-protocol/open-discovery';
 import { DeviceManager } from '../../../device/manager/device-manager';
 import { openAuditQueue, type AuditQueue } from '../../../main/audit/audit-queue';
@@ -84,6 +85,22 @@ export type ProfileChange = {
   pinTryCount?: number;
   masterKeyConnection?: boolean;
 };
+
+/**
+ * Registers an afterEach that closes the rig a test started, if it did; the function it
+ * returns marks that rig: `const rig = closedAfterTest(await startIpcRig(1, family))`.
+ */
+export function closedAfterEach(): <R extends { close(): Promise<void> }>(rig: R) => R {
+  let started: { close(): Promise<void> } | undefined;
+  afterEach(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  return (rig) => {
+    started = rig;
+    return rig;
+  };
+}
 
 let employees = 0;
 

@@ -1,17 +1,14 @@
 // The key is unplugged at each step of its flow, with every command going through the
 // IPC router: the flow ends 'stopped' (WORKFLOW_DISCONNECTED) with no prompt left, and a
 // replug resumes at the right next step.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KeyOp } from '../../../device/key/key-operations';
 import { VaultStatus } from '../../../shared/vault/vault-status';
 import { settled, startIpcRig, startWithReservedKey, type IpcRig } from './ipc-rig';
-import { KEY_FAMILIES } from './companion-rig';
+import { closedAfterEach, KEY_FAMILIES } from './companion-rig';
+import { onlineWithFirstPin } from './flow-steps';
 
-let c: IpcRig | undefined;
-afterEach(async () => {
-  await c?.close();
-  c = undefined;
-});
+const closedAfterTest = closedAfterEach();
 
 const stoppedByDisconnect = (k: {
   step: string;
@@ -41,7 +38,7 @@ describe.each(KEY_FAMILIES)(
   (family) => {
     it('while reporting: stopped, and the replug reports again and asks for the code', async () => {
       const { rig, serial, code } = await startWithReservedKey(family);
-      c = rig;
+      closedAfterTest(rig);
       rig.atStep(serial, 'reporting', () => rig.unplugKey(rig.keyOf(serial)));
       rig.devices.start();
       stoppedByDisconnect(
@@ -54,7 +51,7 @@ describe.each(KEY_FAMILIES)(
 
     it('while updating the status (a server command held on its way to the key): stopped, the replug finishes the update', async () => {
       const { rig, serial, code } = await startWithReservedKey(family);
-      c = rig;
+      closedAfterTest(rig);
       const held = rig.holdRelay(serial);
       rig.devices.start();
       const command = await held;
@@ -69,7 +66,7 @@ describe.each(KEY_FAMILIES)(
 
     it('while awaiting the activation code: the prompt goes away, a late code is refused, the replug asks again', async () => {
       const { rig, serial, code } = await startWithReservedKey(family);
-      c = rig;
+      closedAfterTest(rig);
       rig.devices.start();
       await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
       stoppedByDisconnect(await rig.unplug(serial));
@@ -82,7 +79,7 @@ describe.each(KEY_FAMILIES)(
 
     it('while verifying the code: the code never reaches the key, no attempt is spent, the replug asks again', async () => {
       const { rig, serial, code } = await startWithReservedKey(family);
-      c = rig;
+      closedAfterTest(rig);
       rig.devices.start();
       await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
       rig.atStep(serial, 'verifyingCode', () => rig.unplugKey(rig.keyOf(serial)));
@@ -97,24 +94,14 @@ describe.each(KEY_FAMILIES)(
     });
 
     it('while awaiting the PIN: the prompt goes away, the replug asks for the PIN with the attempts unchanged', async () => {
-      c = await startIpcRig(1, family);
-      const rig = c;
+      const rig = closedAfterTest(await startIpcRig(1, family));
       const [serial = ''] = rig.serials;
       rig.profile({ pinConnection: true, pinTryCount: 5 });
-      const code = rig.reserve(serial);
-      rig.devices.start();
-      await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
-      await rig.call('submitActivationCode', serial, code);
-      await rig.until(serial, (k) => k.step === 'awaitingNewPin');
-      rig.typed.push('86420975');
-      expect((await rig.call('submitNewPin', serial, '86420975', '86420975')).ok).toBe(true);
-      let key = await rig.until(serial, (k) => settled(k) || k.step === 'awaitingPin');
-      if (key.step === 'awaitingPin') await rig.call('submitPin', serial, '86420975');
-      expect((await rig.until(serial, settled)).step).toBe('online');
+      await onlineWithFirstPin(rig, serial, '86420975');
 
       await rig.unplug(serial);
       await rig.plug(serial);
-      key = await rig.until(serial, (k) => k.step === 'awaitingPin');
+      let key = await rig.until(serial, (k) => k.step === 'awaitingPin');
       expect(key.prompt).toMatchObject({ kind: 'pin', attemptsRemain: 5 });
       stoppedByDisconnect(await rig.unplug(serial));
       expect(await rig.call('submitPin', serial, '86420975')).toMatchObject({

@@ -4,31 +4,20 @@
 // taught by its own answer to a change); a profile that asks for one prompts during the
 // flow; a change with a wrong current PIN answers the attempts left at once, down to the
 // lock-out, which is reported.
-import { afterEach, describe, expect, it } from 'vitest';
-import { KEY_FAMILIES } from './companion-rig';
-import { settled, startIpcRig, type IpcRig } from './ipc-rig';
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach, KEY_FAMILIES } from './companion-rig';
+import { onlineWithFirstPin, sendActivationCode } from './flow-steps';
+import { settled, startIpcRig } from './ipc-rig';
 
-let c: IpcRig | undefined;
-afterEach(async () => {
-  await c?.close();
-  c = undefined;
-});
-
-async function online(rig: IpcRig, serial: string): Promise<void> {
-  const code = rig.reserve(serial);
-  rig.devices.start();
-  await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
-  expect((await rig.call('submitActivationCode', serial, code)).ok).toBe(true);
-  expect((await rig.until(serial, settled)).step).toBe('online');
-}
+const closedAfterTest = closedAfterEach();
 
 describe.each(KEY_FAMILIES)('Set PIN and Change PIN (%s keys)', (family) => {
   it('a key without a PIN, its profile not asking for one: Set PIN, then Change PIN', async () => {
-    c = await startIpcRig(1, family);
-    const rig = c;
+    const rig = closedAfterTest(await startIpcRig(1, family));
     const [serial = ''] = rig.serials;
     rig.profile({ pinConnection: false, pinTryCount: 3 });
-    await online(rig, serial);
+    await sendActivationCode(rig, serial);
+    expect((await rig.until(serial, settled)).step).toBe('online');
     rig.typed.push('24682468', '13571357', '97539753');
 
     if (family === 'open') {
@@ -74,21 +63,11 @@ describe.each(KEY_FAMILIES)('Set PIN and Change PIN (%s keys)', (family) => {
   });
 
   it('a profile that asks for a PIN: the flow prompts for the first one, then Change PIN', async () => {
-    c = await startIpcRig(1, family);
-    const rig = c;
+    const rig = closedAfterTest(await startIpcRig(1, family));
     const [serial = ''] = rig.serials;
     rig.profile({ pinConnection: true, pinTryCount: 5 });
-    const code = rig.reserve(serial);
-    rig.devices.start();
-    await rig.until(serial, (k) => k.step === 'awaitingActivationCode');
-    await rig.call('submitActivationCode', serial, code);
-    const asked = await rig.until(serial, (k) => k.step === 'awaitingNewPin');
+    const asked = await onlineWithFirstPin(rig, serial, '86428642');
     expect(asked.pin).toBe('notSet');
-    rig.typed.push('86428642');
-    expect((await rig.call('submitNewPin', serial, '86428642', '86428642')).ok).toBe(true);
-    const key = await rig.until(serial, (k) => settled(k) || k.step === 'awaitingPin');
-    if (key.step === 'awaitingPin') await rig.call('submitPin', serial, '86428642');
-    expect((await rig.until(serial, settled)).step).toBe('online');
     expect(rig.key(serial)?.pin).toBe('set');
     await rig.scan();
   });
