@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type {
   HidDeviceInfo,
   HidDeviceLike,
+  HidNodeEventsLike,
   NodeHidLike,
   UsbEventsLike,
 } from '../../device/transport/hid';
@@ -56,9 +57,24 @@ class UsbEvents extends EventTarget implements UsbEventsLike {
   }
 }
 
-/** node-hid and the `usb` events of the orchestrator's virtual USB bus. */
+/** The virtual bus's hidraw node events, as the product's /dev watch would report them. */
+class HidNodes implements HidNodeEventsLike {
+  readonly #listeners = new Set<(name: string) => void>();
+
+  watch(listener: (name: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  fire(name: string): void {
+    for (const listener of [...this.#listeners]) listener(name);
+  }
+}
+
+/** node-hid, the `usb` events and the hidraw node events of the orchestrator's virtual USB bus. */
 export class HidBridge {
   readonly usb = new UsbEvents();
+  readonly hidNodes = new HidNodes();
   readonly #waiting = new Map<number, Waiting>();
   readonly #devices = new Map<number, RemoteHidDevice>();
   #next = 0;
@@ -120,6 +136,9 @@ export class HidBridge {
       }
       case 'usb.event':
         this.usb.dispatchEvent(new Event(message.type));
+        return true;
+      case 'hid.node':
+        this.hidNodes.fire(message.name);
         return true;
       default:
         return false;

@@ -127,6 +127,15 @@ export class CompanionProcess {
     return (await this.call({ c: 'submitCode', serialNo, code })) === true;
   }
 
+  async submitPin(serialNo: string, pin: string): Promise<boolean> {
+    return (await this.call({ c: 'submitPin', serialNo, pin })) === true;
+  }
+
+  /** A first PIN, typed twice the same. */
+  async submitNewPin(serialNo: string, pin: string): Promise<boolean> {
+    return (await this.call({ c: 'submitNewPin', serialNo, pin })) === true;
+  }
+
   /** Sends raw messages for the bridge calibration (nothing is done with them). */
   noise(count: number): void {
     for (let i = 0; i < count; i++) this.#post({ t: 'noise', report: new Uint8Array(64) });

@@ -38,6 +38,7 @@ import {
   type KeyState,
   type ToHost,
 } from './protocol';
+import { timerCensus, traceTimeouts } from './timer-census';
 import { readUsage } from './usage';
 
 const send = (message: FromHost): void => void process.send?.(message);
@@ -97,7 +98,10 @@ async function startApp(config: Extract<HostConfig, { mode: 'app' }>): Promise<v
   if (config.links.includes('usb')) {
     discoveries.push(
       openProtocolKeys(
-        countingDiscovery(createHidDiscovery({ hid: hid.nodeHid, usb: hid.usb }), exchanges),
+        countingDiscovery(
+          createHidDiscovery({ hid: hid.nodeHid, usb: hid.usb, hidNodes: hid.hidNodes }),
+          exchanges,
+        ),
       ),
     );
   }
@@ -188,6 +192,9 @@ async function answer(call: HostCall): Promise<unknown> {
       for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
       return counts;
     }
+    case 'timers':
+      traceTimeouts(call.trace);
+      return timerCensus();
     case 'exchanges':
       return exchanges.splice(0);
     case 'workstationId':
@@ -195,6 +202,16 @@ async function answer(call: HostCall): Promise<unknown> {
     case 'submitCode': {
       if (!app) throw new Error('not in app mode');
       const result = await app.router.handle('submitActivationCode', [call.serialNo, call.code]);
+      return result.ok;
+    }
+    case 'submitPin': {
+      if (!app) throw new Error('not in app mode');
+      const result = await app.router.handle('submitPin', [call.serialNo, call.pin]);
+      return result.ok;
+    }
+    case 'submitNewPin': {
+      if (!app) throw new Error('not in app mode');
+      const result = await app.router.handle('submitNewPin', [call.serialNo, call.pin, call.pin]);
       return result.ok;
     }
     case 'emit':

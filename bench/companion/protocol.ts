@@ -88,10 +88,15 @@ export interface ExchangeRecord {
 
 export type HostCall =
   | { readonly c: 'submitCode'; readonly serialNo: string; readonly code: string }
+  /** The PIN prompt answered; `newPin`: a first PIN (typed twice, the same). */
+  | { readonly c: 'submitPin'; readonly serialNo: string; readonly pin: string }
+  | { readonly c: 'submitNewPin'; readonly serialNo: string; readonly pin: string }
   | { readonly c: 'usage' }
   | { readonly c: 'gc' }
   /** process.getActiveResourcesInfo(), counted by kind (timers, sockets, …). */
   | { readonly c: 'resources' }
+  /** The timer census (timer-census.ts); `trace`: record where timeouts are set from now on. */
+  | { readonly c: 'timers'; readonly trace: boolean }
   | { readonly c: 'exchanges' }
   | { readonly c: 'workstationId' }
   | { readonly c: 'emit'; readonly count: number }
@@ -127,6 +132,8 @@ export type ToHost =
   | { readonly t: 'hid.data'; readonly handle: number; readonly report: Uint8Array }
   | { readonly t: 'hid.error'; readonly handle: number; readonly message: string }
   | { readonly t: 'usb.event'; readonly type: 'connect' | 'disconnect' }
+  /** A hidraw node of the virtual bus appeared or went (as an inotify watch of /dev sees it). */
+  | { readonly t: 'hid.node'; readonly name: string }
   | {
       readonly t: 'ble.event';
       readonly adapter: BleAdapter;

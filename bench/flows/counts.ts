@@ -10,7 +10,7 @@ import type { FlowSample } from './flow-types';
 export interface WindowCounts {
   /** Key exchanges (link opens not included). */
   readonly keyExchanges: number;
-  /** Of which relayed for the server (RemoteCommand; a Key 3's RemoteVerify too). */
+  /** Of which relayed for the server (RemoteCommand, VerifyChannel; a Key 3's RemoteVerify). */
   readonly relayed: number;
   /** Client → server invocations. */
   readonly serverCalls: number;
@@ -26,6 +26,9 @@ export interface FlowCounts {
   readonly after: WindowCounts;
   readonly linkOpens: number;
 }
+
+/** Key exchanges made for the server: its sealed commands and its channel verification. */
+export const RELAYED: readonly string[] = ['RemoteCommand', 'VerifyChannel', 'RemoteVerify'];
 
 const bump = (map: Record<string, number>, key: string): void => {
   map[key] = (map[key] ?? 0) + 1;
@@ -51,7 +54,7 @@ function windowCounts(sample: FlowSample, inside: (at: number) => boolean): Wind
   }
   return {
     keyExchanges,
-    relayed: (byCommand['RemoteCommand'] ?? 0) + (byCommand['RemoteVerify'] ?? 0),
+    relayed: RELAYED.reduce((sum, command) => sum + (byCommand[command] ?? 0), 0),
     serverCalls,
     hubConnections,
     serverRoundTrips: serverCalls + 3 * hubConnections,

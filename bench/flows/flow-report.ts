@@ -1,8 +1,9 @@
-// Items 2–4 as tables: flow latency per profile; round trips per flow (per key family)
-// next to the protocol's minimum and the Hideez Client's sequence, with their times on
-// the same link model; and the companion's CPU per flow. The Hideez Key 3's minimum is
-// also shown step by step, with its packet model set beside the measured exchanges
-// (key3-report.ts).
+// Items 2–4 as tables: per link profile, each flow against its protocol minimum (time,
+// key round trips ours / minimum / Hideez Client, CPU); flow latency per profile; round
+// trips per flow (per key family) next to the protocol's minimum and the Hideez
+// Client's sequence, with their times on the same link model; each profile's minimum
+// step by step (minimum-report.ts); and the companion's CPU per flow. The Hideez Key 3's
+// packet model is also set beside the measured exchanges (key3-report.ts).
 import type { KeyFamily } from '../../device/key/key-connection';
 import { PROFILES, type LinkProfile } from '../link-profiles';
 import { fixed, int, ms, percent } from '../report/format';
@@ -14,6 +15,7 @@ import { FLOW_IDS, FLOWS, type FlowFigures, type FlowId, type FlowSample } from 
 import { HIDEEZ_NOTES, hideezSteps } from './hideez-model';
 import { key3Tables } from './key3-report';
 import { linkCosts } from './link-costs';
+import { minimumTable } from './minimum-report';
 import { minimumSteps } from './protocol-minimum';
 import { countSteps, sequenceMs, type LinkCosts, type SequenceCounts } from './sequence-model';
 
@@ -68,6 +70,9 @@ export function flowReport(result: FlowBenchResult): FlowReport {
       const list = of(samples, profile, flow);
       if (list.length === 0) continue;
       const online = list.flatMap((s) => (s.onlineMs !== undefined ? [s.onlineMs] : []));
+      const keyTrips = list.map((s) => countFlow(s).shown.keyExchanges);
+      const minimum = minimumSteps(flow, licences, profile.family);
+      const hideez = hideezSteps(flow, licences, profile.family);
       figures.push({
         profile: profile.id,
         family: profile.family,
@@ -78,8 +83,12 @@ export function flowReport(result: FlowBenchResult): FlowReport {
         ...(online.length ? { onlineMs: summarize(online) } : {}),
         bridgeMs: median(list.map((s) => (s.bridgeMessages * bridge.meanUs) / 1000)),
         loops: median(list.map((s) => s.loops)),
-        minimumMs: sequenceMs(minimumSteps(flow, licences, profile.family), cost),
-        hideezMs: sequenceMs(hideezSteps(flow, licences, profile.family), cost),
+        minimumMs: sequenceMs(minimum, cost, flow),
+        hideezMs: sequenceMs(hideez, cost, flow),
+        keyRoundTrips: median(keyTrips),
+        keyRoundTripsRange: range(keyTrips),
+        minimumKeyRoundTrips: countSteps(minimum).keyExchanges,
+        hideezKeyRoundTrips: countSteps(hideez).keyExchanges,
       });
     }
   }
@@ -93,27 +102,32 @@ export function flowReport(result: FlowBenchResult): FlowReport {
       hideez: countSteps(hideezSteps(flow, licences, family)),
     }));
   });
-  const key3: Table[] = [];
+  const perProfile: Table[] = [];
+  const steps: Table[] = [];
   for (const profile of PROFILES) {
     const cost = costs[profile.id];
-    if (profile.family !== 'key3' || !cost) continue;
-    key3.push(
-      ...key3Tables({
-        profile,
-        costs: cost,
-        samples: samples.filter((s) => s.profile === profile.id),
-        figures: figures.filter((f) => f.profile === profile.id),
-        licences,
-      }),
-    );
+    if (!cost) continue;
+    const own = figures.filter((f) => f.profile === profile.id);
+    perProfile.push(profileTable(profile, own, bridge.meanUs));
+    steps.push(minimumTable({ profile, costs: cost, figures: own, licences }, '3d'));
+    if (profile.family === 'key3') {
+      steps.push(
+        ...key3Tables({
+          profile,
+          costs: cost,
+          samples: samples.filter((s) => s.profile === profile.id),
+        }),
+      );
+    }
   }
   return {
     tables: [
+      ...perProfile,
       latencyTable(figures, serverRttMs),
       roundTripTable(roundTrips),
       breakdownTable(roundTrips),
       modelTable(figures),
-      ...key3,
+      ...steps,
       cpuTable(figures, bridge.meanUs),
     ],
     figures,
@@ -124,6 +138,42 @@ export function flowReport(result: FlowBenchResult): FlowReport {
 }
 
 const profileLabel = (id: string): string => PROFILES.find((p) => p.id === id)?.label ?? id;
+
+/** One link profile's flows against their minimum: time, key round trips, CPU. */
+export function profileTable(
+  profile: LinkProfile,
+  figures: readonly FlowFigures[],
+  bridgeUs: number,
+): Table {
+  return {
+    title: `2a. ${profile.label}: each flow against its protocol minimum`,
+    columns: [
+      { header: 'Flow' },
+      { header: 'n' },
+      { header: 'median ms' },
+      { header: 'minimum ms' },
+      { header: 'ours / min' },
+      { header: 'key RTs ours / min / Hideez' },
+      { header: 'CPU ms' },
+      { header: 'CPU share' },
+    ],
+    rows: figures.map((f) => [
+      FLOWS[f.flow],
+      String(f.latency.n),
+      ms(f.latency.median),
+      ms(f.minimumMs),
+      fixed(f.latency.median / f.minimumMs, 2),
+      `${f.keyRoundTripsRange} / ${f.minimumKeyRoundTrips} / ${f.hideezKeyRoundTrips}`,
+      ms(f.cpuMs.median, 1),
+      percent(f.cpuMs.median / f.windowMs.median),
+    ]),
+    notes: [
+      "Median: the trigger → the snapshot showing the state. Minimum: the protocols' steps only, priced on this link (table 3d).",
+      `Key RTs: key round trips until the state is shown${profile.family === 'key3' ? ' (its requests, the channel handshake included; relayed ones too)' : ' (Transport.exchange calls, relayed ones included)'}; Hideez: the Hideez Client's sequence (hideez-model.ts).`,
+      `CPU: the companion's process over the trigger → quiet window, the bench's bridge included (≥ ${fixed(bridgeUs, 1)} µs per message).`,
+    ],
+  };
+}
 
 function latencyTable(figures: readonly FlowFigures[], rttMs: number): Table {
   const rows: string[][] = [];
@@ -255,7 +305,7 @@ function modelTable(figures: readonly FlowFigures[]): Table {
       fixed(f.latency.median / f.hideezMs, 2),
     ]),
     notes: [
-      'Models price each step with the medians measured on that link: exchanges per command, link open, discovery, server time; RTT 40 ms.',
+      'Models price each step on that link: exchanges per command with the medians measured in the same flow (else all flows), the link open and server time as measured, discovery on the link model (USB none, BLE half an advertising interval); RTT 40 ms.',
       "A Hideez Key 3's key steps are priced on its packet model instead (its link's 30 ms slots, table 3d).",
       'The Hideez Client speaks BLE only (§9.5): its USB rows price the same sequence on the USB link.',
     ],

@@ -3,6 +3,10 @@
 // companion's CPU time, its key exchanges and the SignalR records through the proxy.
 // Waiting for quiet means a flow's trailing calls (an audit batch, an Offline report)
 // are counted with it and never leak into the next flow's window.
+//
+// BENCH_DUMP=1 prints each sample's key exchanges and SignalR records (pings left out),
+// with times relative to the trigger, to stderr: a flow's whole sequence, to read next to
+// its minimum.
 import { nowMs, sleep } from '../clock';
 import type { CompanionProcess, Reached } from '../companion/companion-process';
 import type { KeyState } from '../companion/protocol';
@@ -57,7 +61,7 @@ export async function runFlow(
   const after = await companion.usage();
   const delta = usageDelta(before, after);
   const links = world.links.counters;
-  return {
+  const sample: FlowSample = {
     profile: profile.id,
     flow: spec.flow,
     latencyMs: reached.at - startAt,
@@ -73,4 +77,37 @@ export async function runFlow(
     wire: world.proxy.events.slice(wireFrom),
     ...(later ? { onlineMs: later.at - startAt } : {}),
   };
+  if (process.env['BENCH_DUMP']) process.stderr.write(dumpSample(sample));
+  return sample;
+}
+
+const at = (ms: number): string => ms.toFixed(1).padStart(8);
+
+/** A sample's sequence as text: one line per exchange or SignalR record, in time order. */
+export function dumpSample(sample: FlowSample): string {
+  const lines: [number, string][] = [];
+  for (const e of sample.exchanges) {
+    const rel = e.at - sample.startAt;
+    lines.push([
+      rel,
+      `${at(rel)} ${at(rel + e.ms)}  key    ${e.command}${e.ok ? '' : ' (failed)'} ${e.requestBytes}→${e.responseBytes} B`,
+    ]);
+  }
+  for (const w of sample.wire) {
+    if (w.kind === 'ping') continue;
+    const rel = w.at - sample.startAt;
+    const what = [w.kind, w.target, w.invocationId === undefined ? '' : `#${w.invocationId}`];
+    lines.push([
+      rel,
+      `${at(rel)} ${' '.repeat(8)}  ${w.dir === 'up' ? '→' : '←'} ${w.hub.padEnd(9)} c${w.connection} ${what.filter(Boolean).join(' ')}`,
+    ]);
+  }
+  lines.sort((a, b) => a[0] - b[0]);
+  const shown = sample.endAt - sample.startAt;
+  return [
+    `--- ${sample.profile} ${sample.flow}: shown at ${shown.toFixed(1)} ms` +
+      (sample.onlineMs !== undefined ? `, Online at ${sample.onlineMs.toFixed(1)} ms` : ''),
+    ...lines.map(([, text]) => text),
+    '',
+  ].join('\n');
 }

@@ -5,12 +5,15 @@ import type { ProfileId } from '../link-profiles';
 import type { WireEvent } from '../net/signalr-tap';
 import type { Summary } from '../report/stats';
 
-/** The four flows the user feels (issue 7, item 2). */
+/** The flows the user feels (issue 7, item 2; the PIN flows, issue 17). */
 export const FLOWS = {
   appearsOnline: 'Active key appears → Online',
   reservedPrompt: 'Reserved key appears → activation prompt',
   codeActive: 'code submitted → Active shown',
   wrongCode: 'wrong code → attempts left shown',
+  pinPrompt: 'Active key with a PIN appears → PIN prompt',
+  pinOnline: 'PIN submitted → Online',
+  wrongPin: 'wrong PIN → attempts left shown',
 } as const;
 export type FlowId = keyof typeof FLOWS;
 export const FLOW_IDS = Object.keys(FLOWS) as FlowId[];
@@ -50,4 +53,10 @@ export interface FlowFigures {
   readonly loops: number;
   readonly minimumMs: number;
   readonly hideezMs: number;
+  /** Key round trips until the state was shown: ours (the median over the runs, and its range). */
+  readonly keyRoundTrips: number;
+  readonly keyRoundTripsRange: string;
+  /** The same counted on the protocol minimum's and the Hideez Client's sequences. */
+  readonly minimumKeyRoundTrips: number;
+  readonly hideezKeyRoundTrips: number;
 }

@@ -17,6 +17,7 @@ import {
   CODE_FIELD_BYTES,
   MASTER_KEY_BYTES,
   NONCE_BYTES,
+  PIN_FIELD_BYTES,
   PUBLIC_KEY_BYTES,
 } from '../../device/key3/protocol/fields';
 import { INFO_BLOCK_BYTES } from '../../device/key3/protocol/info-block';
@@ -67,6 +68,10 @@ export const KEY3_MESSAGES: Readonly<Record<string, Key3Message>> = {
   GETINFO: encrypted(0, INFO_BLOCK_BYTES),
   /** The code padded to 8; A0 02 or E1 xx, one block either way. */
   UNLOCKDEVICECODE: encrypted(CODE_FIELD_BYTES, 0),
+  /** The PIN padded to 8; A0 02 or E1 xx. */
+  ENTERPIN: encrypted(PIN_FIELD_BYTES, 0),
+  /** New ‖ old PIN, each padded to 8. */
+  SETPIN: encrypted(2 * PIN_FIELD_BYTES, 0),
   LINK: encrypted(MASTER_KEY_BYTES + CODE_FIELD_BYTES + 1, 0),
   ACCESS: encrypted(ACCESS_PAYLOAD_BYTES, 0),
   QUERYLICENSE: encrypted(1, LICENSE_RECORD_BYTES),

@@ -1,99 +1,20 @@
-// The Hideez Key 3 profile's own tables: its protocol minimum step by step on its
-// packet model (what each step costs, and when the flow has reached it), and its
-// messages' packets and times as the model prices them next to the exchanges the
-// companion measurably made, so the model can be checked against the link it models.
+// The Hideez Key 3 profile's own table: its messages' packets and times as the packet
+// model prices them next to the exchanges the companion measurably made, so the model
+// can be checked against the link it models. (Its minimum step by step, as every
+// profile's, is minimum-report.ts.)
 import type { LinkProfile } from '../link-profiles';
-import { fixed, ms } from '../report/format';
+import { ms } from '../report/format';
 import { summarize } from '../report/stats';
 import type { Table } from '../report/table';
-import { FLOW_IDS, FLOWS, type FlowFigures, type FlowSample } from './flow-types';
-import { KEY3_GATT_REQUESTS, KEY3_MESSAGES, type Key3Message } from './key3-messages';
+import type { FlowSample } from './flow-types';
+import { KEY3_MESSAGES, type Key3Message } from './key3-messages';
 import { PacketTimeline, type PacketLinkModel } from './packet-timeline';
-import { minimumSteps } from './protocol-minimum';
-import { sequenceTimes, type LinkCosts, type Step } from './sequence-model';
+import type { LinkCosts } from './sequence-model';
 
 export interface Key3ReportInput {
   readonly profile: LinkProfile;
   readonly costs: LinkCosts;
   readonly samples: readonly FlowSample[];
-  readonly figures: readonly FlowFigures[];
-  readonly licences: number;
-}
-
-const packetText = (m: Key3Message): string =>
-  `${m.before > 0 ? 'RESET, ' : ''}${m.up}↑ ${m.down}↓${m.status ? ' +STATUS' : ''}`;
-
-function stepText(step: Step): [string, string] {
-  switch (step.kind) {
-    case 'discover':
-      return [step.ref, 'measured'];
-    case 'open':
-      return [step.ref, `${KEY3_GATT_REQUESTS} GATT requests, STATUS`];
-    case 'key': {
-      const m = KEY3_MESSAGES[step.command];
-      return [`${step.command}: ${step.ref}`, m ? packetText(m) : 'measured'];
-    }
-    case 'call':
-      return [`${step.target}: ${step.ref}`, 'RTT + server'];
-    case 'hub':
-      return [step.ref, '3½ RTT + 3 × server'];
-    case 'relay': {
-      const m = step.key ? KEY3_MESSAGES[step.key] : undefined;
-      return [`${step.what} (relayed): ${step.ref}`, m ? `RTT, ${packetText(m)}` : 'RTT'];
-    }
-    case 'wait':
-      return [step.ref, 'wait'];
-  }
-}
-
-function minimumTable(input: Key3ReportInput): Table {
-  const rows: string[][] = [];
-  for (const flow of FLOW_IDS) {
-    const figure = input.figures.find((f) => f.flow === flow);
-    if (!figure) continue;
-    const times = sequenceTimes(minimumSteps(flow, input.licences, 'key3'), input.costs);
-    times.forEach(({ step, startMs, endMs }, i) => {
-      const [what, link] = stepText(step);
-      rows.push([
-        i === 0 ? FLOWS[flow] : '',
-        String(i + 1),
-        what,
-        link,
-        ms(endMs - startMs),
-        ms(endMs),
-      ]);
-    });
-    rows.push([
-      '',
-      '',
-      `measured (median): ${ms(figure.latency.median)} ms, ${fixed(figure.latency.median / figure.minimumMs, 2)}× the minimum`,
-      '',
-      '',
-      '',
-    ]);
-  }
-  const { latencyMs, packetIntervalMs } = input.costs.packets ?? {
-    latencyMs: 0,
-    packetIntervalMs: 0,
-  };
-  return {
-    title: `3d. ${input.profile.label}: the protocol minimum step by step (ms)`,
-    columns: [
-      { header: 'Flow' },
-      { header: '#' },
-      { header: 'step', align: 'left' },
-      { header: 'on the link', align: 'left' },
-      { header: 'ms' },
-      { header: 'done at' },
-    ],
-    rows,
-    notes: [
-      `Packets: 20 bytes, one per ${packetIntervalMs} ms slot whichever way it goes, each no sooner than ${latencyMs} ms after it was queued (the virtual adapter's PacketPacer).`,
-      "↑ request packets, each written once the one before has gone out; the key's COMMIT comes before its ↓ reply, the host's COMMIT after it (+STATUS: the key's, first).",
-      'A step right after another key step waits for the slots the previous one left (STATUS, COMMIT); after a server round trip they are gone.',
-      "Discovery is the median measured on this link; server calls cost the RTT and the stand-in's median time.",
-    ],
-  };
 }
 
 /** A message's slots (request, the key's COMMIT, reply) and the model's time for them. */
@@ -180,5 +101,5 @@ function messagesTable(input: Key3ReportInput): Table | undefined {
 
 export function key3Tables(input: Key3ReportInput): Table[] {
   const messages = messagesTable(input);
-  return [minimumTable(input), ...(messages ? [messages] : [])];
+  return messages ? [messages] : [];
 }

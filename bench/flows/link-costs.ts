@@ -1,13 +1,34 @@
 // What each step costs on one link profile, taken from the companion's own runs on it:
-// the medians of its exchanges per command, of its link opens, of the time from
-// switching a key on to the first open, and of the stand-in's time per plain call.
-// A Hideez Key 3's profile also hands on its packet model: its key steps are priced
-// on the link itself (sequence-model.ts), the medians are kept to set beside them.
+// the medians of its exchanges per command (over all flows, and per flow), of its link
+// opens, and of the stand-in's time per plain call. Discovery is the link model's, not
+// a measurement (the measured switch-on → first open includes the companion's own
+// reaction, and is kept only to set beside it). A Hideez Key 3's profile also hands on
+// its packet model: its key steps are priced on the link itself (sequence-model.ts), the
+// medians are kept to set beside them.
+import { ADVERTISING_INTERVAL_MS, type LinkProfile } from '../link-profiles';
 import { median } from '../report/stats';
-import type { LinkProfile } from '../link-profiles';
 import type { WireEvent } from '../net/signalr-tap';
-import type { FlowSample } from './flow-types';
+import type { ExchangeRecord } from '../companion/protocol';
+import type { FlowId, FlowSample } from './flow-types';
 import type { LinkCosts } from './sequence-model';
+
+/**
+ * From switching a key on until the host can first see it, on the link model:
+ * - USB: 0. The HID node exists once the key is plugged in, and the virtual bus reports
+ *   it at once; the kernel's own enumeration (a real bus's few hundred ms of reset,
+ *   descriptors and driver binding) is not modelled, by us or by any other client.
+ * - BLE: the virtual adapter, while it scans, delivers every advertising key's
+ *   advertisement on each tick of one timer of period T = advertisingIntervalMs
+ *   (emulator/ble/virtual-ble-bindings.ts; the bench sets ADVERTISING_INTERVAL_MS), its
+ *   phase set when the scan started. A key switched on at a time unrelated to that phase
+ *   is first heard at the next tick: a wait uniform on (0, T], of mean T / 2.
+ */
+export function discoverModelMs(
+  profile: Pick<LinkProfile, 'link'>,
+  advertisingIntervalMs = ADVERTISING_INTERVAL_MS,
+): number {
+  return profile.link === 'usb' ? 0 : advertisingIntervalMs / 2;
+}
 
 /** Calls that relay nothing to a key: their time is the server's own. */
 const PLAIN_CALLS: ReadonlySet<string> = new Set([
@@ -34,34 +55,73 @@ export function serverTimes(wire: readonly WireEvent[], oneWayMs: number): numbe
   return times;
 }
 
-export function linkCosts(
-  samples: readonly FlowSample[],
+/** The flows whose trigger switches a key on. */
+export const SWITCHED_ON: ReadonlySet<FlowId> = new Set([
+  'appearsOnline',
+  'reservedPrompt',
+  'pinPrompt',
+]);
+
+const push = (map: Map<string, number[]>, key: string, value: number): void => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
+const medians = (map: ReadonlyMap<string, number[]>): Record<string, number> =>
+  Object.fromEntries([...map].map(([command, ms]) => [command, median(ms)]));
+
+/** What one stretch of a run recorded: its exchanges and wire records (a flow's, or a whole run's). */
+export interface CostRecords {
+  readonly flow?: FlowId;
+  /** nowMs() of the switch-on, for a flow that switched a key on. */
+  readonly switchedOnAt?: number;
+  readonly exchanges: readonly ExchangeRecord[];
+  readonly wire: readonly WireEvent[];
+}
+
+/** Costs from any records: per-flow medians where the records name their flow. */
+export function costsOf(
+  records: readonly CostRecords[],
   rttMs: number,
-  profile?: LinkProfile,
+  profile: Pick<LinkProfile, 'link' | 'family' | 'ble'>,
 ): LinkCosts {
   const byCommand = new Map<string, number[]>();
+  const byFlow = new Map<FlowId, Map<string, number[]>>();
   const opens: number[] = [];
   const discover: number[] = [];
   const server: number[] = [];
-  for (const sample of samples) {
-    for (const exchange of sample.exchanges) {
-      if (exchange.command === 'open') opens.push(exchange.ms);
-      else
-        byCommand.set(exchange.command, [...(byCommand.get(exchange.command) ?? []), exchange.ms]);
+  for (const record of records) {
+    let flow: Map<string, number[]> | undefined;
+    if (record.flow !== undefined) {
+      flow = byFlow.get(record.flow) ?? new Map<string, number[]>();
+      byFlow.set(record.flow, flow);
     }
-    const firstOpen = sample.exchanges.find((e) => e.command === 'open');
-    if (firstOpen && (sample.flow === 'appearsOnline' || sample.flow === 'reservedPrompt')) {
-      discover.push(firstOpen.at - sample.startAt);
+    for (const exchange of record.exchanges) {
+      if (exchange.command === 'open') {
+        opens.push(exchange.ms);
+        continue;
+      }
+      // A failed exchange (a dropped link) is no price for a command.
+      if (!exchange.ok) continue;
+      push(byCommand, exchange.command, exchange.ms);
+      if (flow) push(flow, exchange.command, exchange.ms);
     }
-    server.push(...serverTimes(sample.wire, rttMs / 2));
+    const firstOpen = record.exchanges.find((e) => e.command === 'open');
+    if (firstOpen && record.switchedOnAt !== undefined) {
+      discover.push(firstOpen.at - record.switchedOnAt);
+    }
+    server.push(...serverTimes(record.wire, rttMs / 2));
   }
   return {
-    discoverMs: median(discover),
+    discoverMs: discoverModelMs(profile),
+    measuredDiscoverMs: median(discover),
     openMs: median(opens),
-    keyMs: Object.fromEntries([...byCommand].map(([command, ms]) => [command, median(ms)])),
+    keyMs: medians(byCommand),
+    keyMsByFlow: Object.fromEntries([...byFlow].map(([flow, map]) => [flow, medians(map)])),
     rttMs,
     serverMs: median(server),
-    ...(profile?.family === 'key3' && profile.ble
+    ...(profile.family === 'key3' && profile.ble
       ? {
           packets: {
             latencyMs: profile.ble.latencyMs,
@@ -70,4 +130,22 @@ export function linkCosts(
         }
       : {}),
   };
+}
+
+/** A profile's costs from its flow samples. */
+export function linkCosts(
+  samples: readonly FlowSample[],
+  rttMs: number,
+  profile: Pick<LinkProfile, 'link' | 'family' | 'ble'>,
+): LinkCosts {
+  return costsOf(
+    samples.map((s) => ({
+      flow: s.flow,
+      ...(SWITCHED_ON.has(s.flow) ? { switchedOnAt: s.startAt } : {}),
+      exchanges: s.exchanges,
+      wire: s.wire,
+    })),
+    rttMs,
+    profile,
+  );
 }

@@ -11,9 +11,37 @@
 // (RESET + VERIFY relayed to the key; the root-key certificate answered from ours)
 // and on which it reads the key's state before deciding (hes-contract.md §2.2 step 2)
 // and again after each command (the SDK's RefreshDeviceInfo).
+//
+// Our open protocol's server channel is set up the same way (protocol.md §7.6): a status
+// update opens a /deviceHub, SendResetChannel (nothing reaches the key) and
+// SendVerifyCommand (the key's VerifyChannel, answered by VerifyCommandResponse), then
+// GetState (HES's RefreshDeviceInfo before it decides), then the command (Link, Access);
+// a sealed reply carries the key's state, so HES reads nothing back. The PIN flows: the
+// key names the PIN it wants in GetInfo, EnterPin's failure carries the attempts left
+// (a Key 3's STATUS after the reply does), and the server hears Online after it.
 import type { KeyFamily } from '../../device/key/key-connection';
 import type { FlowId } from './flow-types';
 import type { Step } from './sequence-model';
+
+/** The server's status update on a new channel: its /deviceHub, VerifyChannel, GetState. */
+const openStatusUpdate = (): Step[] => [
+  { kind: 'call', target: 'UpdateHwVaultStatus', ref: 'the server links the key' },
+  {
+    kind: 'hub',
+    ref: 'EstablishRemoteHwVaultConnection: the server reaches the key over a new /deviceHub',
+  },
+  {
+    kind: 'relay',
+    what: 'SendVerifyCommand',
+    key: 'VerifyChannel',
+    ref: 'the server verifies its new channel (its SendResetChannel before it reaches no key, protocol §7.6)',
+  },
+  {
+    kind: 'relay',
+    what: 'GetState',
+    ref: "HES reads the key's state from the key before it decides (RefreshDeviceInfo, hes-contract.md §2.2 step 2)",
+  },
+];
 
 function openProtocolSteps(flow: FlowId, licences: number): Step[] {
   const licenceSteps = (): Step[] =>
@@ -21,12 +49,15 @@ function openProtocolSteps(flow: FlowId, licences: number): Step[] {
       { kind: 'key', command: 'LoadLicense', ref: 'each licence goes to the key' },
       { kind: 'call', target: 'HwVaultLicenseApplied', ref: 'and is reported applied' },
     ]).flat();
+  const opening = (info: string): Step[] => [
+    { kind: 'discover', ref: 'the key is seen' },
+    { kind: 'open', ref: 'the link is opened (CTAPHID INIT; BLE connect and GATT set-up)' },
+    { kind: 'key', command: 'GetInfo', ref: info },
+  ];
   switch (flow) {
     case 'appearsOnline':
       return [
-        { kind: 'discover', ref: 'the key is seen' },
-        { kind: 'open', ref: 'the link is opened' },
-        { kind: 'key', command: 'GetInfo', ref: 'identity and flags: one read' },
+        ...opening('identity and flags: one read'),
         {
           kind: 'call',
           target: 'UpdateHwVaultProperties',
@@ -36,14 +67,11 @@ function openProtocolSteps(flow: FlowId, licences: number): Step[] {
       ];
     case 'reservedPrompt':
       return [
-        { kind: 'discover', ref: 'the key is seen' },
-        { kind: 'open', ref: 'the link is opened' },
-        { kind: 'key', command: 'GetInfo', ref: 'identity and flags: link required' },
+        ...opening('identity and flags: link required'),
         { kind: 'call', target: 'UpdateHwVaultProperties', ref: 'Initializing (needStateUpdate)' },
         { kind: 'call', target: 'GetHwVaultLicenses', ref: 'a blank key holds no licence' },
         ...licenceSteps(),
-        { kind: 'call', target: 'UpdateHwVaultStatus', ref: 'the server links the key' },
-        { kind: 'hub', ref: 'the server reaches the key over /deviceHub' },
+        ...openStatusUpdate(),
         { kind: 'relay', what: 'Link', ref: 'sealed Link (master key, code, attempts)' },
         {
           kind: 'key',
@@ -56,14 +84,45 @@ function openProtocolSteps(flow: FlowId, licences: number): Step[] {
         {
           kind: 'key',
           command: 'UnlockWithCode',
-          ref: 'the failure carries attemptsRemain (protocol §4.1)',
+          ref: 'the failure carries attemptsRemain (protocol §5.2)',
         },
       ];
     case 'codeActive':
       return [
         { kind: 'key', command: 'UnlockWithCode', ref: 'OK: the key is unlocked' },
-        { kind: 'call', target: 'UpdateHwVaultStatus', ref: 'the server activates the key' },
-        { kind: 'relay', what: 'Access', ref: 'sealed Access (the profile); session still open' },
+        {
+          kind: 'call',
+          target: 'UpdateHwVaultStatus',
+          ref: 'at once, as the Hideez Client does (behaviour §2 step 9): the server activates the key',
+        },
+        {
+          kind: 'relay',
+          what: 'GetState',
+          ref: "HES reads the key's state before it decides (its channel is still verified)",
+        },
+        { kind: 'relay', what: 'Access', ref: 'sealed Access (the profile)' },
+      ];
+    case 'pinPrompt':
+      return [
+        ...opening('identity and flags: PIN required'),
+        {
+          kind: 'call',
+          target: 'UpdateHwVaultProperties',
+          ref: "Initializing: the server's word before a secret is asked for (hes-contract.md §2.3)",
+        },
+      ];
+    case 'pinOnline':
+      return [
+        { kind: 'key', command: 'EnterPin', ref: 'OK: the PIN is verified (protocol §5.3)' },
+        { kind: 'call', target: 'UpdateHwVaultProperties', ref: 'Online' },
+      ];
+    case 'wrongPin':
+      return [
+        {
+          kind: 'key',
+          command: 'EnterPin',
+          ref: 'the failure carries attemptsRemain (protocol §5.3)',
+        },
       ];
   }
 }
@@ -156,6 +215,28 @@ function key3Steps(flow: FlowId, licences: number): Step[] {
         },
         { kind: 'relay', what: 'ACCESS', key: 'ACCESS', ref: 'ACCESS (the profile)' },
         { kind: 'relay', what: 'GETINFO', key: 'GETINFO', ref: 'HES reads the state back' },
+      ];
+    case 'pinPrompt':
+      return [
+        ...key3Opening('identity and flags: PIN required'),
+        {
+          kind: 'call',
+          target: 'UpdateHwVaultProperties',
+          ref: "Initializing: the server's word before a secret is asked for",
+        },
+      ];
+    case 'pinOnline':
+      return [
+        { kind: 'key', command: 'ENTERPIN', ref: 'A0 02: the PIN is verified' },
+        { kind: 'call', target: 'UpdateHwVaultProperties', ref: 'Online' },
+      ];
+    case 'wrongPin':
+      return [
+        { kind: 'key', command: 'ENTERPIN', ref: 'E1 13: wrong, with no attempts left in it' },
+        {
+          kind: 'status',
+          ref: "the key's STATUS right after its reply carries the PIN attempts left (key3.md)",
+        },
       ];
   }
 }

@@ -2,14 +2,21 @@
 // hub set-ups, fixed waits), with its counts and its time on a link model. Used for
 // the protocol's minimum and for the Hideez Client's sequence, so both can be set next
 // to what the companion measurably does, on the same link costs. An open-protocol
-// key's steps are priced with the medians measured on the link; a Hideez Key 3's key
-// steps on the packet model of its link itself (packet-timeline.ts), since every one
-// of its messages is a known number of 20-byte packets (key3-messages.ts).
+// key's steps are priced with the medians measured on the link, in the same flow where
+// that flow made the command (a wrong code's UnlockWithCode is not a right one's), else
+// over all flows; a Hideez Key 3's key steps on the packet model of its link itself
+// (packet-timeline.ts), since every one of its messages is a known number of 20-byte
+// packets (key3-messages.ts). Discovery is the link model's own (link-costs.ts), never
+// the companion's measured reaction.
+import type { FlowId } from './flow-types';
 import { KEY3_GATT_REQUESTS, KEY3_MESSAGES } from './key3-messages';
 import { PacketTimeline, type PacketLinkModel } from './packet-timeline';
 
 export type Step =
-  /** The key is switched on until the host starts opening it (advertisement or USB rescan). */
+  /**
+   * The key is switched on until the host can see it: on USB none (the HID node exists
+   * once the key is plugged in), on BLE the wait for its first advertisement.
+   */
   | { readonly kind: 'discover'; readonly ref: string }
   /** Opening the link: CTAPHID INIT, or BLE connect + GATT discovery. */
   | { readonly kind: 'open'; readonly ref: string }
@@ -21,8 +28,8 @@ export type Step =
   /**
    * A server command relayed to the key: ½ RTT down, the key's exchange, ½ RTT up (its
    * response is a call). `key` is what the key is sent: our sealed RemoteCommand unless
-   * named (a Key 3 message on the server's channel), or null when the companion answers
-   * without the key (a Key 3's root-key certificate).
+   * named (VerifyChannel, or a Key 3 message on the server's channel), or null when the
+   * companion answers without the key (a Key 3's root-key certificate).
    */
   | {
       readonly kind: 'relay';
@@ -30,13 +37,20 @@ export type Step =
       readonly key?: string | null;
       readonly ref: string;
     }
+  /** A Hideez Key 3's STATUS packet after its last reply: the wait for it (no request). */
+  | { readonly kind: 'status'; readonly ref: string }
   | { readonly kind: 'wait'; readonly ms: number; readonly ref: string };
 
 export interface LinkCosts {
+  /** From switching the key on until the host can see it, on the link model (link-costs.ts). */
   readonly discoverMs: number;
+  /** The same as measured: switched on → the companion's first open (ours; not priced). */
+  readonly measuredDiscoverMs?: number;
   readonly openMs: number;
-  /** Median time of one exchange per request command on this link. */
+  /** Median time of one exchange per request command on this link, over all flows. */
   readonly keyMs: Readonly<Record<string, number>>;
+  /** The same per flow, over the exchanges that flow made: preferred where present. */
+  readonly keyMsByFlow?: Readonly<Partial<Record<FlowId, Readonly<Record<string, number>>>>>;
   readonly rttMs: number;
   /** Median server time of a call that relays nothing. */
   readonly serverMs: number;
@@ -54,6 +68,12 @@ export interface SequenceCounts {
 
 const relayKey = (step: Extract<Step, { kind: 'relay' }>): string | null =>
   step.key === undefined ? 'RemoteCommand' : step.key;
+
+/** The costs a flow's steps are priced with: its own medians first, then all flows'. */
+export function flowCosts(costs: LinkCosts, flow: FlowId | undefined): LinkCosts {
+  const own = flow === undefined ? undefined : costs.keyMsByFlow?.[flow];
+  return own ? { ...costs, keyMs: { ...costs.keyMs, ...own } } : costs;
+}
 
 export function countSteps(steps: readonly Step[]): SequenceCounts {
   const of = (kind: Step['kind']): number => steps.filter((s) => s.kind === kind).length;
@@ -93,6 +113,8 @@ export function stepMs(step: Step, costs: LinkCosts): number {
       const key = relayKey(step);
       return costs.rttMs + (key === null ? 0 : keyCost(costs, key));
     }
+    case 'status':
+      return 0; // on a packet link only (onPackets)
     case 'wait':
       return step.ms;
   }
@@ -127,13 +149,24 @@ function onPackets(step: Step, costs: LinkCosts, line: PacketTimeline): boolean 
       message(relayKey(step));
       line.wait(costs.rttMs / 2);
       return true;
+    case 'status':
+      line.untilStatus();
+      return true;
     default:
       return false;
   }
 }
 
-/** Each step's start and end, one after another from the flow's trigger. */
-export function sequenceTimes(steps: readonly Step[], costs: LinkCosts): StepTime[] {
+/**
+ * Each step's start and end, one after another from the flow's trigger; key steps priced
+ * with `flow`'s own medians where it made the command (flowCosts).
+ */
+export function sequenceTimes(
+  steps: readonly Step[],
+  linkCosts: LinkCosts,
+  flow?: FlowId,
+): StepTime[] {
+  const costs = flowCosts(linkCosts, flow);
   const line = costs.packets ? new PacketTimeline(costs.packets) : undefined;
   let now = 0;
   return steps.map((step) => {
@@ -145,5 +178,5 @@ export function sequenceTimes(steps: readonly Step[], costs: LinkCosts): StepTim
   });
 }
 
-export const sequenceMs = (steps: readonly Step[], costs: LinkCosts): number =>
-  sequenceTimes(steps, costs).at(-1)?.endMs ?? 0;
+export const sequenceMs = (steps: readonly Step[], costs: LinkCosts, flow?: FlowId): number =>
+  sequenceTimes(steps, costs, flow).at(-1)?.endMs ?? 0;

@@ -30,7 +30,7 @@ function linkModelTable(): Table {
       String(SERVER_RTT_MS),
     ]),
     notes: [
-      `BLE keys advertise every ${ADVERTISING_INTERVAL_MS} ms; USB hot-plug uses the product's 500 ms rescan debounce.`,
+      `BLE keys advertise every ${ADVERTISING_INTERVAL_MS} ms. USB hot-plug: the bus reports each key's hidraw node as it appears (as the product's inotify watch of /dev does), and the companion opens it then; the kernel's own enumeration is not modelled.`,
     ],
   };
 }

@@ -1,20 +1,25 @@
 // Item 5 (idle): what the companion costs while it sits in the tray, over a fixed
 // window: with no key, and with keys connected and Online (USB, the product's default
 // link; both discoveries run, as in production). CPU time, event-loop wake-ups,
-// voluntary context switches (the process went to sleep and was woken), and what
-// crossed the server connection and the key links meanwhile.
+// voluntary context switches (the process went to sleep and was woken), its timers
+// (how often they fired, and which are pending: a poll or a sweep shows there with
+// where it was set; companion/timer-census.ts), and what crossed the server connection
+// and the key links meanwhile. Goals: with no key, no wake-up of its own (the server's
+// keep-alives aside); with keys Online, CPU ≤ 0.1 % and no polling (no USB/BLE call).
 import { nowMs, sleep } from '../clock';
 import { CompanionProcess } from '../companion/companion-process';
 import type { Usage } from '../companion/protocol';
+import type { PendingTimer, TimerCensus } from '../companion/timer-census';
 import { usageDelta, type UsageDelta } from '../companion/usage';
 import { quiet } from '../flows/flow-runner';
 import { profile } from '../link-profiles';
 import { bytes, fixed, int, percent } from '../report/format';
+import type { Table } from '../report/table';
 import type { Section } from '../section';
 import { activateTogether } from '../world/activate-keys';
 import { KeyWorld } from '../world/key-world';
 
-/** After the last activity, before the window opens (the USB settle rescan is at 2 s). */
+/** After the last activity, before the window opens (late rescans and farewells have run by then). */
 const SETTLE_MS = 3_000;
 
 interface IdleWindow {
@@ -26,9 +31,21 @@ interface IdleWindow {
   readonly linkPackets: number;
   readonly bridgeMessages: number;
   readonly resources: unknown;
+  /** SignalR records received from the server (keep-alive pings and pushes): I/O wake-ups. */
+  readonly serverRecordsDown: number;
+  /** Timer callbacks run in the window, by kind. */
+  readonly timerFirings: Readonly<Record<'timeout' | 'interval' | 'immediate', number>>;
+  /** Timers pending at the window's end (intervals with where they were set). */
+  readonly pendingTimers: readonly PendingTimer[];
   readonly rss: number;
   readonly heapUsed: number;
 }
+
+const census = async (companion: CompanionProcess, trace: boolean): Promise<TimerCensus> =>
+  (await companion.call({ c: 'timers', trace })) as TimerCensus;
+
+/** The CPU share the idle companion should stay under with keys Online. */
+export const IDLE_CPU_GOAL = 0.001;
 
 async function idleWindow(
   label: string,
@@ -43,10 +60,14 @@ async function idleWindow(
   const packets = world.links.counters.packetsUp + world.links.counters.packetsDown;
   const bridge = world.links.counters.bridgeMessages;
   // Read only at both ends: each reading is itself a wake-up of the companion.
+  const timersBefore = await census(companion, true);
   const before: Usage = await companion.usage();
   await sleep(windowMs);
   const after = await companion.usage();
+  const timersAfter = await census(companion, true);
   const wire = world.proxy.events.slice(records);
+  const firings = (kind: 'timeout' | 'interval' | 'immediate'): number =>
+    timersAfter.fired[kind] - timersBefore.fired[kind];
   return {
     label,
     keys,
@@ -56,8 +77,69 @@ async function idleWindow(
     linkPackets: world.links.counters.packetsUp + world.links.counters.packetsDown - packets,
     bridgeMessages: world.links.counters.bridgeMessages - bridge,
     resources: await companion.call({ c: 'resources' }),
+    serverRecordsDown: wire.filter((e) => e.dir === 'down').length,
+    timerFirings: {
+      timeout: firings('timeout'),
+      interval: firings('interval'),
+      immediate: firings('immediate'),
+    },
+    pendingTimers: timersAfter.pending,
     rss: after.rss,
     heapUsed: after.heapUsed,
+  };
+}
+
+const pendingText = (timers: readonly PendingTimer[]): string => {
+  const intervals = timers.filter((t) => t.kind === 'interval').length;
+  return `${timers.length}${intervals > 0 ? ` (${intervals})` : ''}`;
+};
+
+/** Each goal, met or not, for the table's notes. */
+function verdict(windows: readonly IdleWindow[]): string {
+  const parts: string[] = [];
+  const none = windows.find((w) => w.keys === 0);
+  if (none) {
+    const own = none.timerFirings.timeout + none.timerFirings.interval;
+    parts.push(
+      `no key: ${own} timer firings, ${none.pendingTimers.length} timers pending, ${none.delta.loops} wake-ups for ${none.serverRecordsDown} server records received`,
+    );
+  }
+  for (const w of windows.filter((x) => x.keys > 0)) {
+    const share = w.delta.cpuMs / w.delta.wallMs;
+    parts.push(
+      `${w.label}: CPU ${percent(share, 3)} (${share <= IDLE_CPU_GOAL ? 'met' : 'over'}), ${w.bridgeMessages === 0 ? 'no polling' : `${w.bridgeMessages} USB/BLE calls`}`,
+    );
+  }
+  return parts.length ? ` This run: ${parts.join('; ')}.` : '';
+}
+
+function timersTable(windows: readonly IdleWindow[]): Table {
+  const rows = windows.flatMap((w) =>
+    w.pendingTimers.length === 0
+      ? [[w.label, 'none', '', '', '']]
+      : [...w.pendingTimers]
+          .sort((a, b) => a.kind.localeCompare(b.kind) || a.ms - b.ms)
+          .map((t, i) => [
+            i === 0 ? w.label : '',
+            t.kind,
+            int(t.ms),
+            t.ref ? 'yes' : 'no (unref)',
+            t.origin ?? '–',
+          ]),
+  );
+  return {
+    title: "5a. The companion's timers pending at the end of each idle window",
+    columns: [
+      { header: 'State' },
+      { header: 'kind', align: 'left' },
+      { header: 'ms' },
+      { header: 'keeps alive', align: 'left' },
+      { header: 'set at', align: 'left' },
+    ],
+    rows,
+    notes: [
+      'An interval is a poll or a sweep: it wakes the process every period whether it keeps it alive or not. A timeout is one wake-up (a keep-alive, a retry) unless it is set again.',
+    ],
   };
 }
 
@@ -70,6 +152,8 @@ export const idleSection: Section = async ({ config, log }) => {
   );
   const windows: IdleWindow[] = [];
   try {
+    // Where every timer is set, from the start (the flows bench leaves this off: a stack each).
+    await census(companion, true);
     await companion.untilServer('notApproved');
     world.approve(await companion.workstationId());
     await companion.untilServer('connected');
@@ -107,6 +191,8 @@ export const idleSection: Section = async ({ config, log }) => {
           { header: 'per s' },
           { header: 'ctx sw. (vol.)' },
           { header: 'per s' },
+          { header: 'timer firings' },
+          { header: 'timers pending' },
           { header: 'server records' },
           { header: 'on conns' },
           { header: 'link packets' },
@@ -121,6 +207,8 @@ export const idleSection: Section = async ({ config, log }) => {
           perSecond(w.delta.loops, w),
           int(w.delta.voluntarySwitches),
           perSecond(w.delta.voluntarySwitches, w),
+          int(w.timerFirings.timeout + w.timerFirings.interval),
+          pendingText(w.pendingTimers),
           int(w.serverRecords),
           int(w.serverConnections),
           int(w.linkPackets),
@@ -133,8 +221,11 @@ export const idleSection: Section = async ({ config, log }) => {
           'The counters are read at both ends of the window only (each reading wakes the companion once or twice).',
           'server records: SignalR records both ways (keep-alive pings every 15 s each way), on that many connections.',
           'USB/BLE calls: node-hid / noble calls and events between the companion and the virtual bus and adapter.',
+          'timer firings: setTimeout and setInterval callbacks run in the window; timers pending: at its end (intervals in brackets), table 5a.',
+          `Goals: no key, no wake-up but the server's keep-alives; keys Online, CPU ≤ ${percent(IDLE_CPU_GOAL, 1)} and no USB/BLE call (no polling).${verdict(windows)}`,
         ],
       },
+      timersTable(windows),
     ],
     data: { windows },
   };

@@ -171,7 +171,11 @@ export const rendererSection: Section = async ({ config, log }) => {
     serverUrl: world.serverUrl,
     discoveries: [
       openProtocolKeys(
-        createHidDiscovery({ hid: world.links.bus.nodeHid, usb: world.links.bus.usb }),
+        createHidDiscovery({
+          hid: world.links.bus.nodeHid,
+          usb: world.links.bus.usb,
+          hidNodes: world.links.bus.hidNodes,
+        }),
       ),
     ],
     appVersion: '0.0.0-bench',

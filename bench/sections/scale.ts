@@ -1,13 +1,19 @@
 // Item 6 (scale) and the memory half of item 5: 1, 10 and 50 fresh Reserved keys
 // switched on together on USB (a provisioning desk), a robot typing each activation
-// code as soon as its prompt shows: the time until all are Online, and its ratio to
-// one key. The companion's resident memory is read after start and again after every
-// key has come and gone (after a full GC, so what remains is what is kept).
+// code as soon as its prompt shows: the time until all are Online, its ratio to one
+// key, and its ratio to the floor HES itself sets (flows/scale-floor.ts: one AppHub
+// invocation at a time per connection), priced with the 1-key run's measured costs; and
+// how long the AppHub connection sat idle while keys waited. The companion's resident
+// memory is read after start and again after every key has come and gone (after a full
+// GC, so what remains is what is kept).
 import { sleep } from '../clock';
 import { CompanionProcess } from '../companion/companion-process';
 import type { Usage } from '../companion/protocol';
 import { usageDelta } from '../companion/usage';
 import { quiet } from '../flows/flow-runner';
+import { costsOf } from '../flows/link-costs';
+import { hubHeld, scaleFloor, type ScaleFloor } from '../flows/scale-floor';
+import type { LinkCosts } from '../flows/sequence-model';
 import { hubBusyShare } from '../net/hub-busy';
 import { profile } from '../link-profiles';
 import { bytes, fixed, int, ms, percent } from '../report/format';
@@ -16,7 +22,7 @@ import type { Section } from '../section';
 import { activateTogether } from '../world/activate-keys';
 import { KeyWorld } from '../world/key-world';
 
-/** Long enough for the USB rescans (500 ms, then 2 s) to have dropped every key. */
+/** Long enough for every key to be dropped and the companion's farewells to settle. */
 const GONE_MS = 3_000;
 
 interface ScaleRun {
@@ -30,6 +36,17 @@ interface ScaleRun {
   readonly allOnlineMs: number;
   readonly medianOnlineMs: number;
   readonly ratio: number;
+  /** The least HES allows for these keys (scale-floor.ts), and allOnlineMs / floorMs. */
+  readonly floorMs: number;
+  readonly floorRatio: number;
+  readonly floor: ScaleFloor;
+  /** What the floor was priced with. */
+  readonly costs: LinkCosts;
+  /** The AppHub connection held (server side) over the run, per key: measured. */
+  readonly appHubHeldPerKeyMs: number;
+  /** From the first AppHub call's arrival to the last completion, the share it held nothing. */
+  readonly appHubIdleShare: number;
+  readonly appHubIdleMs: number;
 }
 
 interface Memory {
@@ -46,6 +63,7 @@ export const scaleSection: Section = async ({ config, log }) => {
   );
   const runs: ScaleRun[] = [];
   const memory: Memory[] = [];
+  let firstCosts: LinkCosts | undefined;
   try {
     if (companion.booted)
       memory.push({ label: 'runtime + loader (before any service)', usage: companion.booted });
@@ -57,6 +75,7 @@ export const scaleSection: Section = async ({ config, log }) => {
     for (const count of config.scaleCounts) {
       const keys = await world.provision(count, profile('usb-fs'));
       const wireFrom = world.proxy.events.length;
+      await companion.exchanges(); // the run's exchanges only
       const companionBefore = await companion.usage();
       const worldBefore = process.cpuUsage();
       const activation = await activateTogether(world, companion, keys);
@@ -67,6 +86,19 @@ export const scaleSection: Section = async ({ config, log }) => {
       const allOnlineMs = Math.max(...online);
       const one = runs[0]?.allOnlineMs ?? allOnlineMs;
       const wallMs = companionAfter.at - companionBefore.at;
+      const wire = world.proxy.events.slice(wireFrom);
+      const exchanges = await companion.exchanges();
+      const oneWayMs = world.proxy.oneWayMs;
+      // Priced with the first (smallest, one-key) run's costs: with many keys, the measured
+      // exchanges and server times include queueing behind the other keys, which the
+      // floor is to count once, as the AppHub's serialisation, not again in each price.
+      const costs = firstCosts ?? costsOf([{ exchanges, wire }], oneWayMs * 2, profile('usb-fs'));
+      firstCosts = costs;
+      const licences = Math.round(
+        exchanges.filter((e) => e.command === 'LoadLicense').length / count,
+      );
+      const floor = scaleFloor(count, costs, licences);
+      const held = hubHeld(wire, 'appHub', oneWayMs, activation.startAt + allOnlineMs);
       runs.push({
         keys: count,
         companionCpu: usageDelta(companionBefore, companionAfter).cpuMs / wallMs,
@@ -81,8 +113,17 @@ export const scaleSection: Section = async ({ config, log }) => {
         allOnlineMs,
         medianOnlineMs: median(online),
         ratio: allOnlineMs / one,
+        floorMs: floor.floorMs,
+        floorRatio: allOnlineMs / floor.floorMs,
+        floor,
+        costs,
+        appHubHeldPerKeyMs: held.heldMs / count,
+        appHubIdleShare: held.spanMs > 0 ? held.idleMs / held.spanMs : 0,
+        appHubIdleMs: held.idleMs,
       });
-      log(`  scale: ${count} keys Online in ${allOnlineMs.toFixed(0)} ms`);
+      log(
+        `  scale: ${count} keys Online in ${allOnlineMs.toFixed(0)} ms (floor ${floor.floorMs.toFixed(0)} ms)`,
+      );
       if (count === Math.max(...config.scaleCounts)) {
         memory.push({ label: `${count} keys Online`, usage: await companion.gc() });
       }
@@ -109,6 +150,10 @@ export const scaleSection: Section = async ({ config, log }) => {
           { header: 'median key ms' },
           { header: 'ratio to 1 key' },
           { header: 'one at a time ≥ ms' },
+          { header: 'floor ms' },
+          { header: 'all Online / floor' },
+          { header: 'AppHub held per key ms (ours / floor)' },
+          { header: 'AppHub idle' },
           { header: 'companion CPU' },
           { header: 'world CPU' },
           { header: 'AppHub busy' },
@@ -120,14 +165,21 @@ export const scaleSection: Section = async ({ config, log }) => {
           ms(r.medianOnlineMs),
           fixed(r.ratio, 2),
           ms((runs[0]?.allOnlineMs ?? 0) * r.keys),
+          ms(r.floorMs),
+          fixed(r.floorRatio, 2),
+          `${ms(r.appHubHeldPerKeyMs)} / ${ms(r.floor.heldPerKeyMs)}`,
+          percent(r.appHubIdleShare, 0),
           percent(r.companionCpu, 0),
           percent(r.worldCpu, 0),
           percent(r.appHubBusy, 0),
         ]),
         notes: [
           'one at a time: N × one key, the least a client running one flow for the whole machine needs (Hideez Client §1.1).',
+          "floor: the least HES allows, one AppHub call at a time per connection: max(one key alone, head + N × AppHub held per key + ½ RTT), priced with the 1-key run's measured costs (docs/performance.md §6).",
+          "AppHub held per key: the server-side time its calls hold the connection (ours: measured on the wire; floor: the minimum's calls, their /deviceHub set-up and relays).",
+          "AppHub idle: of the span from the first call's arrival to the last completion, the share no call held it while keys were not yet Online.",
           'CPU: busy share of one core over the run; world = the orchestrator process (HES stand-in, virtual keys, proxy).',
-          'AppHub busy: share of the run with a call outstanding on the one AppHub connection, where HES runs one call at a time.',
+          'AppHub busy: share of the run with a call outstanding on the one AppHub connection (from the proxy: the ½ RTT up included), where HES runs one call at a time.',
         ],
       },
       {

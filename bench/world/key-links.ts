@@ -45,6 +45,8 @@ export class KeyLinks {
       this.#post({ t: 'usb.event', type });
     this.bus.usb.addEventListener('connect', usbEvent('connect'));
     this.bus.usb.addEventListener('disconnect', usbEvent('disconnect'));
+    // The hidraw node's arrival or removal: what the product's hot-plug watch opens on.
+    this.bus.hidNodes.watch((name) => this.#post({ t: 'hid.node', name }));
     for (const adapter of BLE_ADAPTERS) {
       for (const name of BLE_EVENTS) {
         this.bleAdapter(adapter).on(name, (...args: unknown[]) => {

@@ -5,7 +5,9 @@
 // an administrator would, and start switched off.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
+import type { ProfileInput } from '../../emulator/hes/domain/profiles';
 import { startHesStandIn, type HesStandInServer } from '../../emulator/hes/server';
 import type { KeyFamily } from '../../device/key/key-connection';
 import { provisionKeys } from '../../emulator/key/provision';
@@ -25,12 +27,30 @@ export interface BenchKey {
   readonly link: 'usb' | 'ble';
 }
 
+const HES_DB = 'hes.sqlite';
 let batches = 0;
 let employees = 0;
+
+/** The access profile of the PIN flows: a PIN on every connection, nothing else. */
+const PIN_PROFILE: ProfileInput = {
+  name: 'Bench PIN on connection',
+  buttonBonding: false,
+  buttonConnection: false,
+  buttonNewChannel: false,
+  pinBonding: false,
+  pinConnection: true,
+  pinNewChannel: false,
+  masterKeyConnection: false,
+  masterKeyNewChannel: false,
+  pinExpiration: 86_400,
+  pinLength: 4,
+  pinTryCount: 10,
+};
 
 export class KeyWorld {
   readonly links = new KeyLinks();
   readonly #advertised = new Set<VirtualKey>();
+  #pinProfileId: string | undefined;
 
   private constructor(
     readonly dir: string,
@@ -40,7 +60,7 @@ export class KeyWorld {
 
   static async start(options: { readonly serverRttMs?: number } = {}): Promise<KeyWorld> {
     const dir = await mkdtemp(join(tmpdir(), 'hideez-bench-'));
-    const server = await startHesStandIn({ dbFile: join(dir, 'hes.sqlite'), port: 0 });
+    const server = await startHesStandIn({ dbFile: join(dir, HES_DB), port: 0 });
     const proxy = await startDelayProxy({
       targetPort: server.port,
       oneWayMs: (options.serverRttMs ?? SERVER_RTT_MS) / 2,
@@ -84,15 +104,43 @@ export class KeyWorld {
     return keys;
   }
 
-  /** Admin: a new employee and the key reserved for them; returns the activation code. */
-  reserve(serialNo: string): string {
+  /**
+   * Admin: a new employee and the key reserved for them; returns the activation code.
+   * `pin`: the key gets an access profile that asks for a PIN on every connection (the
+   * admin picks a vault's profile; HES's REST sets it on Active vaults only, so the
+   * stand-in's database row is set directly while the key is Reserved, as the tests set
+   * profiles, and the activation's Access writes it to the key).
+   */
+  reserve(serialNo: string, options: { readonly pin?: boolean } = {}): string {
     employees += 1;
-    const employee = this.server.standIn.addEmployee({
+    const { standIn } = this.server;
+    const employee = standIn.addEmployee({
       firstName: 'Bench',
       lastName: `User ${employees}`,
       email: `bench${employees}@example.com`,
     });
-    return this.server.standIn.reserve(serialNo, employee.id).activationCode;
+    const code = standIn.reserve(serialNo, employee.id).activationCode;
+    if (options.pin) {
+      const db = new DatabaseSync(join(this.dir, HES_DB));
+      try {
+        db.prepare('UPDATE HardwareVaults SET HardwareVaultProfileId = ? WHERE Id = ?').run(
+          this.#pinProfile(),
+          serialNo,
+        );
+      } finally {
+        db.close();
+      }
+    }
+    return code;
+  }
+
+  #pinProfile(): string {
+    if (this.#pinProfileId === undefined) {
+      const id = this.server.standIn.createProfile(PIN_PROFILE)['id'];
+      if (typeof id !== 'string') throw new Error('the stand-in made a profile without an id');
+      this.#pinProfileId = id;
+    }
+    return this.#pinProfileId;
   }
 
   approve(workstationId: string): void {

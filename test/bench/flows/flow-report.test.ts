@@ -1,0 +1,68 @@
+// Each figure carries its key round trips (ours, the minimum's, the Hideez Client's),
+// and the report has a table per link profile.
+import { describe, expect, it } from 'vitest';
+import type { ExchangeRecord } from '../../../bench/companion/protocol';
+import { flowReport } from '../../../bench/flows/flow-report';
+import type { FlowId, FlowSample } from '../../../bench/flows/flow-types';
+
+const exchange = (command: string, at: number, ms: number): ExchangeRecord => ({
+  at,
+  link: 'usb',
+  transportId: 'k1',
+  command,
+  requestBytes: 1,
+  responseBytes: 1,
+  ms,
+  ok: true,
+});
+
+const sample = (flow: FlowId, exchanges: ExchangeRecord[], latencyMs: number): FlowSample => ({
+  profile: 'usb-fs',
+  flow,
+  latencyMs,
+  startAt: 0,
+  endAt: latencyMs,
+  windowMs: latencyMs + 200,
+  cpuMs: 2,
+  loops: 5,
+  bridgeMessages: 10,
+  packetsUp: 2,
+  packetsDown: 2,
+  exchanges,
+  wire: [],
+});
+
+describe('the flow report', () => {
+  const report = flowReport({
+    samples: [
+      sample('wrongPin', [exchange('EnterPin', 1, 8), exchange('GetInfo', 9, 6)], 16),
+      sample('wrongPin', [exchange('EnterPin', 1, 8), exchange('GetInfo', 9, 6)], 17),
+      // The second read comes after the state was shown: not counted.
+      sample('pinOnline', [exchange('EnterPin', 1, 12), exchange('GetInfo', 200, 6)], 60),
+    ],
+    bridge: { messages: 1, inboundUs: 3, outboundUs: 3, meanUs: 3 },
+    serverRttMs: 40,
+  });
+
+  it('gives each figure its key round trips: ours, the minimum, the Hideez Client', () => {
+    const wrong = report.figures.find((f) => f.flow === 'wrongPin');
+    expect(wrong).toMatchObject({
+      keyRoundTrips: 2,
+      keyRoundTripsRange: '2',
+      minimumKeyRoundTrips: 1,
+      hideezKeyRoundTrips: 2,
+    });
+    // EnterPin as measured in this flow: 8 ms.
+    expect(wrong?.minimumMs).toBe(8);
+    const online = report.figures.find((f) => f.flow === 'pinOnline');
+    expect(online).toMatchObject({ keyRoundTrips: 1, minimumKeyRoundTrips: 1 });
+  });
+
+  it('has a table per link profile, and the minimum step by step for it', () => {
+    const titles = report.tables.map((t) => t.title);
+    expect(titles.filter((t) => t.startsWith('2a. USB HID'))).toHaveLength(1);
+    expect(titles.some((t) => t.startsWith('3d. USB HID'))).toBe(true);
+    const perProfile = report.tables.find((t) => t.title.startsWith('2a.'));
+    expect(perProfile?.rows.find((r) => r[0]?.startsWith('wrong PIN'))?.[5]).toBe('2 / 1 / 2');
+  });
+});

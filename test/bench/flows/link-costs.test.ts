@@ -1,0 +1,111 @@
+// How the minimum is priced: discovery on the link model (never the companion's
+// measured reaction), key steps with the medians of the same flow first.
+import { describe, expect, it } from 'vitest';
+import type { ExchangeRecord } from '../../../bench/companion/protocol';
+import { discoverModelMs, linkCosts } from '../../../bench/flows/link-costs';
+import type { FlowId, FlowSample } from '../../../bench/flows/flow-types';
+import { minimumSteps } from '../../../bench/flows/protocol-minimum';
+import { flowCosts, sequenceMs, sequenceTimes, stepMs } from '../../../bench/flows/sequence-model';
+import { ADVERTISING_INTERVAL_MS, profile } from '../../../bench/link-profiles';
+
+const exchange = (command: string, at: number, ms: number, ok = true): ExchangeRecord => ({
+  at,
+  link: 'usb',
+  transportId: 'k1',
+  command,
+  requestBytes: 1,
+  responseBytes: 1,
+  ms,
+  ok,
+});
+
+function sample(flow: FlowId, exchanges: ExchangeRecord[], startAt = 0): FlowSample {
+  return {
+    profile: 'usb-fs',
+    flow,
+    latencyMs: 100,
+    startAt,
+    endAt: startAt + 100,
+    windowMs: 300,
+    cpuMs: 1,
+    loops: 1,
+    bridgeMessages: 0,
+    packetsUp: 0,
+    packetsDown: 0,
+    exchanges,
+    wire: [],
+  };
+}
+
+describe('discovery on the link model', () => {
+  it('is none on USB, whatever the companion took to open the key', () => {
+    // The companion opened the key 500 ms after it was plugged in (a debounce of ours).
+    const costs = linkCosts(
+      [sample('appearsOnline', [exchange('open', 500, 4), exchange('GetInfo', 504, 5)])],
+      40,
+      profile('usb-fs'),
+    );
+    expect(costs.discoverMs).toBe(0);
+    expect(costs.measuredDiscoverMs).toBe(500);
+    const [first] = sequenceTimes(minimumSteps('appearsOnline', 0), costs, 'appearsOnline');
+    expect(first?.step.kind).toBe('discover');
+    expect(first?.endMs).toBe(0);
+  });
+
+  it('is half an advertising interval on BLE: the mean wait for the next advertisement', () => {
+    expect(discoverModelMs({ link: 'ble' })).toBe(ADVERTISING_INTERVAL_MS / 2);
+    expect(discoverModelMs({ link: 'ble' }, 100)).toBe(50);
+    expect(linkCosts([], 40, profile('ble-23')).discoverMs).toBe(ADVERTISING_INTERVAL_MS / 2);
+    expect(linkCosts([], 40, profile('key3-ble-23')).discoverMs).toBe(ADVERTISING_INTERVAL_MS / 2);
+  });
+});
+
+describe('key steps priced in the same flow', () => {
+  const costs = linkCosts(
+    [
+      // A wrong code costs the key's whole check; a right one less here.
+      sample('wrongCode', [exchange('UnlockWithCode', 0, 50)]),
+      sample('codeActive', [exchange('UnlockWithCode', 0, 10), exchange('RemoteCommand', 20, 8)]),
+      sample('reservedPrompt', [exchange('GetInfo', 0, 6), exchange('RemoteCommand', 10, 30)]),
+      sample('wrongPin', [exchange('EnterPin', 0, 9), exchange('EnterPin', 0, 500, false)]),
+    ],
+    40,
+    profile('usb-fs'),
+  );
+
+  it("a right code's UnlockWithCode is priced as measured after a right code", () => {
+    expect(sequenceMs(minimumSteps('wrongCode', 0), costs, 'wrongCode')).toBe(50);
+    const active = minimumSteps('codeActive', 0);
+    const priced = flowCosts(costs, 'codeActive');
+    expect(stepMs(active[0]!, priced)).toBe(10);
+    // Its relays are this flow's RemoteCommands: RTT + 8, not the prompt's 30.
+    expect(stepMs(active.at(-1)!, priced)).toBe(48);
+  });
+
+  it('falls back to all flows for a command the flow did not make', () => {
+    // The prompt's minimum ends with a GetInfo; codeActive made none: all flows' median.
+    const lastRead = minimumSteps('reservedPrompt', 0).at(-1)!;
+    expect(lastRead).toMatchObject({ kind: 'key', command: 'GetInfo' });
+    expect(stepMs(lastRead, flowCosts(costs, 'codeActive'))).toBe(6);
+  });
+
+  it('a failed exchange prices nothing', () => {
+    expect(costs.keyMsByFlow?.wrongPin?.['EnterPin']).toBe(9);
+  });
+
+  it('without a flow, every step is priced over all flows', () => {
+    expect(costs.keyMs['UnlockWithCode']).toBe(30); // the median of 50 and 10
+    expect(sequenceMs(minimumSteps('wrongCode', 0), costs)).toBe(30);
+  });
+});
+
+describe('a Key 3 on its packet model', () => {
+  it("a wrong PIN ends with the key's STATUS one slot after the reply", () => {
+    const costs = linkCosts([], 40, profile('key3-ble-23'));
+    const times = sequenceTimes(minimumSteps('wrongPin', 0, 'key3'), costs, 'wrongPin');
+    const [enterPin, status] = times;
+    // ENTERPIN: 2↑, the key's COMMIT, 2↓ on an idle 30 ms link: 15 + 4 × 30.
+    expect(enterPin?.endMs).toBe(135);
+    expect(status!.endMs - enterPin!.endMs).toBe(30);
+  });
+});
