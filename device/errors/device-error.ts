@@ -1,6 +1,7 @@
 // Errors of the device layer (transports, the per-key job queue, the device
 // manager). Stable codes; plain data across IPC via toJSON(). No secrets: the
 // bytes of a message never go into a message or details.
+import { CompanionError, type CompanionErrorJson } from '../../shared/errors/companion-error';
 
 export const DeviceErrorKind = {
   /** The key went away (unplugged, link lost, closed) while a job needed it. */
@@ -26,32 +27,10 @@ export const DeviceErrorKind = {
 } as const;
 export type DeviceErrorKind = (typeof DeviceErrorKind)[keyof typeof DeviceErrorKind];
 
-export interface DeviceErrorData {
-  readonly name: 'DeviceError';
-  readonly code: DeviceErrorKind;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, string | number | boolean>>;
-}
+export type DeviceErrorData = CompanionErrorJson<DeviceErrorKind, 'DeviceError'>;
 
-export class DeviceError extends Error {
+export class DeviceError extends CompanionError<DeviceErrorKind> {
   override readonly name = 'DeviceError';
-  constructor(
-    readonly code: DeviceErrorKind,
-    message: string,
-    readonly details?: Readonly<Record<string, string | number | boolean>>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  toJSON(): DeviceErrorData {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.details ? { details: this.details } : {}),
-    };
-  }
 }
 
 export const isDeviceError = (error: unknown, code?: DeviceErrorKind): error is DeviceError =>

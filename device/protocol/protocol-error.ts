@@ -2,6 +2,11 @@
 // for bad input (docs/protocol.md §8). A stable `code` lets callers choose the
 // reply (e.g. CTAPHID ERROR INVALID_SEQ) without parsing messages; `details`
 // carries plain, non-secret data only (lengths, channel ids, field names).
+import {
+  CompanionError,
+  type CompanionErrorJson,
+  type ErrorDetails,
+} from '../../shared/errors/companion-error';
 
 export const ProtocolErrorCode = {
   /** CID 0, or a frame on an unexpected channel (details {cid, busyCid} when another channel is mid-message). */
@@ -34,34 +39,12 @@ export const ProtocolErrorCode = {
 export type ProtocolErrorCode = (typeof ProtocolErrorCode)[keyof typeof ProtocolErrorCode];
 
 /** Plain data only: numbers, strings, booleans. Never a secret or the bytes of a message. */
-export type ProtocolErrorDetails = Readonly<Record<string, string | number | boolean>>;
+export type ProtocolErrorDetails = ErrorDetails;
 
-export interface ProtocolErrorJson {
-  readonly name: 'ProtocolError';
-  readonly code: ProtocolErrorCode;
-  readonly message: string;
-  readonly details?: ProtocolErrorDetails;
-}
+export type ProtocolErrorJson = CompanionErrorJson<ProtocolErrorCode, 'ProtocolError'>;
 
-export class ProtocolError extends Error {
+export class ProtocolError extends CompanionError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
-  readonly code: ProtocolErrorCode;
-  readonly details?: ProtocolErrorDetails;
-
-  constructor(code: ProtocolErrorCode, message: string, details?: ProtocolErrorDetails) {
-    super(message);
-    this.code = code;
-    if (details !== undefined) this.details = details;
-  }
-
-  toJSON(): ProtocolErrorJson {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.details !== undefined ? { details: { ...this.details } } : {}),
-    };
-  }
 }
 
 export const isProtocolError = (e: unknown, code?: ProtocolErrorCode): e is ProtocolError =>

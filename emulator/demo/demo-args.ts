@@ -8,11 +8,13 @@
 //                               the companion's data persists in the packaged app's folder
 //   --data-dir <folder>         (with --server) keep the companion's data there instead
 //   --trace-ble <file>          record the Key 3 sessions' frames (never secrets) to <file>
-export class DemoUsageError extends Error {
+import { CompanionError } from '../../shared/errors/companion-error';
+
+export class DemoUsageError extends CompanionError<'DEMO_USAGE'> {
   override readonly name = 'DemoUsageError';
-  readonly code = 'DEMO_USAGE';
-  toJSON(): { name: string; code: string; message: string } {
-    return { name: this.name, code: this.code, message: this.message };
+
+  constructor(message: string) {
+    super('DEMO_USAGE', message);
   }
 }
 

@@ -5,8 +5,7 @@
 // approve/unapprove with the UI's pushes, workstation delete, alarm off).
 import { readFile } from 'node:fs/promises';
 import { VaultStatusReason } from '../../shared/vault/vault-status';
-
-export class UsageError extends Error {}
+import { UsageError } from '../cli/usage-error';
 
 export interface Call {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -3,10 +3,11 @@
 // REST API (docs/hes-stand-in.md; the commands are in cli-commands.ts), logging in first as the
 // administrator whose credentials file `serve` names (--credentials, or HES_STANDIN_CREDENTIALS).
 // Usage errors exit 2, refusals and failures 1. runCli() is the in-process entry.
-import { COMMANDS, required, UsageError, type Call } from './cli-commands';
+import { COMMANDS, required, type Call } from './cli-commands';
 import { readAdminCredentials, type AdminCredentials } from './rest/admin-credentials';
 import { startHesStandIn, type HesStandInServer } from './server';
 import { runAsMain } from '../cli/run-as-main';
+import { UsageError } from '../cli/usage-error';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;

@@ -136,7 +136,7 @@ export async function startHesStandIn(options: StartHesStandInOptions): Promise<
         503,
         RestErrorCode.TooManyConnections,
         `More than ${max} connections are open: try again later`,
-      ).toJSON(),
+      ).body(),
     ),
     contentType: 'application/json; charset=utf-8',
   });

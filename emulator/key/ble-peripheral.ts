@@ -25,6 +25,7 @@ import {
 } from '../../device/protocol/gatt';
 import { encodeEvent } from '../../device/protocol/message-codec';
 import { isProtocolError } from '../../device/protocol/protocol-error';
+import { CompanionError } from '../../shared/errors/companion-error';
 import type { GattCharacteristicSpec, VirtualGattPeripheral } from '../ble/gatt-peripheral';
 import type { KeyFirmware } from './firmware';
 import { REASSEMBLY_TIMEOUT_MS, startKeepalive } from './keepalive';
@@ -40,22 +41,15 @@ export interface BleAdvertisement {
 
 export type StatusListener = (fragment: Uint8Array) => void;
 
-export class BleLinkError extends Error {
+export type BleLinkErrorCode =
+  | 'BLE_NOT_CONNECTED'
+  | 'BLE_ALREADY_CONNECTED'
+  | 'BLE_UNAVAILABLE'
+  | 'BLE_BAD_MTU'
+  | 'BLE_NOT_PERMITTED';
+
+export class BleLinkError extends CompanionError<BleLinkErrorCode> {
   override readonly name = 'BleLinkError';
-  constructor(
-    readonly code:
-      | 'BLE_NOT_CONNECTED'
-      | 'BLE_ALREADY_CONNECTED'
-      | 'BLE_UNAVAILABLE'
-      | 'BLE_BAD_MTU'
-      | 'BLE_NOT_PERMITTED',
-    message: string,
-  ) {
-    super(message);
-  }
-  toJSON(): { name: string; code: string; message: string } {
-    return { name: this.name, code: this.code, message: this.message };
-  }
 }
 
 interface Link {

@@ -9,6 +9,7 @@ import { provisionKey3s } from '../key3/provision-key3';
 import { MAX_PROVISION_COUNT, provisionKeys } from './provision';
 import { KeyStateStore, listStateFiles } from './state-store';
 import { runAsMain } from '../cli/run-as-main';
+import { UsageError } from '../cli/usage-error';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -26,8 +27,6 @@ export const USAGE = `Usage:
                                                         or Hideez Key 3s; prints their provisioning records as JSON
   npm run key -- show --dir <folder>                    print each virtual key's state (no secrets) as JSON
 `;
-
-class UsageError extends Error {}
 
 function parseOptions(args: readonly string[], allowed: readonly string[]): Map<string, string> {
   const options = new Map<string, string>();

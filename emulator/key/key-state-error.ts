@@ -1,6 +1,7 @@
 // Typed errors for the virtual key's persistent state: a missing, corrupt or
 // tampered state file must surface as one of these, never as a crash of
 // another kind. Details never carry secrets (only paths, field names, reasons).
+import { CompanionError, type ErrorDetails } from '../../shared/errors/companion-error';
 
 export const KeyStateErrorCode = {
   /** The state file does not exist. */
@@ -18,32 +19,10 @@ export const KeyStateErrorCode = {
 } as const;
 export type KeyStateErrorCode = (typeof KeyStateErrorCode)[keyof typeof KeyStateErrorCode];
 
-export type KeyStateErrorDetails = Readonly<Record<string, string | number | boolean>>;
+export type KeyStateErrorDetails = ErrorDetails;
 
-export class KeyStateError extends Error {
+export class KeyStateError extends CompanionError<KeyStateErrorCode> {
   override readonly name = 'KeyStateError';
-  readonly code: KeyStateErrorCode;
-  readonly details: KeyStateErrorDetails | undefined;
-
-  constructor(code: KeyStateErrorCode, message: string, details?: KeyStateErrorDetails) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-
-  toJSON(): {
-    name: string;
-    code: KeyStateErrorCode;
-    message: string;
-    details?: KeyStateErrorDetails;
-  } {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.details ? { details: this.details } : {}),
-    };
-  }
 }
 
 export const isKeyStateError = (e: unknown, code?: KeyStateErrorCode): e is KeyStateError =>

@@ -9,9 +9,9 @@
 // STATUS when anything in it changes, CANCEL on a long press, BUSY when a second
 // channel asks while a request is in progress, and WIPE after a wipe. Test
 // controls: bootloader mode, pairing required, advertising without the service,
-// and BUSY for the next requests (busyNext).
-// About 400 lines on purpose: the GATT face, the packets and the per-channel sessions
-// share one link state (awake, busy channel, listeners) that a split would scatter.
+// and BUSY for the next requests (busyNext). How it refuses a host (not in range, not
+// connected, not paired…) is key3-link-error.ts; the GATT face, the packets and the
+// per-channel sessions stay here, as they share one link state (awake, busy channel, listeners).
 import { EventEmitter } from 'node:events';
 import { answerHandshake } from '../../device/key3/crypto/handshake';
 import type { Key3Session } from '../../device/key3/crypto/session';
@@ -38,6 +38,7 @@ import { accessFlagsToBits } from '../../shared/key/key-info';
 import type { GattCharacteristicSpec, VirtualGattPeripheral } from '../ble/gatt-peripheral';
 import type { KeyFirmware } from '../key/firmware';
 import { KEY3_MAX_MESSAGE_BYTES, runKey3Command } from './key3-commands';
+import { key3LinkError } from './key3-link-error';
 
 /** What the info characteristic reads in bootloader mode (byte 0: 0x01 or 0x64). */
 const BOOTLOADER_INFO = Uint8Array.of(0x01, 0x00);
@@ -60,21 +61,6 @@ export interface Key3PeripheralOptions {
   /** The key is not bonded: its characteristics refuse an unpaired host until it enters pairing mode. */
   readonly pairingRequired?: boolean;
   readonly now?: () => number;
-}
-
-export class Key3LinkError extends Error {
-  override readonly name = 'Key3LinkError';
-  constructor(
-    readonly code:
-      | 'KEY3_NOT_CONNECTED'
-      | 'KEY3_ALREADY_CONNECTED'
-      | 'KEY3_UNAVAILABLE'
-      | 'KEY3_NOT_PERMITTED'
-      | 'KEY3_NOT_PAIRED',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 interface Channel {
@@ -168,10 +154,8 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
   }
 
   connect(): Promise<void> {
-    if (!this.#available)
-      return Promise.reject(new Key3LinkError('KEY3_UNAVAILABLE', 'The key is not in range'));
-    if (this.#link)
-      return Promise.reject(new Key3LinkError('KEY3_ALREADY_CONNECTED', 'Already connected'));
+    if (!this.#available) return Promise.reject(key3LinkError.unavailable());
+    if (this.#link) return Promise.reject(key3LinkError.alreadyConnected());
     // A pairable key bonds with the host that connects (the OS asks; the user pressed the button).
     if (this.#pairable) {
       this.#paired = true;
@@ -205,19 +189,17 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
   }
 
   read(characteristic: string): Promise<Uint8Array> {
-    if (!this.#link) return Promise.reject(this.#notConnected());
-    if (characteristic !== KEY3_UUIDS.info) return Promise.reject(this.#notPermitted());
-    if (!this.#paired)
-      return Promise.reject(new Key3LinkError('KEY3_NOT_PAIRED', 'Insufficient authentication'));
+    if (!this.#link) return Promise.reject(key3LinkError.notConnected());
+    if (characteristic !== KEY3_UUIDS.info) return Promise.reject(key3LinkError.notPermitted());
+    if (!this.#paired) return Promise.reject(key3LinkError.notPaired());
     return Promise.resolve((this.bootloader ? BOOTLOADER_INFO : APPLICATION_INFO).slice());
   }
 
   write(characteristic: string, data: Uint8Array): Promise<void> {
     const link = this.#link;
-    if (!link) return Promise.reject(this.#notConnected());
-    if (characteristic !== KEY3_UUIDS.main) return Promise.reject(this.#notPermitted());
-    if (!this.#paired)
-      return Promise.reject(new Key3LinkError('KEY3_NOT_PAIRED', 'Insufficient authentication'));
+    if (!link) return Promise.reject(key3LinkError.notConnected());
+    if (characteristic !== KEY3_UUIDS.main) return Promise.reject(key3LinkError.notPermitted());
+    if (!this.#paired) return Promise.reject(key3LinkError.notPaired());
     const bytes = Uint8Array.from(data);
     if (!link.awake) {
       // The key stays silent until a first write arrives (the host's `02 01`).
@@ -232,8 +214,8 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
 
   subscribe(characteristic: string, listener: (data: Uint8Array) => void): () => void {
     const link = this.#link;
-    if (!link) throw this.#notConnected();
-    if (characteristic !== KEY3_UUIDS.main) throw this.#notPermitted();
+    if (!link) throw key3LinkError.notConnected();
+    if (characteristic !== KEY3_UUIDS.main) throw key3LinkError.notPermitted();
     link.listeners.add(listener);
     return () => link.listeners.delete(listener);
   }
@@ -395,14 +377,6 @@ export class VirtualKey3Peripheral extends EventEmitter implements VirtualGattPe
     this.#link = undefined;
     for (const channel of link.channels.values()) channel.session?.destroy();
     link.listeners.clear();
-  }
-
-  #notConnected(): Key3LinkError {
-    return new Key3LinkError('KEY3_NOT_CONNECTED', 'Not connected');
-  }
-
-  #notPermitted(): Key3LinkError {
-    return new Key3LinkError('KEY3_NOT_PERMITTED', 'The characteristic does not allow that');
   }
 }
 

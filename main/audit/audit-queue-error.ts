@@ -1,6 +1,11 @@
 // The one error the audit queue throws. `code` is stable (callers switch on it,
 // never on the message); details are plain data and never carry an event's
 // text, so a refused note with a secret in it does not leak through the error.
+import {
+  CompanionError,
+  type CompanionErrorJson,
+  type ErrorDetails,
+} from '../../shared/errors/companion-error';
 
 export const AuditQueueErrorCode = {
   /** The file is not an SQLite database, or its pages are damaged (quick_check fails). */
@@ -20,37 +25,12 @@ export const AuditQueueErrorCode = {
 } as const;
 export type AuditQueueErrorCode = (typeof AuditQueueErrorCode)[keyof typeof AuditQueueErrorCode];
 
-export type AuditQueueErrorDetails = Readonly<Record<string, string | number | boolean>>;
+export type AuditQueueErrorDetails = ErrorDetails;
 
-export interface AuditQueueErrorJson {
-  readonly name: 'AuditQueueError';
-  readonly code: AuditQueueErrorCode;
-  readonly message: string;
-  readonly details?: AuditQueueErrorDetails;
-}
+export type AuditQueueErrorJson = CompanionErrorJson<AuditQueueErrorCode, 'AuditQueueError'>;
 
-export class AuditQueueError extends Error {
+export class AuditQueueError extends CompanionError<AuditQueueErrorCode> {
   override readonly name = 'AuditQueueError';
-  readonly details?: AuditQueueErrorDetails;
-
-  constructor(
-    readonly code: AuditQueueErrorCode,
-    message: string,
-    details?: AuditQueueErrorDetails,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    if (details !== undefined) this.details = details;
-  }
-
-  toJSON(): AuditQueueErrorJson {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.details !== undefined ? { details: this.details } : {}),
-    };
-  }
 }
 
 export const isAuditQueueError = (

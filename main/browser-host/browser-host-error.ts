@@ -1,4 +1,9 @@
 // The one error the browser host throws (at start only; requests are answered, not thrown).
+import {
+  CompanionError,
+  type CompanionErrorJson,
+  type CompanionErrorOptions,
+} from '../../shared/errors/companion-error';
 
 export const BrowserHostErrorCode = {
   /** Asked to listen anywhere but 127.0.0.1: the host is loopback-only. */
@@ -10,25 +15,13 @@ export const BrowserHostErrorCode = {
 } as const;
 export type BrowserHostErrorCode = (typeof BrowserHostErrorCode)[keyof typeof BrowserHostErrorCode];
 
-export interface BrowserHostErrorJson {
-  readonly name: 'BrowserHostError';
-  readonly code: BrowserHostErrorCode;
-  readonly message: string;
-}
+export type BrowserHostErrorJson = CompanionErrorJson<BrowserHostErrorCode, 'BrowserHostError'>;
 
-export class BrowserHostError extends Error {
+export class BrowserHostError extends CompanionError<BrowserHostErrorCode> {
   override readonly name = 'BrowserHostError';
 
-  constructor(
-    readonly code: BrowserHostErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
-  toJSON(): BrowserHostErrorJson {
-    return { name: this.name, code: this.code, message: this.message };
+  constructor(code: BrowserHostErrorCode, message: string, options?: CompanionErrorOptions) {
+    super(code, message, undefined, options);
   }
 }
 

@@ -3,6 +3,11 @@
 // client-side code the SDK would use); `reason` is a stable string saying where the
 // error came from, so callers never parse messages. Messages and details carry
 // plain, non-secret data only: never a payload, never relayed bytes.
+import {
+  CompanionError,
+  type CompanionErrorJson,
+  type ErrorDetails,
+} from '../../shared/errors/companion-error';
 import { HesErrorCode, hesErrorCodeName, isHesErrorCode } from '../../shared/errors/hes-error-code';
 
 export const HesErrorReason = {
@@ -26,47 +31,37 @@ export const HesErrorReason = {
 export type HesErrorReason = (typeof HesErrorReason)[keyof typeof HesErrorReason];
 
 /** Plain data only: numbers, strings, booleans. */
-export type HesErrorDetails = Readonly<Record<string, string | number | boolean>>;
+export type HesErrorDetails = ErrorDetails;
 
-export interface HesErrorJson {
-  readonly name: 'HesError';
-  readonly code: number;
+export interface HesErrorJson extends CompanionErrorJson<number, 'HesError'> {
   readonly codeName: string;
   readonly reason: HesErrorReason;
-  readonly message: string;
-  readonly details?: HesErrorDetails;
 }
 
 const codeNameOf = (code: number): string =>
   isHesErrorCode(code) ? hesErrorCodeName(code) : `HideezErrorCode(${code})`;
 
-export class HesError extends Error {
+/** `code`: a HideezErrorCode (HesErrorCode when known; any server number is kept). */
+export class HesError extends CompanionError<number> {
   override readonly name = 'HesError';
-  /** A HideezErrorCode (HesErrorCode when known; any server number is kept). */
-  readonly code: number;
-  readonly reason: HesErrorReason;
-  readonly details?: HesErrorDetails;
 
-  constructor(code: number, reason: HesErrorReason, message: string, details?: HesErrorDetails) {
-    super(message);
-    this.code = code;
-    this.reason = reason;
-    if (details !== undefined) this.details = details;
+  constructor(
+    code: number,
+    readonly reason: HesErrorReason,
+    message: string,
+    details?: HesErrorDetails,
+  ) {
+    super(code, message, details);
   }
 
   get codeName(): string {
     return codeNameOf(this.code);
   }
 
-  toJSON(): HesErrorJson {
-    return {
-      name: this.name,
-      code: this.code,
-      codeName: this.codeName,
-      reason: this.reason,
-      message: this.message,
-      ...(this.details !== undefined ? { details: { ...this.details } } : {}),
-    };
+  /** `{name, code, codeName, reason, message, details?}`, in that order. */
+  override toJSON(): HesErrorJson {
+    const { name, code, message, ...rest } = super.toJSON();
+    return { name, code, codeName: this.codeName, reason: this.reason, message, ...rest };
   }
 }
 

@@ -1,7 +1,13 @@
 // Small readers for JSON the server sends: each returns the typed value or throws a
 // ShapeError naming the field (never its value, so nothing a server sent is echoed).
-export class ShapeError extends Error {
+import { CompanionError } from '../../shared/errors/companion-error';
+
+export class ShapeError extends CompanionError<'SHAPE_INVALID'> {
   override readonly name = 'ShapeError';
+
+  constructor(message: string) {
+    super('SHAPE_INVALID', message);
+  }
 }
 
 export type Fields = Readonly<Record<string, unknown>>;

@@ -4,6 +4,7 @@
 // files left by killed processes are removed at open (stale-temp-files.ts).
 // It holds statuses, reasons, times and serial numbers only: never a code or a PIN.
 import { open, readFile, rename } from 'node:fs/promises';
+import { CompanionError } from '../../shared/errors/companion-error';
 import type { HistoryEntry } from '../../shared/ipc/snapshot';
 import { isVaultStatus, isVaultStatusReason } from '../../shared/vault/vault-status';
 import { removeStaleTempFiles, tempFileOf } from './stale-temp-files';
@@ -35,17 +36,8 @@ interface HistoryFile {
   readonly pendingActivations: Record<string, PendingActivation>;
 }
 
-export class KeyHistoryError extends Error {
+export class KeyHistoryError extends CompanionError<'HISTORY_WRITE_FAILED'> {
   override readonly name = 'KeyHistoryError';
-  constructor(
-    readonly code: 'HISTORY_WRITE_FAILED',
-    message: string,
-  ) {
-    super(message);
-  }
-  toJSON(): { name: string; code: string; message: string } {
-    return { name: this.name, code: this.code, message: this.message };
-  }
 }
 
 export interface KeyHistory {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { CompanionError } from '../../shared/errors/companion-error';
 import { parseServerUrl } from '../hes/server-url';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -61,29 +62,20 @@ export const SettingsErrorCode = {
 } as const;
 export type SettingsErrorCode = (typeof SettingsErrorCode)[keyof typeof SettingsErrorCode];
 
-export interface SettingsErrorDetails {
+export type SettingsErrorDetails = {
   /** The fields that failed validation (names only, never their values). */
   readonly fields?: readonly string[];
   /** The system error code (ENOENT, EACCES…) for file errors. */
   readonly errno?: string;
-}
+};
 
-export class SettingsError extends Error {
+export class SettingsError extends CompanionError<SettingsErrorCode, SettingsErrorDetails> {
   override readonly name = 'SettingsError';
-  constructor(
-    readonly code: SettingsErrorCode,
-    message: string,
-    readonly details: SettingsErrorDetails = {},
-  ) {
-    super(message);
-  }
-  toJSON(): {
-    name: string;
-    code: SettingsErrorCode;
-    message: string;
-    details: SettingsErrorDetails;
-  } {
-    return { name: this.name, code: this.code, message: this.message, details: this.details };
+  /** Always there ({} when nothing more is known), and always in the JSON. */
+  declare readonly details: SettingsErrorDetails;
+
+  constructor(code: SettingsErrorCode, message: string, details: SettingsErrorDetails = {}) {
+    super(code, message, details);
   }
 }
 

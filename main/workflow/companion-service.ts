@@ -117,7 +117,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       e.flow = undefined;
       e.prompt = undefined;
       e.step = end.step;
-      e.error = end.step === 'stopped' ? end.error.toJSON() : undefined;
+      e.error = end.step === 'stopped' ? end.error.toIpc() : undefined;
       publish();
     })();
     e.flow = { controller, done };

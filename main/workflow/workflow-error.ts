@@ -1,5 +1,7 @@
 // Why a key's flow stopped or a command was refused: stable codes, fixed messages,
 // never a submitted code or PIN.
+import { CompanionError } from '../../shared/errors/companion-error';
+
 export const WorkflowErrorCode = {
   Bootloader: 'WORKFLOW_BOOTLOADER',
   Disconnected: 'WORKFLOW_DISCONNECTED',
@@ -62,15 +64,18 @@ export const WORKFLOW_ERROR_MESSAGES: Readonly<Record<WorkflowErrorCode, string>
     'No HES answers at this address. Check the address and your network connection.',
 };
 
-export class WorkflowError extends Error {
+/** A flow's or a command's typed error; its IPC form is `toIpc()`, what a key's snapshot carries. */
+export class WorkflowError extends CompanionError<WorkflowErrorCode | number> {
   override readonly name = 'WorkflowError';
-  constructor(
-    readonly code: WorkflowErrorCode | number,
-    message?: string,
-  ) {
-    super(message ?? (typeof code === 'string' ? WORKFLOW_ERROR_MESSAGES[code] : `code ${code}`));
+  constructor(code: WorkflowErrorCode | number, message?: string) {
+    super(
+      code,
+      message ?? (typeof code === 'string' ? WORKFLOW_ERROR_MESSAGES[code] : `code ${code}`),
+    );
   }
-  toJSON(): { code: string | number; message: string } {
+
+  /** `{code, message}` (shared/ipc/snapshot.ts): the code may be a HideezErrorCode number. */
+  toIpc(): { code: string | number; message: string } {
     return { code: this.code, message: this.message };
   }
 }

@@ -3,12 +3,18 @@
 // malformed input is a VectorError, which the run reports as that vector's
 // "error" without stopping.
 
+import { CompanionError } from '../../../shared/errors/companion-error';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** Why one vector could not be computed (its message becomes the vector's "error"). */
-export class VectorError extends Error {
+export class VectorError extends CompanionError<'VECTOR_INVALID'> {
   override readonly name = 'VectorError';
+
+  constructor(message: string) {
+    super('VECTOR_INVALID', message);
+  }
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>

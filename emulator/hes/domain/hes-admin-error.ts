@@ -1,5 +1,6 @@
 // The error every admin operation of the stand-in throws: a stable string code named like
 // HES's own exception codes (e.g. 'HardwareVaultCannotReserve'), a message without secrets.
+import { CompanionError } from '../../../shared/errors/companion-error';
 
 export const HesAdminErrorCode = {
   HardwareVaultNotFound: 'HardwareVaultNotFound',
@@ -34,19 +35,8 @@ export const HesAdminErrorCode = {
 } as const;
 export type HesAdminErrorCode = (typeof HesAdminErrorCode)[keyof typeof HesAdminErrorCode];
 
-export class HesAdminError extends Error {
+export class HesAdminError extends CompanionError<HesAdminErrorCode> {
   override readonly name = 'HesAdminError';
-
-  constructor(
-    readonly code: HesAdminErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  toJSON(): { name: string; code: HesAdminErrorCode; message: string } {
-    return { name: this.name, code: this.code, message: this.message };
-  }
 }
 
 export const isHesAdminError = (e: unknown): e is HesAdminError => e instanceof HesAdminError;

@@ -4,11 +4,14 @@
 // failure). The texts themselves are in hes-texts.ts; this makes the exceptions.
 import { HesErrorCode } from '../../../shared/errors/hes-error-code';
 import { DB_UPDATE_FAILED, HES_EXCEPTION_TEXT, NULL_REFERENCE } from './hes-texts';
+import { CompanionError } from '../../../shared/errors/companion-error';
 
 /** An exception HES answers with 1001 and exactly this message. */
-export class DotNetException extends Error {
+export class DotNetException extends CompanionError<typeof HesErrorCode.NonHideezException> {
   override readonly name = 'DotNetException';
-  readonly code = HesErrorCode.NonHideezException;
+  constructor(message: string) {
+    super(HesErrorCode.NonHideezException, message);
+  }
 }
 
 /** new HESException(code). */

@@ -2,6 +2,7 @@
 // the /deviceHub side, hes-contract.md §4.7, §5.2) and how it pushes calls to workstations
 // (WorkstationNotifier). emulator/hes/relay implements the relay over SignalR; the domain tests
 // implement it directly over a virtual key.
+import { CompanionError, type CompanionErrorJson } from '../../../shared/errors/companion-error';
 
 /**
  * The /deviceHub side as HES's DeviceRemoteConnections uses it. The domain asks for a channel
@@ -68,17 +69,11 @@ export interface RemoteJobOutcome {
 }
 
 /** An error carrying a HideezErrorCode, turned into the envelope by the domain. */
-export class HesCodeError extends Error {
-  constructor(
-    readonly code: number,
-    message?: string,
-  ) {
-    super(message ?? `HideezErrorCode ${code}`);
-    this.name = 'HesCodeError';
-  }
+export class HesCodeError extends CompanionError<number> {
+  override readonly name = 'HesCodeError';
 
-  toJSON(): { name: string; code: number; message: string } {
-    return { name: this.name, code: this.code, message: this.message };
+  constructor(code: number, message?: string) {
+    super(code, message ?? `HideezErrorCode ${code}`);
   }
 }
 
@@ -109,15 +104,20 @@ export type NonHideezReason = (typeof NonHideezReason)[keyof typeof NonHideezRea
  * HES's answer to any non-SDK exception: 1001 NonHideezException with the exception's text
  * (the domain's envelope passes this message through). Texts never carry secrets.
  */
-export class NonHideezError extends Error {
-  readonly code = 1001;
+export class NonHideezError extends CompanionError<1001> {
+  override readonly name = 'NonHideezError';
 
   constructor(
     readonly reason: NonHideezReason,
     message: string,
   ) {
-    super(message);
-    this.name = 'NonHideezError';
+    super(1001, message);
+  }
+
+  override toJSON(): CompanionErrorJson<1001, 'NonHideezError'> & {
+    readonly reason: NonHideezReason;
+  } {
+    return { ...super.toJSON(), reason: this.reason };
   }
 }
 

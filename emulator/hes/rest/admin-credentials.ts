@@ -4,6 +4,7 @@
 // else on the machine can. The password is never printed or logged: `serve` names the file.
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { CompanionError } from '../../../shared/errors/companion-error';
 
 /** HES's seeded administrator (ApplicationDbContextSeed). */
 export const DEFAULT_ADMIN_EMAIL = 'admin@hideez.com';
@@ -24,15 +25,8 @@ export const AdminCredentialsErrorCode = {
 export type AdminCredentialsErrorCode =
   (typeof AdminCredentialsErrorCode)[keyof typeof AdminCredentialsErrorCode];
 
-export class AdminCredentialsError extends Error {
+export class AdminCredentialsError extends CompanionError<AdminCredentialsErrorCode> {
   override readonly name = 'AdminCredentialsError';
-
-  constructor(
-    readonly code: AdminCredentialsErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Where `startHesStandIn` keeps the credentials of the database `dbFile`. */

@@ -59,5 +59,5 @@ export function sendNoContent(res: ServerResponse, status = 204): void {
 export function sendError(res: ServerResponse, error: RestError): void {
   // A refused body may still be arriving: close the connection rather than read it.
   if (error.status === 413) res.setHeader('connection', 'close');
-  sendJson(res, error.status, error.toJSON());
+  sendJson(res, error.status, error.body());
 }

@@ -1,5 +1,6 @@
 // The admin REST API's typed failure: an HTTP status, a stable code and a plain message, sent
 // as `{"error": code, "message": …}` (HES answers `{error}`; the code is ours).
+import { CompanionError } from '../../../shared/errors/companion-error';
 
 export const RestErrorCode = {
   /** The body is not JSON, or a field is missing or of the wrong type. */
@@ -32,19 +33,21 @@ export interface RestErrorBody {
   readonly message: string;
 }
 
-export class RestError extends Error {
+/** An admin API refusal: its HTTP status, and the body HES answers with (`body()`). */
+export class RestError extends CompanionError<string> {
   override readonly name = 'RestError';
 
   constructor(
     readonly status: number,
     /** One of RestErrorCode, or a domain code such as 'HardwareVaultCannotReserve'. */
-    readonly code: string,
+    code: string,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 
-  toJSON(): RestErrorBody {
+  /** The HTTP body the admin API answers: `{error, message}`. */
+  body(): RestErrorBody {
     return { error: this.code, message: this.message };
   }
 }

@@ -3,6 +3,11 @@
 // reaction (a protocol error closes the connection, a binding failure fails the invocation,
 // as ASP.NET Core does); `details` carries plain, non-secret data only (lengths, field
 // names, type numbers), never message text.
+import {
+  CompanionError,
+  type CompanionErrorJson,
+  type ErrorDetails,
+} from '../../../shared/errors/companion-error';
 
 export const SignalRErrorCode = {
   /** A frame whose text does not end with the 0x1E record separator. */
@@ -29,34 +34,12 @@ export const SignalRErrorCode = {
 export type SignalRErrorCode = (typeof SignalRErrorCode)[keyof typeof SignalRErrorCode];
 
 /** Plain data only: numbers, strings, booleans. Never the text of a message. */
-export type SignalRErrorDetails = Readonly<Record<string, string | number | boolean>>;
+export type SignalRErrorDetails = ErrorDetails;
 
-export interface SignalRErrorJson {
-  readonly name: 'SignalRError';
-  readonly code: SignalRErrorCode;
-  readonly message: string;
-  readonly details?: SignalRErrorDetails;
-}
+export type SignalRErrorJson = CompanionErrorJson<SignalRErrorCode, 'SignalRError'>;
 
-export class SignalRError extends Error {
+export class SignalRError extends CompanionError<SignalRErrorCode> {
   override readonly name = 'SignalRError';
-  readonly code: SignalRErrorCode;
-  readonly details?: SignalRErrorDetails;
-
-  constructor(code: SignalRErrorCode, message: string, details?: SignalRErrorDetails) {
-    super(message);
-    this.code = code;
-    if (details !== undefined) this.details = details;
-  }
-
-  toJSON(): SignalRErrorJson {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.details !== undefined ? { details: { ...this.details } } : {}),
-    };
-  }
 }
 
 export const isSignalRError = (e: unknown, code?: SignalRErrorCode): e is SignalRError =>

@@ -1,4 +1,5 @@
 // Typed errors of the stand-in's SQLite store: a stable code, plain details, no secrets.
+import { CompanionError, type ErrorDetails } from '../../../shared/errors/companion-error';
 
 export const HesStoreErrorCode = {
   /** The file holds a schema newer than this stand-in knows. */
@@ -10,30 +11,14 @@ export const HesStoreErrorCode = {
 } as const;
 export type HesStoreErrorCode = (typeof HesStoreErrorCode)[keyof typeof HesStoreErrorCode];
 
-export type HesStoreErrorDetails = Readonly<Record<string, string | number | boolean>>;
+export type HesStoreErrorDetails = ErrorDetails;
 
-export class HesStoreError extends Error {
+export class HesStoreError extends CompanionError<HesStoreErrorCode> {
   override readonly name = 'HesStoreError';
+  /** Always there ({} when nothing more is known), and always in the JSON. */
+  declare readonly details: HesStoreErrorDetails;
 
-  constructor(
-    readonly code: HesStoreErrorCode,
-    message: string,
-    readonly details: HesStoreErrorDetails = {},
-  ) {
-    super(message);
-  }
-
-  toJSON(): {
-    name: string;
-    code: HesStoreErrorCode;
-    message: string;
-    details: HesStoreErrorDetails;
-  } {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      details: { ...this.details },
-    };
+  constructor(code: HesStoreErrorCode, message: string, details: HesStoreErrorDetails = {}) {
+    super(code, message, details);
   }
 }
