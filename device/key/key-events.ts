@@ -75,3 +75,14 @@ export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo
     next.pinSet === info.pinSet;
   return same ? undefined : next;
 }
+
+/** Whether an update tells the key's whole lock state (an open-protocol AccessChanged with its detail). */
+export const isWholeLockState = (update: KeyStateUpdate): boolean =>
+  update.refresh !== true &&
+  update.access !== undefined &&
+  update.lockedByCode !== undefined &&
+  update.lockedByPin !== undefined &&
+  update.canUnlock !== undefined &&
+  update.unlockAttemptsRemain !== undefined &&
+  update.pinAttemptsRemain !== undefined &&
+  update.codeLockReason !== undefined;

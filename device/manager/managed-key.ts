@@ -12,7 +12,7 @@ import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import type { KeyInfo } from '../../shared/key/key-info';
 import { DeviceError, DeviceErrorKind, type DeviceErrorData } from '../errors/device-error';
 import type { KeyConnection } from '../key/key-connection';
-import { applyStateUpdate, type KeyEvent } from '../key/key-events';
+import { applyStateUpdate, isWholeLockState, type KeyEvent } from '../key/key-events';
 import { type KeyAnswer, KeyOp, type KeyOperation, operationLabel } from '../key/key-operations';
 import type { KeepaliveStatus } from '../transport/transport';
 import { JobQueue } from './job-queue';
@@ -58,6 +58,17 @@ const DEFAULT_GRACE_MS = 2_000;
 /** A read the key's events ask for waits until the server's channel has been quiet this long. */
 export const SERVER_SESSION_QUIET_MS = 400;
 
+/**
+ * Operations that change nothing GetInfo answers but the lock state: after one, an event
+ * telling the whole lock state makes the last read current again (the PIN step's re-read).
+ */
+const LOCK_ONLY: ReadonlySet<KeyOperation['op']> = new Set([
+  KeyOp.UnlockWithCode,
+  KeyOp.EnterPin,
+  KeyOp.SetPin,
+  KeyOp.WaitButton,
+]);
+
 /** Whether an operation may change what GetInfo answers (the channel's set-up steps cannot). */
 const mayChangeKey = (operation: KeyOperation): boolean =>
   operation.op !== KeyOp.ReadInfo &&
@@ -91,6 +102,8 @@ export class ManagedKey {
   #infoCurrent = false;
   /** Bumped by every partial event: a read that overlapped one may predate the change. */
   #partialEvents = 0;
+  /** The last exchange changed only the lock state: the key's word on it makes #info current. */
+  #lockOnlySinceRead = false;
   /** When the server last had the key's channel (its messages), for deferring event reads. */
   #serverActiveAt = Number.NEGATIVE_INFINITY;
   #refreshTimer: NodeJS.Timeout | undefined;
@@ -242,7 +255,11 @@ export class ManagedKey {
     }
     const partialEvents = this.#partialEvents;
     const serverStep = operation.op === KeyOp.ServerChannel && mayChangeKey(operation);
-    if (mayChangeKey(operation)) this.#infoCurrent = false;
+    if (mayChangeKey(operation)) {
+      // Only a read that was current before the command can be made current again by its event.
+      this.#lockOnlySinceRead = this.#infoCurrent && LOCK_ONLY.has(operation.op);
+      this.#infoCurrent = false;
+    }
     if (serverStep) this.#serverActiveAt = performance.now();
     this.#busyLink = link;
     const connection = link.opened;
@@ -298,6 +315,9 @@ export class ManagedKey {
       if (update.refresh) {
         this.#infoCurrent = false;
         this.#partialEvents++;
+      } else if (this.#lockOnlySinceRead && updated && isWholeLockState(update)) {
+        // The key told all that its last command could change: no read needed after it.
+        this.#infoCurrent = true;
       }
       if (changed) this.options.changed();
       if (update.refresh) this.#refreshInfo();

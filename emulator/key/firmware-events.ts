@@ -1,26 +1,40 @@
 // What the firmware tells every link unasked: its events, to each listener in
 // turn (a failing link must not stop the firmware or the other links), and
-// AccessChanged whenever the access bits, a lock or canUnlock changed across a
-// request, a server op or a press.
-import { KeyEvent, type Event } from '../../device/protocol/messages';
+// AccessChanged whenever the key's lock state (access bits, locks, attempts, the
+// lock's reason, whether a PIN is set) changed across a request, a server op or a
+// press, with the whole of it (docs/protocol.md §6), before the request's answer.
+import { KeyEvent, type Event, type LockDetail } from '../../device/protocol/messages';
 import { accessFlagsToBits, type KeyInfo } from '../../shared/key/key-info';
 
 export type FirmwareEventListener = (event: Event) => void;
 
-/** What AccessChanged compares, taken before and after. */
+/** What AccessChanged reports, taken before and after. */
 export interface AccessSnapshot {
   readonly bits: number;
   readonly lockedByCode: boolean;
   readonly lockedByPin: boolean;
-  readonly canUnlock: boolean;
+  readonly detail: LockDetail;
 }
 
 export const accessSnapshot = (info: KeyInfo): AccessSnapshot => ({
   bits: accessFlagsToBits(info.access),
   lockedByCode: info.lockedByCode,
   lockedByPin: info.lockedByPin,
-  canUnlock: info.canUnlock,
+  detail: {
+    canUnlock: info.canUnlock,
+    unlockAttemptsRemain: info.unlockAttemptsRemain,
+    pinAttemptsRemain: info.pinAttemptsRemain,
+    codeLockReason: info.codeLockReason,
+    ...(info.pinSet !== undefined ? { pinSet: info.pinSet } : {}),
+  },
 });
+
+const sameDetail = (a: LockDetail, b: LockDetail): boolean =>
+  a.canUnlock === b.canUnlock &&
+  a.unlockAttemptsRemain === b.unlockAttemptsRemain &&
+  a.pinAttemptsRemain === b.pinAttemptsRemain &&
+  a.codeLockReason === b.codeLockReason &&
+  a.pinSet === b.pinSet;
 
 export class FirmwareEvents {
   readonly #listeners = new Set<FirmwareEventListener>();
@@ -46,13 +60,14 @@ export class FirmwareEvents {
       after.bits !== before.bits ||
       after.lockedByCode !== before.lockedByCode ||
       after.lockedByPin !== before.lockedByPin ||
-      after.canUnlock !== before.canUnlock
+      !sameDetail(after.detail, before.detail)
     ) {
       this.emit({
         event: KeyEvent.AccessChanged,
         accessBits: after.bits,
         lockedByCode: after.lockedByCode,
         lockedByPin: after.lockedByPin,
+        lockDetail: after.detail,
       });
     }
   }

@@ -1,7 +1,7 @@
 // The sealed remote channel's operations on the key's state (the server's Link,
 // LockDeviceCode, Access, Wipe, CheckPassphrase, GetState): what each makes of the state and
 // what it answers. The firmware opens the seal, checks the counter and writes the op's state
-// together with the counter in one write (firmware.ts); this module decides the op itself.
+// together with the counter in one write (sealed-channel.ts); this module decides the op itself.
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import { CodeLockReason } from '../../shared/key/key-info';
 import { MASTER_KEY_BYTES } from '../remote-channel/op-codec';

@@ -9,8 +9,9 @@
 // (or is closed) the key is `removed`, and the next advertisement `added`s it
 // again, so the device manager opens it as on first sight. A key not heard for
 // `staleAfterMs` is removed, except while we hold a link to it (a connected
-// key stops advertising). `added` is sent again for a known key when its RSSI
-// moves by RSSI_STEP_DBM or more: observers treat it as an update.
+// key stops advertising); the sweep's timer runs only while some key is seen and
+// not held. `added` is sent again for a known key when its RSSI moves by
+// RSSI_STEP_DBM or more: observers treat it as an update.
 import { DeviceError, DeviceErrorKind } from '../../errors/device-error';
 import type { DiscoveryObserver, LinkAvailability, TransportDescriptor } from '../transport';
 import { availabilityOf } from './adapter-state';
@@ -125,6 +126,7 @@ export class BleScanner<K extends string> {
     } finally {
       this.#connecting -= 1;
       this.#syncScan();
+      this.#syncSweep();
     }
   }
 
@@ -149,8 +151,21 @@ export class BleScanner<K extends string> {
       });
     }
     this.#onState(state);
-    this.#staleTimer = setInterval(() => this.#sweep(), this.#staleAfter() / 2);
-    this.#staleTimer.unref();
+  }
+
+  /**
+   * The stale sweep runs only while a key is seen but not held: with no key around, or every
+   * key connected (it stops advertising), nothing is timed and the process sleeps.
+   */
+  #syncSweep(): void {
+    const wanted = [...this.#seen.values()].some((seen) => !seen.connected);
+    if (wanted && !this.#staleTimer) {
+      this.#staleTimer = setInterval(() => this.#sweep(), this.#staleAfter() / 2);
+      this.#staleTimer.unref();
+    } else if (!wanted && this.#staleTimer) {
+      clearInterval(this.#staleTimer);
+      this.#staleTimer = undefined;
+    }
   }
 
   async #load(): Promise<NobleLoad> {
@@ -241,6 +256,7 @@ export class BleScanner<K extends string> {
       lastSeen: now,
       connected: false,
     });
+    this.#syncSweep();
     this.#emit((o) => o.added(descriptor));
   };
 
@@ -254,6 +270,7 @@ export class BleScanner<K extends string> {
   #forget(seen: Seen<K>): void {
     if (this.#seen.get(seen.descriptor.id) !== seen) return;
     this.#seen.delete(seen.descriptor.id);
+    this.#syncSweep();
     this.#emit((o) => o.removed(seen.descriptor.id));
   }
 

@@ -159,7 +159,7 @@ describe('DeviceManager over USB', () => {
     await keyWhere(manager, serial(0), (k) => k.info?.battery === 17);
   });
 
-  it('an AccessChanged event rereads the key info (linking locks the key by code)', async () => {
+  it('an AccessChanged event brings the whole lock state, no reread needed (linking locks the key by code)', async () => {
     const server = new TestServer(records.find((r) => r.serialNo === serial(0))!);
     const host = remoteHost(manager, serial(0));
     await server.link(host, '123456');

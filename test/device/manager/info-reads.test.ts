@@ -85,6 +85,31 @@ describe('GetInfo only when it can tell something new', () => {
     expect(reads()).toBe(1);
   });
 
+  it("after a code or PIN, the key's event with the whole lock state spares the re-read", async () => {
+    const server = new TestServer(records[0]!);
+    await server.link(remoteHost(manager, key.serialNo), '123456');
+    await readInfo(false); // after the server's Link: a real read
+    const before = reads();
+    const wrong = await manager.request(
+      key.serialNo,
+      { op: KeyOp.UnlockWithCode, code: new TextEncoder().encode('000000') },
+      OPTS,
+    );
+    expect(wrong.status).toBe(DeviceErrorCode.ERR_PIN_WRONG);
+    const answer = await readInfo(true);
+    expect(reads()).toBe(before);
+    expect(answer).toMatchObject({ info: key.info() });
+    // A read that was not current before the command is not made current by its event.
+    await server.link(remoteHost(manager, key.serialNo), '654321').catch(() => undefined);
+    await manager.request(
+      key.serialNo,
+      { op: KeyOp.UnlockWithCode, code: new TextEncoder().encode('000000') },
+      OPTS,
+    );
+    await readInfo(true);
+    expect(reads()).toBe(before + 1);
+  });
+
   it('an event with the whole lock state costs no read; one with the flags alone does', async () => {
     const cable = bus.cable(key);
     const base = key.info();

@@ -2,7 +2,7 @@
 // adapter's bindings) against the REAL virtual key: scanning with RSSI,
 // connecting, the whole protocol at MTU 23 and 185, a near-maximum message,
 // keepalives, cancel, events, busy, and a clean close.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { maxBleMessageSize } from '../../../../device/protocol/ble-fragments';
 import { HIDEEZ_SERVICE_UUID } from '../../../../device/protocol/gatt';
 import { decodeEvent, encodeRequest } from '../../../../device/protocol/message-codec';
@@ -57,6 +57,39 @@ describe('scanning', () => {
       a.serialNo,
       b.serialNo,
     ]);
+  });
+
+  it('the stale sweep is timed only while a key is seen and not held', async () => {
+    const staleAfterMs = 4_000;
+    const intervals = vi.spyOn(globalThis, 'setInterval');
+    const clears = vi.spyOn(globalThis, 'clearInterval');
+    const sweeps = (): number =>
+      intervals.mock.calls.filter(([, ms]) => ms === staleAfterMs / 2).length;
+    try {
+      bench = await bleBench({ discovery: { staleAfterMs } });
+      const key = key0();
+      const id = idOf(bench, key);
+      await bench.log.added(id);
+      expect(sweeps()).toBe(1);
+      const started = intervals.mock.results.find(
+        (_, i) => intervals.mock.calls[i]?.[1] === staleAfterMs / 2,
+      )?.value as unknown;
+      // Held (connected, it stops advertising): the sweep stops; gone: nothing is timed.
+      const transport = await bench.open(key);
+      expect(clears.mock.calls.some(([timer]) => timer === started)).toBe(true);
+      await transport.close();
+      key.unplug();
+      await bench.log.removed(id);
+      const timersNow = intervals.mock.results.filter(
+        (r, i) =>
+          intervals.mock.calls[i]?.[1] === staleAfterMs / 2 &&
+          !clears.mock.calls.some(([timer]) => timer === r.value),
+      );
+      expect(timersNow).toEqual([]);
+    } finally {
+      intervals.mockRestore();
+      clears.mockRestore();
+    }
   });
 
   it('a key not heard for a while is removed', async () => {
