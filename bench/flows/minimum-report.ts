@@ -70,8 +70,6 @@ export function stepText(
         `RTT, ${m ? packetText(m) : measuredText(costs, flow, key)}`,
       ];
     }
-    case 'status':
-      return [step.ref, 'its slot after the reply'];
     case 'wait':
       return [step.ref, 'wait'];
   }

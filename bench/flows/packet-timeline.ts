@@ -14,8 +14,6 @@ export class PacketTimeline {
   /** The time the sequence has reached (ms from its start). */
   now = 0;
   #lastDue = Number.NEGATIVE_INFINITY;
-  /** When the key's STATUS after the last reply is delivered (none yet: undefined). */
-  #statusDue: number | undefined;
 
   constructor(private readonly model: PacketLinkModel) {}
 
@@ -40,11 +38,6 @@ export class PacketTimeline {
     for (let i = 0; i < count; i++) this.#slot(this.now);
   }
 
-  /** Waits for the STATUS the key sent after its last reply (if it sent one). */
-  untilStatus(): void {
-    if (this.#statusDue !== undefined) this.now = Math.max(this.now, this.#statusDue);
-  }
-
   /**
    * One request and its reply: the host's control packets and request packets, each
    * written once the one before has gone out; the key's COMMIT, reply and STATUS,
@@ -57,7 +50,7 @@ export class PacketTimeline {
     this.#slot(received); // the key's COMMIT
     let replied = received;
     for (let i = 0; i < message.down; i++) replied = this.#slot(received);
-    this.#statusDue = message.status ? this.#slot(received) : undefined;
+    if (message.status) this.#slot(received);
     this.now = replied;
     this.#slot(replied); // the host's COMMIT
   }

@@ -17,8 +17,10 @@
 // SendVerifyCommand (the key's VerifyChannel, answered by VerifyCommandResponse), then
 // GetState (HES's RefreshDeviceInfo before it decides), then the command (Link, Access);
 // a sealed reply carries the key's state, so HES reads nothing back. The PIN flows: the
-// key names the PIN it wants in GetInfo, EnterPin's failure carries the attempts left
-// (a Key 3's STATUS after the reply does), and the server hears Online after it.
+// key names the PIN it wants in GetInfo, EnterPin's failure carries the attempts left,
+// and the server hears Online after it. A Key 3 is read after ENTERPIN: its E1 13 carries
+// no attempts, and when it sends STATUS is unknown (the reference's §7), so nothing else
+// can be relied on to tell what the PIN did.
 import type { KeyFamily } from '../../device/key/key-connection';
 import type { FlowId } from './flow-types';
 import type { Step } from './sequence-model';
@@ -228,14 +230,20 @@ function key3Steps(flow: FlowId, licences: number): Step[] {
     case 'pinOnline':
       return [
         { kind: 'key', command: 'ENTERPIN', ref: 'A0 02: the PIN is verified' },
+        {
+          kind: 'key',
+          command: 'GETINFO',
+          ref: 'what the PIN opened: when the key sends STATUS is unknown (reference §7), so it is read',
+        },
         { kind: 'call', target: 'UpdateHwVaultProperties', ref: 'Online' },
       ];
     case 'wrongPin':
       return [
         { kind: 'key', command: 'ENTERPIN', ref: 'E1 13: wrong, with no attempts left in it' },
         {
-          kind: 'status',
-          ref: "the key's STATUS right after its reply carries the PIN attempts left (key3.md)",
+          kind: 'key',
+          command: 'GETINFO',
+          ref: 'the attempts left: whether a STATUS follows at once is unknown (reference §5.3, §7)',
         },
       ];
   }

@@ -37,8 +37,6 @@ export type Step =
       readonly key?: string | null;
       readonly ref: string;
     }
-  /** A Hideez Key 3's STATUS packet after its last reply: the wait for it (no request). */
-  | { readonly kind: 'status'; readonly ref: string }
   | { readonly kind: 'wait'; readonly ms: number; readonly ref: string };
 
 export interface LinkCosts {
@@ -113,8 +111,6 @@ export function stepMs(step: Step, costs: LinkCosts): number {
       const key = relayKey(step);
       return costs.rttMs + (key === null ? 0 : keyCost(costs, key));
     }
-    case 'status':
-      return 0; // on a packet link only (onPackets)
     case 'wait':
       return step.ms;
   }
@@ -148,9 +144,6 @@ function onPackets(step: Step, costs: LinkCosts, line: PacketTimeline): boolean 
       line.wait(costs.rttMs / 2);
       message(relayKey(step));
       line.wait(costs.rttMs / 2);
-      return true;
-    case 'status':
-      line.untilStatus();
       return true;
     default:
       return false;

@@ -76,13 +76,20 @@ export function applyStateUpdate(info: KeyInfo, update: KeyStateUpdate): KeyInfo
   return same ? undefined : next;
 }
 
-/** Whether an update tells the key's whole lock state (an open-protocol AccessChanged with its detail). */
+/**
+ * Whether an update tells the key's whole lock state: its access, both locks and the PIN
+ * attempts, and, for a key locked by code, what the code lock is (whether it can still be
+ * unlocked, the attempts left, why). A key not locked by code has nothing more to tell of
+ * it. An open-protocol AccessChanged with its detail always qualifies; a Hideez Key 3's STATUS
+ * that shows its access changing to unlocked does too.
+ */
 export const isWholeLockState = (update: KeyStateUpdate): boolean =>
   update.refresh !== true &&
   update.access !== undefined &&
   update.lockedByCode !== undefined &&
   update.lockedByPin !== undefined &&
-  update.canUnlock !== undefined &&
-  update.unlockAttemptsRemain !== undefined &&
   update.pinAttemptsRemain !== undefined &&
-  update.codeLockReason !== undefined;
+  (!update.lockedByCode ||
+    (update.canUnlock !== undefined &&
+      update.unlockAttemptsRemain !== undefined &&
+      update.codeLockReason !== undefined));

@@ -315,7 +315,7 @@ export class ManagedKey {
       if (update.refresh) {
         this.#infoCurrent = false;
         this.#partialEvents++;
-      } else if (this.#lockOnlySinceRead && updated && isWholeLockState(update)) {
+      } else if (this.#lockOnlySinceRead && isWholeLockState(update)) {
         // The key told all that its last command could change: no read needed after it.
         this.#infoCurrent = true;
       }

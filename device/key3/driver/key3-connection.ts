@@ -218,11 +218,15 @@ export class Key3Connection implements KeyConnection {
     const info = await this.#readInfo(secure, limits);
     this.#emit({
       kind: 'state',
+      // The whole lock state the read gave: the host needs no read of its own after it.
       update: {
         access: info.access,
         lockedByCode: info.lockedByCode,
         lockedByPin: info.lockedByPin,
         pinAttemptsRemain: info.pinAttemptsRemain,
+        canUnlock: info.canUnlock,
+        unlockAttemptsRemain: info.unlockAttemptsRemain,
+        codeLockReason: info.codeLockReason,
       },
     });
     if (what === 'code') {

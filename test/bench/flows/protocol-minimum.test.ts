@@ -89,9 +89,14 @@ describe('the open protocol minimum', () => {
 });
 
 describe('the Hideez Key 3 minimum', () => {
-  it('a wrong PIN: ENTERPIN, then the STATUS that carries the attempts left', () => {
-    expect(names(minimumSteps('wrongPin', 0, 'key3'))).toEqual(['ENTERPIN', 'status']);
-    expect(countSteps(minimumSteps('wrongPin', 0, 'key3')).keyExchanges).toBe(1);
+  it('a PIN is followed by a GETINFO: E1 13 carries no attempts, and when STATUS comes is unknown', () => {
+    expect(names(minimumSteps('wrongPin', 0, 'key3'))).toEqual(['ENTERPIN', 'GETINFO']);
+    expect(countSteps(minimumSteps('wrongPin', 0, 'key3')).keyExchanges).toBe(2);
+    expect(names(minimumSteps('pinOnline', 0, 'key3'))).toEqual([
+      'ENTERPIN',
+      'GETINFO',
+      'call:UpdateHwVaultProperties',
+    ]);
   });
 
   it('the PIN prompt needs the opening handshake: VERIFY, GETROOTKEY, GETINFO', () => {
