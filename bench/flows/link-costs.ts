@@ -30,6 +30,12 @@ export function discoverModelMs(
   return profile.link === 'usb' ? 0 : advertisingIntervalMs / 2;
 }
 
+const push = (map: Map<string, number[]>, key: string, value: number): void => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
 /** Calls that relay nothing to a key: their time is the server's own. */
 const PLAIN_CALLS: ReadonlySet<string> = new Set([
   'UpdateHwVaultProperties',
@@ -38,10 +44,24 @@ const PLAIN_CALLS: ReadonlySet<string> = new Set([
   'SaveClientEvents',
 ]);
 
-/** Server time of each plain call: its completion left the server − the call reached it. */
-export function serverTimes(wire: readonly WireEvent[], oneWayMs: number): number[] {
+/**
+ * The companion's answers to the server's relayed commands: the server works on each before
+ * its next command (or the status update's completion), so its time is on the flow's path.
+ */
+export const RELAY_RESPONSES: ReadonlySet<string> = new Set([
+  'VerifyCommandResponse',
+  'GetRootKeyCommandResponse',
+  'RemoteCommandResponse',
+]);
+
+/** Server time of each call by target: its completion left the server − the call reached it. */
+function serverTimesByTarget(
+  wire: readonly WireEvent[],
+  oneWayMs: number,
+  targets: ReadonlySet<string>,
+): Map<string, number[]> {
   const open = new Map<string, WireEvent>();
-  const times: number[] = [];
+  const times = new Map<string, number[]>();
   for (const event of wire) {
     if (event.invocationId === undefined) continue;
     const id = `${event.connection}:${event.invocationId}`;
@@ -49,10 +69,16 @@ export function serverTimes(wire: readonly WireEvent[], oneWayMs: number): numbe
     if (event.kind === 'completion' && event.dir === 'down') {
       const call = open.get(id);
       open.delete(id);
-      if (call && PLAIN_CALLS.has(call.target ?? '')) times.push(event.at - call.at - oneWayMs);
+      const target = call?.target ?? '';
+      if (call && targets.has(target)) push(times, target, event.at - call.at - oneWayMs);
     }
   }
   return times;
+}
+
+/** Server time of each plain call: its completion left the server − the call reached it. */
+export function serverTimes(wire: readonly WireEvent[], oneWayMs: number): number[] {
+  return [...serverTimesByTarget(wire, oneWayMs, PLAIN_CALLS).values()].flat();
 }
 
 /** The flows whose trigger switches a key on. */
@@ -61,12 +87,6 @@ export const SWITCHED_ON: ReadonlySet<FlowId> = new Set([
   'reservedPrompt',
   'pinPrompt',
 ]);
-
-const push = (map: Map<string, number[]>, key: string, value: number): void => {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-};
 
 const medians = (map: ReadonlyMap<string, number[]>): Record<string, number> =>
   Object.fromEntries([...map].map(([command, ms]) => [command, median(ms)]));
@@ -91,6 +111,7 @@ export function costsOf(
   const opens: number[] = [];
   const discover: number[] = [];
   const server: number[] = [];
+  const responses = new Map<string, number[]>();
   for (const record of records) {
     let flow: Map<string, number[]> | undefined;
     if (record.flow !== undefined) {
@@ -112,6 +133,8 @@ export function costsOf(
       discover.push(firstOpen.at - record.switchedOnAt);
     }
     server.push(...serverTimes(record.wire, rttMs / 2));
+    for (const [target, times] of serverTimesByTarget(record.wire, rttMs / 2, RELAY_RESPONSES))
+      for (const time of times) push(responses, target, time);
   }
   return {
     discoverMs: discoverModelMs(profile),
@@ -121,6 +144,7 @@ export function costsOf(
     keyMsByFlow: Object.fromEntries([...byFlow].map(([flow, map]) => [flow, medians(map)])),
     rttMs,
     serverMs: median(server),
+    responseMs: medians(responses),
     ...(profile.family === 'key3' && profile.ble
       ? {
           packets: {

@@ -63,11 +63,11 @@ export function stepText(
       return [step.ref, '3½ RTT + 3 × server'];
     case 'relay': {
       const key = step.key === undefined ? 'RemoteCommand' : step.key;
-      if (key === null) return [`${step.what} (relayed): ${step.ref}`, 'RTT'];
+      if (key === null) return [`${step.what} (relayed): ${step.ref}`, 'RTT + server'];
       const m = packets ? KEY3_MESSAGES[key] : undefined;
       return [
         `${step.what} (relayed): ${step.ref}`,
-        `RTT, ${m ? packetText(m) : measuredText(costs, flow, key)}`,
+        `RTT, ${m ? packetText(m) : measuredText(costs, flow, key)} + server`,
       ];
     }
     case 'wait':
@@ -111,7 +111,7 @@ export function minimumTable(input: MinimumReportInput, number: string): Table {
           'A step right after another key step waits for the slots the previous one left (STATUS, COMMIT); after a server round trip they are gone.',
         ]
       : [
-          'Key steps: the median of that command measured on this link in the same flow, else over all flows; a relay adds the RTT.',
+          "Key steps: the median of that command measured on this link in the same flow, else over all flows; a relay adds the RTT and the server's work on the answer.",
         ];
   return {
     title: `${number}. ${profile.label}: the protocol minimum step by step (ms)`,
@@ -127,7 +127,15 @@ export function minimumTable(input: MinimumReportInput, number: string): Table {
     notes: [
       ...notes,
       `Discovery is the link model's: ${profile.link === 'usb' ? 'none on USB (the kernel’s own enumeration is not modelled)' : `the first advertisement after switch-on, a wait uniform over one ${ADVERTISING_INTERVAL_MS} ms interval, ${ms(costs.discoverMs)} ms on average`}; ours measured ${ms(measured)} ms to the first open (not priced).`,
-      `Server calls cost the ${costs.rttMs} ms RTT and the stand-in's median time (${ms(costs.serverMs)} ms); a /deviceHub set-up 3½ RTT and three of those.`,
+      `Server calls cost the ${costs.rttMs} ms RTT and the stand-in's median time (${ms(costs.serverMs)} ms); a /deviceHub set-up 3½ RTT and three of those; a relayed command the RTT and the stand-in's median time on that answer (${responseText(costs)}), before it sends the next.`,
     ],
   };
+}
+
+/** The stand-in's median time on each kind of answer to a relayed command. */
+function responseText(costs: LinkCosts): string {
+  const entries = Object.entries(costs.responseMs ?? {});
+  return entries.length === 0
+    ? "none measured: a plain call's"
+    : entries.map(([target, time]) => `${target} ${ms(time)} ms`).join(', ');
 }

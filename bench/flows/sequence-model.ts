@@ -52,6 +52,8 @@ export interface LinkCosts {
   readonly rttMs: number;
   /** Median server time of a call that relays nothing. */
   readonly serverMs: number;
+  /** Median server time of each answer to a relayed command, by target (VerifyCommandResponse…). */
+  readonly responseMs?: Readonly<Record<string, number>>;
   /** A Hideez Key 3's link: its key steps are priced on this packet model. */
   readonly packets?: PacketLinkModel;
 }
@@ -66,6 +68,18 @@ export interface SequenceCounts {
 
 const relayKey = (step: Extract<Step, { kind: 'relay' }>): string | null =>
   step.key === undefined ? 'RemoteCommand' : step.key;
+
+/** The server's work on the companion's answer to a relayed command, before its next step. */
+const responseMs = (step: Extract<Step, { kind: 'relay' }>, costs: LinkCosts): number => {
+  const target =
+    step.what === 'SendVerifyCommand'
+      ? 'VerifyCommandResponse'
+      : step.what === 'SendGetRootKeyCommand'
+        ? 'GetRootKeyCommandResponse'
+        : 'RemoteCommandResponse';
+  const measured = costs.responseMs?.[target] ?? costs.serverMs;
+  return Number.isFinite(measured) ? measured : 0;
+};
 
 /** The costs a flow's steps are priced with: its own medians first, then all flows'. */
 export function flowCosts(costs: LinkCosts, flow: FlowId | undefined): LinkCosts {
@@ -109,7 +123,7 @@ export function stepMs(step: Step, costs: LinkCosts): number {
       return 3.5 * costs.rttMs + 3 * costs.serverMs;
     case 'relay': {
       const key = relayKey(step);
-      return costs.rttMs + (key === null ? 0 : keyCost(costs, key));
+      return costs.rttMs + (key === null ? 0 : keyCost(costs, key)) + responseMs(step, costs);
     }
     case 'wait':
       return step.ms;
@@ -143,7 +157,7 @@ function onPackets(step: Step, costs: LinkCosts, line: PacketTimeline): boolean 
     case 'relay':
       line.wait(costs.rttMs / 2);
       message(relayKey(step));
-      line.wait(costs.rttMs / 2);
+      line.wait(costs.rttMs / 2 + responseMs(step, costs));
       return true;
     default:
       return false;

@@ -110,3 +110,40 @@ describe('a Key 3 on its packet model', () => {
     expect(getInfo!.endMs - enterPin!.endMs).toBeGreaterThan(255);
   });
 });
+
+describe("the server's work on a relayed answer", () => {
+  it('is priced from the stand-in as measured on the wire, before its next command', () => {
+    const wire = [
+      {
+        at: 100,
+        connection: 3,
+        hub: 'deviceHub',
+        dir: 'up',
+        kind: 'invocation',
+        target: 'VerifyCommandResponse',
+        invocationId: '0',
+        bytes: 80,
+      },
+      {
+        at: 150,
+        connection: 3,
+        hub: 'deviceHub',
+        dir: 'down',
+        kind: 'completion',
+        invocationId: '0',
+        bytes: 40,
+      },
+    ] as const;
+    const costs = linkCosts(
+      [{ ...sample('reservedPrompt', [exchange('VerifyChannel', 90, 6)]), wire: [...wire] }],
+      40,
+      profile('usb-fs'),
+    );
+    // Its completion left the server 50 ms after the answer reached the proxy: 20 ms on the way up.
+    expect(costs.responseMs).toEqual({ VerifyCommandResponse: 30 });
+    const verify = minimumSteps('reservedPrompt', 0).find(
+      (s) => s.kind === 'relay' && s.what === 'SendVerifyCommand',
+    );
+    expect(verify && stepMs(verify, costs)).toBe(40 + 6 + 30);
+  });
+});
