@@ -22,6 +22,7 @@ import {
   type HidDeviceInfo,
   type HidDiscovery,
   type HotPlugMode,
+  type NodeHidLike,
 } from '../../../../device/transport/hid';
 import { devNodeEvents } from '../../../../device/transport/hid/dev-node-watch';
 import type {
@@ -75,6 +76,19 @@ class Recorder implements DiscoveryObserver {
       return false;
     });
   }
+}
+
+/** The bus's node-hid, counting its enumerations. */
+function countingHid(bus: VirtualUsbBus): NodeHidLike & { enumerations: number } {
+  const counted = {
+    enumerations: 0,
+    devicesAsync: () => {
+      counted.enumerations++;
+      return bus.nodeHid.devicesAsync();
+    },
+    HIDAsync: bus.nodeHid.HIDAsync,
+  };
+  return counted;
 }
 
 /** Waits (polling, no deadline but the test's) until the hot-plug watcher has started. */
@@ -202,24 +216,17 @@ describe('hot-plug over a virtual USB bus', () => {
       removeEventListener: () => undefined,
       getDevices: () => Promise.resolve([]),
     };
-    let enumerations = 0;
-    const counted = {
-      devicesAsync: () => {
-        enumerations++;
-        return bus.nodeHid.devicesAsync();
-      },
-      HIDAsync: bus.nodeHid.HIDAsync,
-    };
+    const counted = countingHid(bus);
     const discovery = createHidDiscovery({ hid: counted, usb, hidNodes: bus.hidNodes });
     const recorder = watch(discovery);
     await recorder.until(() => recorder.present.size === 1);
     await settled(discovery, 'hid-nodes');
     const second = keys[1]!;
-    const before = enumerations;
+    const before = counted.enumerations;
     await bus.plug(second);
     await recorder.until(() => recorder.present.size === 2);
     // One enumeration per node event, nothing scheduled after it.
-    expect(enumerations - before).toBe(1);
+    expect(counted.enumerations - before).toBe(1);
     bus.unplug(keys[0]!);
     await recorder.until(() => recorder.present.size === 1);
     expect(recorder.serials()).toEqual([second.serialNo]);
@@ -266,30 +273,27 @@ describe('hot-plug over a virtual USB bus', () => {
   });
 
   it('after a usb event, rescans back off only until the key shows up', async () => {
-    let enumerations = 0;
+    const counted = countingHid(bus);
     let plugAfter = -1;
-    const counted = {
-      devicesAsync: async () => {
-        enumerations++;
-        const rows = await bus.nodeHid.devicesAsync();
-        // The USB device is announced before its HID interface binds: the first rescan
-        // after the event sees nothing, the interface appears right after it.
-        if (enumerations === plugAfter) await keys[1]!.plug();
-        return rows;
-      },
-      HIDAsync: bus.nodeHid.HIDAsync,
+    const devicesAsync = counted.devicesAsync;
+    // The USB device is announced before its HID interface binds: the first rescan after
+    // the event sees nothing, the interface appears right after it.
+    counted.devicesAsync = async () => {
+      const rows = await devicesAsync();
+      if (counted.enumerations === plugAfter) await keys[1]!.plug();
+      return rows;
     };
     const discovery = createHidDiscovery({ hid: counted, usb: bus.usb, usbRetryMs: [10, 10, 10] });
     const recorder = watch(discovery);
     await recorder.until(() => recorder.present.size === 1);
     await settled(discovery, 'usb-events');
-    plugAfter = enumerations + 1;
+    plugAfter = counted.enumerations + 1;
     bus.usb.fire('connect');
     await recorder.until(() => recorder.present.size === 2);
-    expect(enumerations).toBe(plugAfter + 1);
+    expect(counted.enumerations).toBe(plugAfter + 1);
     // Found before the backoff ran out: no more rescans follow.
     await new Promise((r) => setTimeout(r, 60));
-    expect(enumerations).toBe(plugAfter + 1);
+    expect(counted.enumerations).toBe(plugAfter + 1);
   });
 
   it('a burst of usb events gives no duplicate added/removed', async () => {
@@ -321,24 +325,17 @@ describe('hot-plug over a virtual USB bus', () => {
   });
 
   it('without usb events, the fallback poll finds arrivals only while it is enabled', async () => {
-    let enumerations = 0;
-    const counted = {
-      devicesAsync: () => {
-        enumerations++;
-        return bus.nodeHid.devicesAsync();
-      },
-      HIDAsync: bus.nodeHid.HIDAsync,
-    };
+    const counted = countingHid(bus);
     const discovery = createHidDiscovery({ hid: counted, usb: null, pollMs: 20 });
     const recorder = watch(discovery);
     await recorder.until(() => recorder.present.size === 1);
     await settled(discovery, 'polling-fallback');
     // Polling off (no window open): nobody walks the bus, so the arrival goes unseen.
-    const before = enumerations;
+    const before = counted.enumerations;
     await keys[1]!.plug();
     await new Promise((r) => setTimeout(r, 100));
     expect(recorder.present.size).toBe(1);
-    expect(enumerations).toBe(before);
+    expect(counted.enumerations).toBe(before);
     // A window opens: the slow poll finds the key; it closes: polling stops.
     discovery.setFallbackPolling(true);
     await recorder.until(() => recorder.present.size === 2);
