@@ -6,10 +6,10 @@ import { EventEmitter } from 'node:events';
 import type {
   HidDeviceInfo,
   HidDeviceLike,
-  HidNodeEventsLike,
   NodeHidLike,
   UsbEventsLike,
 } from '../../device/transport/hid';
+import { VirtualHidNodes } from '../../emulator/link/virtual-usb-bus';
 import { BLE_METHODS, type BleAdapter, type FromHost, type ToHost } from './protocol';
 
 type Send = (message: FromHost) => void;
@@ -57,24 +57,11 @@ class UsbEvents extends EventTarget implements UsbEventsLike {
   }
 }
 
-/** The virtual bus's hidraw node events, as the product's /dev watch would report them. */
-class HidNodes implements HidNodeEventsLike {
-  readonly #listeners = new Set<(name: string) => void>();
-
-  watch(listener: (name: string) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  fire(name: string): void {
-    for (const listener of [...this.#listeners]) listener(name);
-  }
-}
-
 /** node-hid, the `usb` events and the hidraw node events of the orchestrator's virtual USB bus. */
 export class HidBridge {
   readonly usb = new UsbEvents();
-  readonly hidNodes = new HidNodes();
+  /** The bus's hidraw node events, as the product's /dev watch would report them. */
+  readonly hidNodes = new VirtualHidNodes();
   readonly #waiting = new Map<number, Waiting>();
   readonly #devices = new Map<number, RemoteHidDevice>();
   #next = 0;

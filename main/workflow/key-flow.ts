@@ -129,7 +129,7 @@ async function checkKey(
     if (!info.lockedByCode || !info.canUnlock) {
       // Success or the last attempt spent: the server moves the key to Active or Locked at
       // once, with no report before it (the Hideez Client's order, §2 step 9).
-      const reported = await reportStatus(host, info, HwVaultConnectionState.Initializing, signal);
+      const reported = await report(host, info, HwVaultConnectionState.Initializing, signal, true);
       answer = reported.answer;
       epoch = host.serverEpoch();
       if (reported.keyChanged) info = await host.readInfo(signal);
@@ -175,14 +175,19 @@ interface Reported {
   readonly keyChanged: boolean;
 }
 
-/** UpdateHwVaultProperties(returnInfo) then UpdateHwVaultStatus when asked. */
+/**
+ * UpdateHwVaultProperties(returnInfo) then UpdateHwVaultStatus when asked; or, `statusOnly`,
+ * UpdateHwVaultStatus alone, when the key's own answer already says the server must act.
+ */
 async function report(
   host: FlowHost,
   info: KeyInfo,
   state: HwVaultConnectionState,
   signal: AbortSignal,
+  statusOnly = false,
 ): Promise<Reported> {
   if (!(await serverReachable(host, signal))) return { answer: undefined, keyChanged: false };
+  if (statusOnly) return updateStatus(host, info, state, signal);
   host.setStep('reporting');
   const answer = await serverCall(
     host,
@@ -197,17 +202,6 @@ async function report(
   // The key as the status update must describe it: read again only if licences went to it.
   const fresh = loaded > 0 ? await host.readInfo(signal) : info;
   return updateStatus(host, fresh, state, signal);
-}
-
-/** UpdateHwVaultStatus alone, when the key's own answer already says the server must act. */
-async function reportStatus(
-  host: FlowHost,
-  info: KeyInfo,
-  state: HwVaultConnectionState,
-  signal: AbortSignal,
-): Promise<Reported> {
-  if (!(await serverReachable(host, signal))) return { answer: undefined, keyChanged: false };
-  return updateStatus(host, info, state, signal);
 }
 
 async function updateStatus(

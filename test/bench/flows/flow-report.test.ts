@@ -1,36 +1,8 @@
 // Each figure carries its key round trips (ours, the minimum's, the Hideez Client's),
 // and the report has a table per link profile.
 import { describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../../bench/companion/protocol';
 import { flowReport } from '../../../bench/flows/flow-report';
-import type { FlowId, FlowSample } from '../../../bench/flows/flow-types';
-
-const exchange = (command: string, at: number, ms: number): ExchangeRecord => ({
-  at,
-  link: 'usb',
-  transportId: 'k1',
-  command,
-  requestBytes: 1,
-  responseBytes: 1,
-  ms,
-  ok: true,
-});
-
-const sample = (flow: FlowId, exchanges: ExchangeRecord[], latencyMs: number): FlowSample => ({
-  profile: 'usb-fs',
-  flow,
-  latencyMs,
-  startAt: 0,
-  endAt: latencyMs,
-  windowMs: latencyMs + 200,
-  cpuMs: 2,
-  loops: 5,
-  bridgeMessages: 10,
-  packetsUp: 2,
-  packetsDown: 2,
-  exchanges,
-  wire: [],
-});
+import { exchange, sample } from './flow-samples';
 
 describe('the flow report', () => {
   const report = flowReport({

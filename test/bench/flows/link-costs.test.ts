@@ -1,41 +1,11 @@
 // How the minimum is priced: discovery on the link model (never the companion's
 // measured reaction), key steps with the medians of the same flow first.
 import { describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../../bench/companion/protocol';
 import { discoverModelMs, linkCosts } from '../../../bench/flows/link-costs';
-import type { FlowId, FlowSample } from '../../../bench/flows/flow-types';
 import { minimumSteps } from '../../../bench/flows/protocol-minimum';
 import { flowCosts, sequenceMs, sequenceTimes, stepMs } from '../../../bench/flows/sequence-model';
 import { ADVERTISING_INTERVAL_MS, profile } from '../../../bench/link-profiles';
-
-const exchange = (command: string, at: number, ms: number, ok = true): ExchangeRecord => ({
-  at,
-  link: 'usb',
-  transportId: 'k1',
-  command,
-  requestBytes: 1,
-  responseBytes: 1,
-  ms,
-  ok,
-});
-
-function sample(flow: FlowId, exchanges: ExchangeRecord[], startAt = 0): FlowSample {
-  return {
-    profile: 'usb-fs',
-    flow,
-    latencyMs: 100,
-    startAt,
-    endAt: startAt + 100,
-    windowMs: 300,
-    cpuMs: 1,
-    loops: 1,
-    bridgeMessages: 0,
-    packetsUp: 0,
-    packetsDown: 0,
-    exchanges,
-    wire: [],
-  };
-}
+import { exchange, sample } from './flow-samples';
 
 describe('discovery on the link model', () => {
   it('is none on USB, whatever the companion took to open the key', () => {
