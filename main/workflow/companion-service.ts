@@ -49,7 +49,7 @@ export interface CompanionService {
   setServerUrl(url: string | null): Promise<CommandResult>;
   checkServer(url: string): Promise<CommandResult>;
   stop(): Promise<void>;
-  /** Resolves once the history file is written (tests, shutdown). */
+  /** Resolves once the history file and the audit events recorded so far are written (tests, shutdown). */
   ready(): Promise<void>;
 }
 
@@ -327,10 +327,12 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       for (const u of unsubscribe.splice(0)) u();
       await Promise.all([...entries.values()].map((e) => cancelFlow(e, WorkflowErrorCode.Stopped)));
       await book.flush();
+      await book.auditWritten();
     },
     async ready() {
       await book.historyReady;
       await book.flush();
+      await book.auditWritten();
     },
   };
 }

@@ -57,6 +57,8 @@ export class KeyBook {
   #history: KeyHistory | undefined;
   readonly #snapshotListeners = new Set<(s: AppSnapshot) => void>();
   readonly #noticeListeners = new Set<(n: Notice) => void>();
+  #auditWrites: Promise<void> = Promise.resolve();
+  #publishQueued = false;
 
   constructor(private readonly options: KeyBookOptions) {
     this.historyReady = openKeyHistory(options.historyFile).then((h) => {
@@ -109,7 +111,21 @@ export class KeyBook {
     };
   }
 
+  /**
+   * Tells the UI, once for all the changes made in the same turn: a flow step that changes
+   * several things (its read, its step, its prompt) costs one snapshot, built after the
+   * key request or server call the step makes has gone out.
+   */
   publish(): void {
+    if (this.#publishQueued) return;
+    this.#publishQueued = true;
+    queueMicrotask(() => {
+      this.#publishQueued = false;
+      this.#publishNow();
+    });
+  }
+
+  #publishNow(): void {
     for (const e of this.entries.values()) {
       const view = keyViewOf(e, this.options.hes.state, this.lastKnownStatus(e));
       for (const notice of noticesFor(e, view)) {
@@ -135,6 +151,12 @@ export class KeyBook {
     history.record(e.serialNo, entry);
   }
 
+  /**
+   * An audit event, timed now and written a moment later: its write is a committed SQLite
+   * transaction (an fsync with the default power-loss safety), which would otherwise hold up
+   * the flow's next step (the server call or key request it makes in the same turn). Written
+   * in order; `auditWritten()` says when all are on disk.
+   */
   record(
     eventId: WorkstationEventType,
     e: KeyEntry,
@@ -142,11 +164,25 @@ export class KeyBook {
   ): void {
     const { audit, now } = this.options;
     if (!audit) return;
-    try {
-      audit.record({ eventId, severityId: severity, deviceId: e.serialNo, date: now() });
-    } catch {
-      // The audit trail must not stop the key's flow.
-    }
+    const event = { eventId, severityId: severity, deviceId: e.serialNo, date: now() };
+    this.#auditWrites = this.#auditWrites.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            try {
+              audit.record(event);
+            } catch {
+              // The audit trail must not stop the key's flow.
+            }
+            resolve();
+          }),
+        ),
+    );
+  }
+
+  /** Resolves once every audit event recorded so far is on disk (shutdown, tests). */
+  auditWritten(): Promise<void> {
+    return this.#auditWrites;
   }
 
   // ---- the key's word ----
