@@ -106,6 +106,8 @@ export class ManagedKey {
   #lockOnlySinceRead = false;
   /** When the server last had the key's channel (its messages), for deferring event reads. */
   #serverActiveAt = Number.NEGATIVE_INFINITY;
+  /** A server message is being relayed to the key now (a long one outlasts the quiet time). */
+  #serverStepRunning = false;
   #refreshTimer: NodeJS.Timeout | undefined;
   /** Other hosts connected to the key, as it last said (Key 3 STATUS). */
   #otherHosts: number | undefined;
@@ -260,7 +262,10 @@ export class ManagedKey {
       this.#lockOnlySinceRead = this.#infoCurrent && LOCK_ONLY.has(operation.op);
       this.#infoCurrent = false;
     }
-    if (serverStep) this.#serverActiveAt = performance.now();
+    if (serverStep) {
+      this.#serverActiveAt = performance.now();
+      this.#serverStepRunning = true;
+    }
     this.#busyLink = link;
     const connection = link.opened;
     let stopWatching = (): void => undefined;
@@ -284,7 +289,10 @@ export class ManagedKey {
       }
       return answer;
     } finally {
-      if (serverStep) this.#serverActiveAt = performance.now();
+      if (serverStep) {
+        this.#serverActiveAt = performance.now();
+        this.#serverStepRunning = false;
+      }
       stopWatching();
       work.catch(() => undefined);
       if (this.#busyLink === link) {
@@ -331,7 +339,9 @@ export class ManagedKey {
    */
   #refreshInfo(): void {
     if (this.#refreshQueued || this.#links.size === 0) return;
-    const wait = this.#serverActiveAt + SERVER_SESSION_QUIET_MS - performance.now();
+    const wait = this.#serverStepRunning
+      ? SERVER_SESSION_QUIET_MS
+      : this.#serverActiveAt + SERVER_SESSION_QUIET_MS - performance.now();
     if (wait > 0) {
       clearTimeout(this.#refreshTimer);
       this.#refreshTimer = setTimeout(() => this.#refreshInfo(), wait);

@@ -189,15 +189,14 @@ export class KeyBook {
   /** The key as it just read: its lock picture, the status the last answer proves, its locks. */
   keyRead(e: KeyEntry, info: KeyInfo): void {
     e.pinLearned = learnPin(e.info, info) ?? e.pinLearned;
-    e.info = info;
-    e.lockPicture = lockPicture(info);
+    this.#take(e, info);
     if (e.answerAwaitsKey && e.answer.kind === 'ok') {
       e.answer = { kind: 'ok', needStateUpdate: false };
       e.answerKey = info;
       e.answerAwaitsKey = false;
     }
     this.#observeServerStatus(e);
-    this.keyTold(e, info);
+    this.#settleActivation(e, info);
     if (info.lockedByCode && !info.canUnlock)
       this.observe(e, VaultStatus.Locked, VaultStatusReason.InvalidActivationCode, 'key');
     if (info.lockedByPin)
@@ -207,8 +206,16 @@ export class KeyBook {
 
   /** What the key's answer to a code said, without a read (its OK, or the attempts left). */
   keyTold(e: KeyEntry, info: KeyInfo): void {
+    this.#take(e, info);
+    this.#settleActivation(e, info);
+  }
+
+  #take(e: KeyEntry, info: KeyInfo): void {
     e.info = info;
     e.lockPicture = lockPicture(info);
+  }
+
+  #settleActivation(e: KeyEntry, info: KeyInfo): void {
     if (this.#history) settlePendingActivation(this.#history, e.serialNo, info);
   }
 

@@ -3,18 +3,13 @@
 // spell. The entry remembers what was told, so a snapshot published again tells nothing twice.
 import type { Notice } from '../../shared/ipc/contract';
 import { isLowBattery } from '../../shared/key/battery';
-import type { KeyView } from '../../shared/view/key-view';
+import { VERDICTS, type KeyView } from '../../shared/view/key-view';
 import type { KeyEntry } from './key-entry';
 
 /** View kinds the user is told about with a notice. */
-export const NOTICE_KINDS: ReadonlySet<KeyView['kind']> = new Set([
+export const NOTICE_KINDS: ReadonlySet<KeyView['kind']> = new Set<KeyView['kind']>([
   'compromised',
-  'wiped',
-  'manuallyWiped',
-  'linkedToAnotherServer',
-  'wipedOnAnotherServer',
-  'notAssigned',
-  'unknownToServer',
+  ...VERDICTS,
   'notApproved',
   'alarm',
   'notGenuine',

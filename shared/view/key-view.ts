@@ -153,7 +153,7 @@ export const isServerErrorCode = (code: number): code is ServerErrorCode =>
   Object.hasOwn(SERVER_CODE_VIEWS, code);
 
 /** Verdicts: what the server says about the key itself, in precedence order. */
-const VERDICTS = [
+export const VERDICTS = [
   'wiped',
   'manuallyWiped',
   'linkedToAnotherServer',

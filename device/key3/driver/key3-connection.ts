@@ -38,14 +38,6 @@ import { KEY3_TIMEOUTS, type Key3SecureChannel } from './secure-channel';
 import { relayServerChannelStep } from './server-channel';
 import { accessOf, pressOf, stateUpdateOf } from './status-state';
 
-/**
- * How long the server's channel stays quiet before the key is read back. A STATUS shows our
- * channel's access bits only: the server's LockDeviceCode on a key already locked by code (the
- * administrator's Activate) changes its attempts and nothing STATUS carries, so after the
- * server has spoken the key is read again (one GETINFO per server session, not per message).
- */
-export const SERVER_QUIET_MS = 400;
-
 interface ButtonWait {
   readonly resolve: (outcome: 'pressed' | 'cancelled') => void;
 }
@@ -56,7 +48,8 @@ export class Key3Connection implements KeyConnection {
   readonly #listeners = new Set<(event: KeyEvent) => void>();
   #lastStatus: Key3StatusPacket | undefined;
   #buttonWait: ButtonWait | undefined;
-  #serverQuiet: NodeJS.Timeout | undefined;
+  /** The read-back after the server's messages is asked for and has not run yet (trace once). */
+  #readBackAsked = false;
 
   constructor(
     readonly descriptor: TransportDescriptor,
@@ -141,7 +134,7 @@ export class Key3Connection implements KeyConnection {
       case KeyOp.LoadLicense:
         return this.#loadLicense(operation, secure, limits);
       case KeyOp.ServerChannel:
-        if (operation.request.kind === 'message') this.#readBackWhenServerQuiet();
+        if (operation.request.kind === 'message') this.#readBackAfterServer();
         return relayServerChannelStep(this.link, secure, operation.channel, operation.request, {
           timeoutMs: options.timeoutMs,
           ...signal,
@@ -159,25 +152,27 @@ export class Key3Connection implements KeyConnection {
   }
 
   close(): Promise<void> {
-    clearTimeout(this.#serverQuiet);
     this.secure?.drop('closed');
     return this.link.close();
   }
 
-  /** (Re)arms the read-back after the server's messages (see SERVER_QUIET_MS). */
-  #readBackWhenServerQuiet(): void {
-    clearTimeout(this.#serverQuiet);
-    this.#serverQuiet = setTimeout(() => {
-      this.#serverQuiet = undefined;
-      if (!this.link.isOpen) return;
+  /**
+   * A STATUS shows our channel's access bits only: the server's LockDeviceCode on a key already
+   * locked by code (the administrator's Activate) changes its attempts and nothing STATUS
+   * carries. So a server message asks for the key to be read back; the device manager runs
+   * that read once the server's channel has gone quiet (one GETINFO per server session, none
+   * when the workflow has read the key since: managed-key.ts).
+   */
+  #readBackAfterServer(): void {
+    if (!this.#readBackAsked) {
+      this.#readBackAsked = true;
       this.link.trace.record({
         kind: 'choice',
         unknown: 'whether STATUS shows what the server changed on the key',
         chosen: 'read the key back once the server channel is quiet',
       });
-      this.#emit({ kind: 'state', update: { refresh: true } });
-    }, SERVER_QUIET_MS);
-    this.#serverQuiet.unref();
+    }
+    this.#emit({ kind: 'state', update: { refresh: true } });
   }
 
   async #readInfo(
@@ -185,6 +180,7 @@ export class Key3Connection implements KeyConnection {
     limits: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<KeyInfo> {
     const info = await readKey3Info(secure, this.#info.mac, limits);
+    this.#readBackAsked = false;
     if (info.serialNo !== this.info.serialNo) {
       throw new DeviceError(DeviceErrorKind.Protocol, 'The key reported another serial number');
     }

@@ -35,6 +35,8 @@ export class HotPlugWatcher {
   #pollingWanted = false;
   #poll: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
+  /** Ends the backoff's current wait early (a newer event, or stop). */
+  #wake: (() => void) | undefined;
   /** Bumped on every `usb` event: a newer event restarts the backoff. */
   #burst = 0;
   readonly #onUsbEvent = (): void => void this.#afterUsbEvent();
@@ -76,10 +78,17 @@ export class HotPlugWatcher {
     this.#stopNodes = undefined;
     if (this.#usb) this.#removeUsbListeners(this.#usb);
     this.#usb = undefined;
+    this.#cancelRetry();
+    this.#updatePolling();
+  }
+
+  /** Ends a backoff in progress: its pending wait resolves and the loop sees it is stale. */
+  #cancelRetry(): void {
     this.#burst++;
     clearTimeout(this.#retry);
     this.#retry = undefined;
-    this.#updatePolling();
+    this.#wake?.();
+    this.#wake = undefined;
   }
 
   #watchNodes(): boolean {
@@ -124,15 +133,15 @@ export class HotPlugWatcher {
   /** Rescan now; while the bus shows no change yet, again after each backoff step. */
   async #afterUsbEvent(): Promise<void> {
     if (this.#mode !== 'usb-events') return;
-    const burst = ++this.#burst;
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
+    this.#cancelRetry();
+    const burst = this.#burst;
     const delays = this.options.usbRetryMs ?? USB_EVENT_RETRY_MS;
     for (let step = 0; ; step++) {
       const changed = await this.options.rescan();
       const delay = delays[step];
       if (changed || delay === undefined || burst !== this.#burst) return;
       await new Promise<void>((resolve) => {
+        this.#wake = resolve;
         this.#retry = unref(setTimeout(resolve, delay));
       });
       if (burst !== this.#burst) return;
