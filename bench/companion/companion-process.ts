@@ -123,17 +123,32 @@ export class CompanionProcess {
     return (await this.call({ c: 'workstationId' })) as string;
   }
 
-  async submitCode(serialNo: string, code: string): Promise<boolean> {
-    return (await this.call({ c: 'submitCode', serialNo, code })) === true;
+  /**
+   * The activation code typed into the prompt; resolves with the moment the companion's
+   * process received it (nowMs()), where a flow the submit starts is timed from.
+   */
+  submitCode(serialNo: string, code: string): Promise<number> {
+    return this.#submit({ c: 'submitCode', serialNo, code });
   }
 
-  async submitPin(serialNo: string, pin: string): Promise<boolean> {
-    return (await this.call({ c: 'submitPin', serialNo, pin })) === true;
+  /** The PIN typed into the prompt; resolves like submitCode. */
+  submitPin(serialNo: string, pin: string): Promise<number> {
+    return this.#submit({ c: 'submitPin', serialNo, pin });
   }
 
-  /** A first PIN, typed twice the same. */
-  async submitNewPin(serialNo: string, pin: string): Promise<boolean> {
-    return (await this.call({ c: 'submitNewPin', serialNo, pin })) === true;
+  /** A first PIN, typed twice the same; resolves like submitCode. */
+  submitNewPin(serialNo: string, pin: string): Promise<number> {
+    return this.#submit({ c: 'submitNewPin', serialNo, pin });
+  }
+
+  async #submit(call: HostCall): Promise<number> {
+    const answer = await this.call(call);
+    const receivedAt =
+      typeof answer === 'object' && answer !== null && 'receivedAt' in answer
+        ? answer.receivedAt
+        : undefined;
+    if (typeof receivedAt !== 'number') throw new Error(`${call.c}: no arrival time in its answer`);
+    return receivedAt;
   }
 
   /** Sends raw messages for the bridge calibration (nothing is done with them). */

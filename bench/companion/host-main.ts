@@ -177,6 +177,9 @@ function recordEvents(queue: AuditQueue, count: number): AuditRecordResult {
   return { ms: nowMs() - started, pending: queue.pending() };
 }
 
+const isSubmit = (call: HostCall): boolean =>
+  call.c === 'submitCode' || call.c === 'submitPin' || call.c === 'submitNewPin';
+
 let config: HostConfig | undefined;
 
 async function answer(call: HostCall): Promise<unknown> {
@@ -255,8 +258,16 @@ async function receive(message: ToHost): Promise<void> {
     return;
   }
   if (message.t === 'call') {
+    // A submit's flow is timed from here: the crossing from the orchestrator stands in
+    // for the renderer's IPC, which the renderer section measures.
+    const receivedAt = nowMs();
     try {
-      send({ t: 'answer', id: message.id, value: await answer(message.call) });
+      const value = await answer(message.call);
+      send({
+        t: 'answer',
+        id: message.id,
+        value: isSubmit(message.call) ? { value, receivedAt } : value,
+      });
     } catch (error) {
       send({
         t: 'failed',

@@ -5,7 +5,10 @@
 // firing is counted, and every timer still pending is listed with its delay, whether it
 // keeps the process alive, and where it was set (the first frame outside this file and
 // node_modules' timer plumbing; taken for intervals always, and for timeouts while a
-// census window is open, so a flow's CPU does not pay for the stacks).
+// census window is open, so a flow's CPU does not pay for the stacks). Only V8's raw
+// capture is taken when a timer is set; its text (source-mapped under tsx, which costs
+// about a millisecond) is made when a census lists the timer, so an idle window's CPU
+// is not the census's own.
 //
 // process.getActiveResourcesInfo() is no substitute: it lists only the timers that keep
 // the event loop alive, and an unref'd interval wakes the process just the same.
@@ -30,10 +33,15 @@ export interface TimerCensus {
   readonly pending: readonly PendingTimer[];
 }
 
+/** A stack captured when a timer was set; its text is formatted on first read. */
+interface Site {
+  readonly stack?: string;
+}
+
 interface Entry {
   readonly kind: 'timeout' | 'interval';
   readonly ms: number;
-  readonly origin: string | undefined;
+  readonly site: Site | undefined;
 }
 
 /** This module's own frames are skipped when looking for where a timer was set. */
@@ -44,11 +52,16 @@ const pending = new Map<NodeJS.Timeout, Entry>();
 let installed = false;
 let tracing = false;
 
+function capture(): Site {
+  const holder: Site = {};
+  Error.captureStackTrace(holder, capture);
+  return holder;
+}
+
 /** The first stack frame outside this file: where the timer was set. */
-function origin(): string | undefined {
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, origin);
-  const frames = (holder.stack ?? '').split('\n').slice(1);
+function origin(site: Site | undefined): string | undefined {
+  if (!site) return undefined;
+  const frames = (site.stack ?? '').split('\n').slice(1);
   for (const frame of frames) {
     if (frame.includes(HERE) || frame.includes(import.meta.url)) continue;
     const match = /\(?((?:file:\/\/)?[^\s()]+:\d+):\d+\)?$/.exec(frame.trim());
@@ -91,7 +104,7 @@ export function installTimerCensus(): void {
       pending.set(handle, {
         kind: 'timeout',
         ms: delayOf(ms),
-        origin: tracing ? origin() : undefined,
+        site: tracing ? capture() : undefined,
       });
       return handle;
     },
@@ -107,7 +120,7 @@ export function installTimerCensus(): void {
         ms,
         ...args,
       );
-      pending.set(handle, { kind: 'interval', ms: delayOf(ms), origin: origin() });
+      pending.set(handle, { kind: 'interval', ms: delayOf(ms), site: capture() });
       return handle;
     },
     setIntervalOriginal,
@@ -150,11 +163,14 @@ export function traceTimeouts(on: boolean): void {
 export function timerCensus(): TimerCensus {
   return {
     fired: { ...fired },
-    pending: [...pending].map(([handle, entry]) => ({
-      kind: entry.kind,
-      ms: entry.ms,
-      ref: handle.hasRef(),
-      ...(entry.origin !== undefined ? { origin: entry.origin } : {}),
-    })),
+    pending: [...pending].map(([handle, entry]) => {
+      const where = origin(entry.site);
+      return {
+        kind: entry.kind,
+        ms: entry.ms,
+        ref: handle.hasRef(),
+        ...(where !== undefined ? { origin: where } : {}),
+      };
+    }),
   };
 }

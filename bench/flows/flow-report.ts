@@ -41,6 +41,9 @@ const of = (samples: readonly FlowSample[], profile: LinkProfile, flow: FlowId):
   samples.filter((s) => s.profile === profile.id && s.flow === flow);
 
 const FAMILIES: readonly KeyFamily[] = ['open', 'key3'];
+/** The flows a key's switch-on starts (the others start with a code or PIN submitted). */
+const SWITCH_ON: ReadonlySet<FlowId> = new Set(['appearsOnline', 'reservedPrompt', 'pinPrompt']);
+
 const familyOf = (sample: FlowSample): KeyFamily =>
   PROFILES.find((p) => p.id === sample.profile)?.family ?? 'open';
 
@@ -108,7 +111,14 @@ export function flowReport(result: FlowBenchResult): FlowReport {
     const cost = costs[profile.id];
     if (!cost) continue;
     const own = figures.filter((f) => f.profile === profile.id);
-    perProfile.push(profileTable(profile, own, bridge.meanUs));
+    perProfile.push(
+      profileTable(
+        profile,
+        own,
+        bridge.meanUs,
+        samples.filter((s) => s.profile === profile.id),
+      ),
+    );
     steps.push(minimumTable({ profile, costs: cost, figures: own, licences }, '3d'));
     if (profile.family === 'key3') {
       steps.push(
@@ -144,7 +154,10 @@ export function profileTable(
   profile: LinkProfile,
   figures: readonly FlowFigures[],
   bridgeUs: number,
+  samples: readonly FlowSample[],
 ): Table {
+  const lead = (switchOn: boolean): string =>
+    ms(median(samples.filter((s) => SWITCH_ON.has(s.flow) === switchOn).map((s) => s.leadMs)), 2);
   return {
     title: `2a. ${profile.label}: each flow against its protocol minimum`,
     columns: [
@@ -169,6 +182,7 @@ export function profileTable(
     ]),
     notes: [
       "Median: the trigger → the snapshot showing the state. Minimum: the protocols' steps only, priced on this link (table 3d).",
+      `The trigger: a key switched on, from when it can be found (the virtual key's boot before it, median ${lead(true)} ms, is the emulator's); a code or PIN, from its arrival in the companion's process (the bench's crossing into it, median ${lead(false)} ms, stands in for the renderer's IPC).`,
       `Key RTs: key round trips until the state is shown${profile.family === 'key3' ? ' (its requests, the channel handshake included; relayed ones too)' : ' (Transport.exchange calls, relayed ones included)'}; Hideez: the Hideez Client's sequence (hideez-model.ts).`,
       `CPU: the companion's process over the trigger → quiet window, the bench's bridge included (≥ ${fixed(bridgeUs, 1)} µs per message).`,
     ],

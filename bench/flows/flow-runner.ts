@@ -37,6 +37,12 @@ export async function quiet(ctx: FlowContext, limitMs = 15_000): Promise<void> {
 export interface FlowSpec {
   readonly flow: FlowId;
   readonly serialNo: string;
+  /**
+   * Starts the flow, and resolves with the moment (nowMs()) the flow's clock starts when
+   * that is later than the call: a key switched on is timed from when it can be found
+   * (its virtual boot comes first, KeyWorld.switchOn), a code or PIN from its arrival in
+   * the companion's process (the bench's crossing stands in for the renderer's IPC).
+   */
   readonly trigger: () => Promise<unknown> | void;
   readonly end: (key: KeyState) => boolean;
   /** A later state to time as well (codeActive: Online). */
@@ -53,8 +59,9 @@ export async function runFlow(
   const before = await companion.usage();
   const wireFrom = world.proxy.events.length;
   const counters = { ...world.links.counters };
-  const startAt = nowMs();
-  await spec.trigger();
+  const calledAt = nowMs();
+  const started = await spec.trigger();
+  const startAt = typeof started === 'number' && started >= calledAt ? started : calledAt;
   const reached: Reached = await companion.until(spec.serialNo, spec.end, startAt);
   const later = spec.then ? await companion.until(spec.serialNo, spec.then, startAt) : undefined;
   await quiet(ctx);
@@ -65,6 +72,7 @@ export async function runFlow(
     profile: profile.id,
     flow: spec.flow,
     latencyMs: reached.at - startAt,
+    leadMs: startAt - calledAt,
     startAt,
     endAt: reached.at,
     windowMs: after.at - startAt,

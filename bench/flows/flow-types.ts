@@ -23,6 +23,11 @@ export interface FlowSample {
   readonly flow: FlowId;
   /** The trigger (switch on, submit) → the snapshot showing the end state, ms. */
   readonly latencyMs: number;
+  /**
+   * The bench's call → the trigger, ms, not counted in latencyMs: a virtual key's boot
+   * before it can be found, or a submit's crossing into the companion's process.
+   */
+  readonly leadMs: number;
   /** nowMs() of the trigger and of the end state. */
   readonly startAt: number;
   readonly endAt: number;

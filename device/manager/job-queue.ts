@@ -63,6 +63,11 @@ export class JobQueue {
         ));
   }
 
+  /** True once closed, until reopened: every job is refused. */
+  get isClosed(): boolean {
+    return this.#closed !== null;
+  }
+
   /** Number of jobs waiting or running. */
   get size(): number {
     return this.#waiting.length + (this.#running ? 1 : 0);

@@ -215,6 +215,10 @@ export class ManagedKey {
   }
 
   request(operation: KeyOperation, options: KeyRequestOptions): Promise<KeyAnswer> {
+    // Nothing queued before it: the read it would get when it ran is the current one now.
+    const idle = this.#queue.size === 0 && !this.#queue.isClosed;
+    const reused = idle ? this.#reusedRead(operation, options) : undefined;
+    if (reused) return Promise.resolve(reused);
     const label = options.label ?? operationLabel(operation);
     const maxDurationMs = options.maxDurationMs ?? options.timeoutMs + LONGEST_BUTTON_WAIT_MS;
     return this.#queue.run((signal) => this.#exchange(operation, options, signal), {
@@ -239,6 +243,13 @@ export class ManagedKey {
     await Promise.all(links.map((l) => l.opened.close().catch(() => undefined)));
   }
 
+  /** The answer of the last read, for a read that may reuse it while it is current on a live link. */
+  #reusedRead(operation: KeyOperation, options: KeyRequestOptions): KeyAnswer | undefined {
+    if (operation.op !== KeyOp.ReadInfo || options.reuseCurrentInfo !== true) return undefined;
+    if (!this.#infoCurrent || !this.#info || !this.#active()) return undefined;
+    return { op: KeyOp.ReadInfo, status: DeviceErrorCode.OK, info: this.#info };
+  }
+
   async #exchange(
     operation: KeyOperation,
     options: KeyRequestOptions,
@@ -247,14 +258,8 @@ export class ManagedKey {
     // Chosen when the job starts, not when it was queued: the link may have changed.
     const link = this.#active();
     if (!link) throw this.disconnectedError();
-    if (
-      operation.op === KeyOp.ReadInfo &&
-      options.reuseCurrentInfo === true &&
-      this.#infoCurrent &&
-      this.#info
-    ) {
-      return { op: KeyOp.ReadInfo, status: DeviceErrorCode.OK, info: this.#info };
-    }
+    const reused = this.#reusedRead(operation, options);
+    if (reused) return reused;
     const partialEvents = this.#partialEvents;
     const serverStep = operation.op === KeyOp.ServerChannel && mayChangeKey(operation);
     if (mayChangeKey(operation)) {

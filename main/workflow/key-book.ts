@@ -25,6 +25,7 @@ import type { HesError } from '../hes/hes-error';
 import { openKeyHistory, type KeyHistory } from '../history/key-history';
 import { learnPin, lockPicture, newKeyEntry, type KeyEntry } from './key-entry';
 import { noticesFor } from './key-notices';
+import type { KeyView } from '../../shared/view/key-view';
 import { keySnapshotOf, keyViewOf, serverStatusOf } from './key-snapshot';
 import { settlePendingActivation } from './pending-activation';
 
@@ -94,7 +95,8 @@ export class KeyBook {
     return this.#history?.lastStatus(e.serialNo) ?? undefined;
   }
 
-  snapshot(): AppSnapshot {
+  /** `views`: the keys' views when the caller has just derived them (publishing). */
+  snapshot(views?: ReadonlyMap<KeyEntry, KeyView>): AppSnapshot {
     const { hes } = this.options;
     const ble = this.#linkState('ble');
     const url = hes.serverUrl;
@@ -107,7 +109,7 @@ export class KeyBook {
           ? { bleDetail: ble.detail }
           : {}),
       },
-      keys: [...this.entries.values()].map((e) => this.#keySnapshot(e)),
+      keys: [...this.entries.values()].map((e) => this.#keySnapshot(e, views?.get(e))),
     };
   }
 
@@ -126,14 +128,16 @@ export class KeyBook {
   }
 
   #publishNow(): void {
+    const views = new Map<KeyEntry, KeyView>();
     for (const e of this.entries.values()) {
       const view = keyViewOf(e, this.options.hes.state, this.lastKnownStatus(e));
+      views.set(e, view);
       for (const notice of noticesFor(e, view)) {
         for (const l of [...this.#noticeListeners]) safely(() => l(notice));
       }
     }
     if (this.#snapshotListeners.size === 0) return;
-    const s = this.snapshot();
+    const s = this.snapshot(views);
     for (const l of [...this.#snapshotListeners]) safely(() => l(s));
   }
 
@@ -269,11 +273,12 @@ export class KeyBook {
     if (status !== undefined && status !== known) this.observe(e, status, null, 'server');
   }
 
-  #keySnapshot(e: KeyEntry): KeySnapshot {
+  #keySnapshot(e: KeyEntry, view: KeyView | undefined): KeySnapshot {
     return keySnapshotOf(e, {
       connection: this.options.hes.state,
       lastKnownStatus: this.lastKnownStatus(e),
       history: this.#history?.entries(e.serialNo) ?? [],
+      ...(view ? { view } : {}),
     });
   }
 

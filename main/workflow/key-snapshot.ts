@@ -15,6 +15,8 @@ export interface KeyContext {
   /** The last vault status this workstation recorded for the key (HES never sends one). */
   readonly lastKnownStatus: VaultStatus | undefined;
   readonly history: readonly HistoryEntry[];
+  /** The key's view, when already derived with the same connection and status. */
+  readonly view?: KeyView;
 }
 
 /** Where the key's link stands, including why it could not be opened when the user can act. */
@@ -89,7 +91,7 @@ export function keySnapshotOf(e: KeyEntry, context: KeyContext): KeySnapshot {
     ...(e.lastSync ? { lastSync: e.lastSync } : {}),
     step: e.step,
     ...(e.prompt ? { prompt: { ...e.prompt } } : {}),
-    view: keyViewOf(e, context.connection, context.lastKnownStatus),
+    view: context.view ?? keyViewOf(e, context.connection, context.lastKnownStatus),
     ...(status !== undefined ? { serverStatus: status } : {}),
     history: context.history,
     ...(e.error ? { error: { ...e.error } } : {}),

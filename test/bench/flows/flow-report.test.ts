@@ -11,6 +11,7 @@ describe('the flow report', () => {
       sample('wrongPin', [exchange('EnterPin', 1, 8), exchange('GetInfo', 9, 6)], 17),
       // The second read comes after the state was shown: not counted.
       sample('pinOnline', [exchange('EnterPin', 1, 12), exchange('GetInfo', 200, 6)], 60),
+      sample('pinPrompt', [exchange('GetInfo', 1, 6)], 55, 0, 1.75),
     ],
     bridge: { messages: 1, inboundUs: 3, outboundUs: 3, meanUs: 3 },
     serverRttMs: 40,
@@ -36,5 +37,13 @@ describe('the flow report', () => {
     expect(titles.some((t) => t.startsWith('3d. USB HID'))).toBe(true);
     const perProfile = report.tables.find((t) => t.title.startsWith('2a.'));
     expect(perProfile?.rows.find((r) => r[0]?.startsWith('wrong PIN'))?.[5]).toBe('2 / 1 / 2');
+  });
+
+  it("says what the flows are timed from, and how long the bench's part before it took", () => {
+    const perProfile = report.tables.find((t) => t.title.startsWith('2a.'));
+    const note = perProfile?.notes?.find((n) => n.startsWith('The trigger'));
+    // The switch-on's lead (the virtual key's boot) apart from the submits' (the crossing).
+    expect(note).toContain("the virtual key's boot before it, median 1.75 ms");
+    expect(note).toContain("the bench's crossing into it, median 0.20 ms");
   });
 });

@@ -19,10 +19,12 @@ export const sample = (
   exchanges: ExchangeRecord[],
   latencyMs = 100,
   startAt = 0,
+  leadMs = 0.2,
 ): FlowSample => ({
   profile: 'usb-fs',
   flow,
   latencyMs,
+  leadMs,
   startAt,
   endAt: startAt + latencyMs,
   windowMs: latencyMs + 200,

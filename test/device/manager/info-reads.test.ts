@@ -79,6 +79,19 @@ describe('GetInfo only when it can tell something new', () => {
     expect(reads()).toBe(1);
   });
 
+  it('a reusing read asked behind a queued command waits for it, then reads the key', async () => {
+    const order: string[] = [];
+    await Promise.all([
+      readInfo(false).then(() => order.push('plain read')),
+      manager
+        .request(key.serialNo, { op: KeyOp.WaitButton, timeoutMs: 50 }, OPTS)
+        .then(() => order.push('command')),
+      readInfo(true).then(() => order.push('reusing read')),
+    ]);
+    expect(order).toEqual(['plain read', 'command', 'reusing read']);
+    expect(reads()).toBe(2);
+  });
+
   it('after a command the key is read again', async () => {
     await manager.request(key.serialNo, { op: KeyOp.WaitButton, timeoutMs: 50 }, OPTS);
     await readInfo(true);
