@@ -135,10 +135,19 @@ export async function openKeyHistory(
   }
   const data = parse(text);
   let writing: Promise<void> = Promise.resolve();
+  let saveQueued = false;
+  // One write for all the changes of a turn of the event loop, made after it: the text
+  // (the whole file) and the file's opening stay off the step that made the change (a
+  // wrong code's count is shown first). flush() waits for it like any other write.
   const save = (): void => {
-    const snapshot = JSON.stringify(data, null, 2);
+    if (saveQueued) return;
+    saveQueued = true;
     writing = writing
-      .then(() => writeAtomically(file, snapshot))
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        saveQueued = false;
+        return writeAtomically(file, JSON.stringify(data, null, 2));
+      })
       .catch((e: unknown) => {
         onError(
           new KeyHistoryError(

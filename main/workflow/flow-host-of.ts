@@ -62,6 +62,7 @@ export function flowHostOf(ctx: FlowHostContext, e: KeyEntry, opening?: KeyInfo)
     codeAccepted: () => told(afterCodeAccepted(current())),
     codeAttemptsLeft: (attemptsRemain) =>
       told({ ...current(), unlockAttemptsRemain: attemptsRemain }),
+    pinAttemptsLeft: (attemptsRemain) => told({ ...current(), pinAttemptsRemain: attemptsRemain }),
     ...ctx.server,
     serverSettled: (signal) => ctx.serverSettled(signal),
     serverEpoch: () => ctx.serverEpoch(),

@@ -19,10 +19,12 @@ export interface FlowHost {
   readonly serialNo: string;
   request(operation: KeyOperation, signal: AbortSignal, timeoutMs?: number): Promise<KeyAnswer>;
   readInfo(signal: AbortSignal): Promise<KeyInfo>;
-  /** A wrong code's answer carries the attempts left: the key's report without re-reading it. */
   /** The key took the activation code: it is unlocked (no read needed to know it). */
   codeAccepted(): KeyInfo;
+  /** A wrong code's answer carries the attempts left: the key's report without re-reading it. */
   codeAttemptsLeft(attemptsRemain: number): KeyInfo;
+  /** The same for a wrong PIN's answer. */
+  pinAttemptsLeft(attemptsRemain: number): KeyInfo;
   /** Whether server calls can be made now. */
   serverReady(): boolean;
   /**

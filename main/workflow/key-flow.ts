@@ -285,7 +285,13 @@ async function userAuthorization(
           signal,
         );
         pinResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
-        info = await host.readInfo(signal);
+        // As with a wrong code: the failure carries the attempts left (protocol §5.3), so
+        // the prompt shows them in the same turn; a right PIN, or the last one spent, is read.
+        const left = 'attemptsRemain' in response ? response.attemptsRemain : undefined;
+        info =
+          response.status === DeviceErrorCode.ERR_PIN_WRONG && left !== undefined && left > 0
+            ? host.pinAttemptsLeft(left)
+            : await host.readInfo(signal);
       } finally {
         input.handled();
       }

@@ -90,12 +90,25 @@ describe.each(KEY_FAMILIES)('PIN through the IPC router (%s keys)', (family) => 
     let key = await rig.until(serial, (k) => k.step === 'awaitingPin');
     expect(key.prompt).toMatchObject({ kind: 'pin', attemptsRemain: 5 });
     rig.typed.push('44332211');
+    const from = rig.events.length;
     expect(await rig.call('submitPin', serial, '44332211')).toEqual({ ok: true, value: null });
     key = await rig.until(
       serial,
       (k) => k.prompt?.kind === 'pin' && k.prompt.lastResult === 'wrong',
     );
     expect(key.prompt).toMatchObject({ attemptsRemain: 4, lastResult: 'wrong' });
+    // The wrong PIN's answer carries the attempts left: the prompt saying so comes with it,
+    // with no read and no snapshot of its own between them (the key's lock event may show
+    // the count going down a moment before).
+    const steps = rig.events
+      .slice(from)
+      .flatMap((e) => (e.name === 'snapshot' ? e.payload.keys : []))
+      .filter((k) => k.serialNo === serial)
+      .map((k) => k.step);
+    const checking = steps.slice(steps.indexOf('verifyingPin'), steps.indexOf('awaitingPin'));
+    expect(checking.length).toBeGreaterThan(0);
+    expect(checking.length).toBeLessThanOrEqual(2);
+    expect(new Set(checking)).toEqual(new Set(['verifyingPin']));
     expect(key.view.kind).toBe('pinRequired');
     await rig.call('submitPin', serial, '11223344');
     key = await rig.until(serial, settled);
