@@ -4,7 +4,9 @@
 // invocation, by target), and hub connections opened (negotiate POST + WebSocket
 // upgrade + SignalR handshake: three round trips each). Counted twice: up to the
 // moment the end state was shown (what the user waits for), and after it until the
-// links went quiet (work the flow caused that nobody waits for).
+// links went quiet (work the flow caused that nobody waits for). A key exchange counts
+// where its answer came: one the companion sends just before it shows the state (the
+// snapshot is built once the request is out) kept nobody waiting.
 import type { FlowSample } from './flow-types';
 
 export interface WindowCounts {
@@ -39,7 +41,7 @@ function windowCounts(sample: FlowSample, inside: (at: number) => boolean): Wind
   const byTarget: Record<string, number> = {};
   let keyExchanges = 0;
   for (const exchange of sample.exchanges) {
-    if (exchange.command === 'open' || !inside(exchange.at)) continue;
+    if (exchange.command === 'open' || !inside(exchange.at + exchange.ms)) continue;
     keyExchanges += 1;
     bump(byCommand, exchange.command);
   }

@@ -17,10 +17,14 @@ export interface DelayProxy {
   close(): Promise<void>;
 }
 
+/** Before a chunk is due, the lane stops using timers (see Lane's #arm). */
+const SPIN_MS = 2;
+
 /** One direction: chunks leave in order, each `delay()` ms after it arrived. */
 class Lane {
   #queue: { due: number; chunk: Buffer }[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #spinning = false;
   #ending = false;
 
   constructor(
@@ -45,20 +49,38 @@ class Lane {
 
   stop(): void {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#queue = [];
   }
 
+  /**
+   * Node's timers fire on whole milliseconds of the loop's clock, up to a millisecond late,
+   * which would add up to 1 ms to each way of the modelled round trip (and the minimum
+   * prices it exact): a timer waits until SPIN_MS before the chunk is due, then the loop's
+   * check phase (setImmediate) until it is, a wait of the orchestrator's own.
+   */
   #arm(): void {
-    if (this.#timer !== undefined) return;
+    if (this.#timer !== undefined || this.#spinning) return;
     const head = this.#queue[0];
     if (!head) return;
-    this.#timer = setTimeout(() => this.#drain(), Math.max(0, head.due - nowMs()));
+    const left = head.due - nowMs();
+    if (left > SPIN_MS) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#arm();
+      }, left - SPIN_MS);
+      return;
+    }
+    this.#spinning = true;
+    setImmediate(() => {
+      this.#spinning = false;
+      this.#drain();
+    });
   }
 
   #drain(): void {
-    this.#timer = undefined;
     const now = nowMs();
-    while (this.#queue.length > 0 && (this.#queue[0]?.due ?? 0) <= now + 0.5) {
+    while (this.#queue.length > 0 && (this.#queue[0]?.due ?? 0) <= now) {
       const next = this.#queue.shift();
       if (next && !this.to.destroyed) this.to.write(next.chunk);
     }

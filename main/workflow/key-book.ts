@@ -115,13 +115,17 @@ export class KeyBook {
 
   /**
    * Tells the UI, once for all the changes made in the same turn: a flow step that changes
-   * several things (its read, its step, its prompt) costs one snapshot, built after the
-   * key request or server call the step makes has gone out.
+   * several things (its read, its step, its prompt, over several awaits) costs one snapshot,
+   * built after the key request or server call the step makes has gone out. A tick, not a
+   * microtask: Node runs the ticks queued while promise callbacks run once those callbacks
+   * are all done, so the snapshot waits for the flow's chain of awaits to reach its next
+   * real wait (a microtask would run between two of its awaits, before its request is sent),
+   * and still comes before the loop turns to new I/O.
    */
   publish(): void {
     if (this.#publishQueued) return;
     this.#publishQueued = true;
-    queueMicrotask(() => {
+    process.nextTick(() => {
       this.#publishQueued = false;
       this.#publishNow();
     });

@@ -1,6 +1,7 @@
 // Each figure carries its key round trips (ours, the minimum's, the Hideez Client's),
 // and the report has a table per link profile.
 import { describe, expect, it } from 'vitest';
+import { countFlow } from '../../../bench/flows/counts';
 import { flowReport } from '../../../bench/flows/flow-report';
 import { exchange, sample } from './flow-samples';
 
@@ -45,5 +46,13 @@ describe('the flow report', () => {
     // The switch-on's lead (the virtual key's boot) apart from the submits' (the crossing).
     expect(note).toContain("the virtual key's boot before it, median 1.75 ms");
     expect(note).toContain("the bench's crossing into it, median 0.20 ms");
+  });
+
+  it('counts a key exchange where its answer came: one sent just before the state was shown kept nobody waiting', () => {
+    const counts = countFlow(
+      sample('pinOnline', [exchange('EnterPin', 1, 8), exchange('GetInfo', 15, 6)], 16),
+    );
+    expect(counts.shown.byCommand).toEqual({ EnterPin: 1 });
+    expect(counts.after.byCommand).toEqual({ GetInfo: 1 });
   });
 });
