@@ -21,8 +21,12 @@ import { KeyWorld } from '../world/key-world';
 
 /** After the last activity, before the window opens (late rescans and farewells have run by then). */
 const SETTLE_MS = 3_000;
-/** After the full collection, for its concurrent tail (sweeping) to end before the window. */
-const GC_SETTLE_MS = 1_000;
+/**
+ * After the full collection, before the window: its concurrent sweeping, and the first
+ * runs of the keep-alive code after it (a full collection may drop bytecode not run
+ * lately, compiled again on its next use), belong to the collection, not to idling.
+ */
+const GC_SETTLE_MS = 10_000;
 
 interface IdleWindow {
   readonly label: string;
@@ -227,7 +231,7 @@ export const idleSection: Section = async ({ config, log }) => {
           'wake-ups: libuv event-loop iterations (each one the main thread woken by a timer or I/O).',
           'ctx sw.: voluntary context switches of all the process threads (each a sleep and a wake-up).',
           'The counters are read at both ends of the window only (each reading wakes the companion once or twice).',
-          "Each window opens 3 s after the last activity and 1 s after a full garbage collection: the garbage of what came before (start-up, the keys' activation) is not collected in it (V8 would, once, about 30 s after the activity); what the window allocates is.",
+          "Each window opens 3 s after the last activity and 10 s after a full garbage collection: the garbage of what came before (start-up, the keys' activation) is not collected in it (V8 would, once, about 30 s after the activity); what the window allocates is. The section runs alone.",
           'server records: SignalR records both ways (keep-alive pings every 15 s each way), on that many connections.',
           'USB/BLE calls: node-hid / noble calls and events between the companion and the virtual bus and adapter.',
           'timer firings: setTimeout and setInterval callbacks run in the window; timers pending: at its end (intervals in brackets), table 5a.',
