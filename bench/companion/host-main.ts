@@ -259,7 +259,7 @@ async function receive(message: ToHost): Promise<void> {
   }
   if (message.t === 'call') {
     // A submit's flow is timed from here: the crossing from the orchestrator stands in
-    // for the renderer's IPC, which the renderer section measures.
+    // for the renderer's IPC (not measured here).
     const receivedAt = nowMs();
     try {
       const value = await answer(message.call);
