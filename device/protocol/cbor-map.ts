@@ -49,18 +49,18 @@ class CborWriter {
 
   value(value: unknown): void {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
-      this.head(MAJOR_UINT, value);
+      this.#head(MAJOR_UINT, value);
     } else if (typeof value === 'boolean') {
       this.#bytes(Uint8Array.of(value ? 0xf5 : 0xf4));
     } else if (typeof value === 'string') {
       const text = TEXT.encode(value);
-      this.head(MAJOR_TEXT, text.length);
+      this.#head(MAJOR_TEXT, text.length);
       this.#bytes(text);
     } else if (value instanceof Uint8Array) {
-      this.head(MAJOR_BYTES, value.length);
+      this.#head(MAJOR_BYTES, value.length);
       this.#bytes(value);
     } else if (value instanceof Map) {
-      this.head(MAJOR_MAP, value.size);
+      this.#head(MAJOR_MAP, value.size);
       for (const [k, v] of value as Map<unknown, unknown>) {
         this.value(k);
         this.value(v);
@@ -71,7 +71,7 @@ class CborWriter {
   }
 
   /** A major type and its argument in the fewest bytes (RFC 8949 §3). */
-  head(major: number, n: number): void {
+  #head(major: number, n: number): void {
     const type = major << 5;
     if (n < 24) this.#bytes(Uint8Array.of(type | n));
     else if (n <= 0xff) this.#bytes(Uint8Array.of(type | 24, n));
