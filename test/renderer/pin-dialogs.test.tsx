@@ -372,7 +372,8 @@ describe('sending, the same in every PIN dialog', () => {
       expect(screen.getByTestId('prompt-verifying')).toBeTruthy();
       expect(document.body.innerHTML).not.toContain('2468');
       await answer();
-      expect(document.activeElement).toBe(field(dialog.fields[0] ?? ''));
+      // Focus follows the answer's render in an effect of its own (passive: after paint).
+      await waitFor(() => expect(document.activeElement).toBe(field(dialog.fields[0] ?? '')));
     },
   );
 
@@ -385,7 +386,7 @@ describe('sending, the same in every PIN dialog', () => {
       'The key is not waiting for this input.',
     );
     for (const id of dialog.fields) expect(field(id).value).toBe('');
-    expect(document.activeElement).toBe(field(dialog.fields[0] ?? ''));
+    await waitFor(() => expect(document.activeElement).toBe(field(dialog.fields[0] ?? '')));
   });
 
   it.each(dialogs)('$name: Cancel clears every field and cancels', async (dialog) => {
