@@ -4,7 +4,7 @@
 // button → AuthHwVault → accounts → Online. Every exit is a FlowEnd: 'online', or
 // 'stopped' with a WorkflowError saying why. Codes and PINs are turned into bytes for
 // the key and dropped; they never reach the host's state.
-import { KeyOp } from '../../device/key/key-operations';
+import { type KeyAnswer, KeyOp } from '../../device/key/key-operations';
 import { DeviceErrorCode } from '../../shared/errors/device-error-code';
 import { HwVaultConnectionState, type HwVaultInfoFromHesDto } from '../../shared/hes/dto';
 import { PIN_MAX_LENGTH } from '../../shared/ipc/input-rules';
@@ -116,11 +116,11 @@ async function checkKey(
       // The answer says all the server needs (docs/protocol.md §5.2), so no GetInfo here: the
       // key is unlocked, or a wrong code changed nothing but the count it carries, and the
       // user hears at once (a GetInfo is 0.2 s on BLE). Anything else is read.
-      const left = 'attemptsRemain' in response ? response.attemptsRemain : undefined;
+      const left = attemptsLeftAfterWrong(response);
       info =
         response.status === DeviceErrorCode.OK
           ? host.codeAccepted()
-          : response.status === DeviceErrorCode.ERR_PIN_WRONG && left !== undefined && left > 0
+          : left !== undefined
             ? host.codeAttemptsLeft(left)
             : await host.readInfo(signal);
     } finally {
@@ -169,6 +169,18 @@ async function checkKey(
 }
 
 /** What a report got: the server's answer (none offline), and whether the server changed the key. */
+/**
+ * The attempts a wrong code or PIN left, when its answer says so and some are left: all the
+ * step changed on the key. Undefined for anything else (read the key to know).
+ */
+function attemptsLeftAfterWrong(response: KeyAnswer): number | undefined {
+  if (response.status !== DeviceErrorCode.ERR_PIN_WRONG || !('attemptsRemain' in response)) {
+    return undefined;
+  }
+  const left = response.attemptsRemain;
+  return left !== undefined && left > 0 ? left : undefined;
+}
+
 interface Reported {
   readonly answer: HwVaultInfoFromHesDto | undefined;
   /** The status update ran: the server's commands may have changed the key (read it again). */
@@ -287,11 +299,8 @@ async function userAuthorization(
         pinResult = response.status === DeviceErrorCode.OK ? undefined : 'wrong';
         // As with a wrong code: the failure carries the attempts left (protocol §5.3), so
         // the prompt shows them in the same turn; a right PIN, or the last one spent, is read.
-        const left = 'attemptsRemain' in response ? response.attemptsRemain : undefined;
-        info =
-          response.status === DeviceErrorCode.ERR_PIN_WRONG && left !== undefined && left > 0
-            ? host.pinAttemptsLeft(left)
-            : await host.readInfo(signal);
+        const left = attemptsLeftAfterWrong(response);
+        info = left !== undefined ? host.pinAttemptsLeft(left) : await host.readInfo(signal);
       } finally {
         input.handled();
       }
