@@ -237,6 +237,7 @@ export function createCompanionService(options: CompanionServiceOptions): Compan
       e.prompt = prompt;
       publish();
     },
+    published: () => book.published(),
   };
 
   const pinHost: PinCommandHost = {

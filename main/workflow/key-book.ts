@@ -131,6 +131,17 @@ export class KeyBook {
     });
   }
 
+  /**
+   * Resolves once the snapshot of the changes made so far has gone out (at once when none
+   * is queued): ticks run in the order they were queued, so this one runs after the
+   * publish's. A command answers after it, so the UI sees what its answer did (a new
+   * prompt, the attempts left) before the reply itself travels.
+   */
+  published(): Promise<void> {
+    if (!this.#publishQueued) return Promise.resolve();
+    return new Promise((resolve) => process.nextTick(resolve));
+  }
+
   #publishNow(): void {
     const views = new Map<KeyEntry, KeyView>();
     for (const e of this.entries.values()) {

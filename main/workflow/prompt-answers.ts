@@ -18,6 +18,8 @@ export interface PromptHost {
   entry(serialNo: string): KeyEntry | undefined;
   /** Shows the prompt again with what was wrong with the last answer. */
   updatePrompt(e: KeyEntry, prompt: Prompt): void;
+  /** Resolves once the UI has been sent what the flow's handling changed. */
+  published(): Promise<void>;
 }
 
 /** The key's open prompt of this kind, or the refusal to answer. */
@@ -36,6 +38,7 @@ function promptOf(
 const isResult = (v: KeyEntry | CommandResult): v is CommandResult => 'ok' in v;
 
 async function hand(
+  host: PromptHost,
   e: KeyEntry,
   kind: Prompt['kind'],
   values: readonly string[],
@@ -43,6 +46,8 @@ async function hand(
   const handled = e.prompts.answer(kind, values);
   if (handled === false) return failWith(WorkflowErrorCode.NoPrompt);
   await handled;
+  // The flow's new step (the next prompt, the attempts left) reaches the UI before this reply.
+  await host.published();
   return OK;
 }
 
@@ -65,7 +70,7 @@ export async function answerActivationCode(
     }
     return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
   }
-  return hand(e, 'activationCode', [code]);
+  return hand(host, e, 'activationCode', [code]);
 }
 
 export async function answerNewPin(
@@ -91,7 +96,7 @@ export async function answerNewPin(
     host.updatePrompt(e, { ...prompt, lastResult: 'mismatch' });
     return failWith(WorkflowErrorCode.PinMismatch);
   }
-  return hand(e, 'newPin', [pin]);
+  return hand(host, e, 'newPin', [pin]);
 }
 
 export async function answerPin(
@@ -103,5 +108,5 @@ export async function answerPin(
   if (isResult(e)) return e;
   const check = checkPin(pin);
   if (!check.ok) return fail(check.code, INPUT_ERROR_MESSAGES[check.code]);
-  return hand(e, 'pin', [pin]);
+  return hand(host, e, 'pin', [pin]);
 }

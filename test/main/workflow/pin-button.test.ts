@@ -92,6 +92,13 @@ describe.each(KEY_FAMILIES)('PIN through the IPC router (%s keys)', (family) => 
     rig.typed.push('44332211');
     const from = rig.events.length;
     expect(await rig.call('submitPin', serial, '44332211')).toEqual({ ok: true, value: null });
+    // The reply comes after the snapshot that shows what the PIN did: the new prompt is on
+    // screen before the dialog hears its answer.
+    const shown = rig.events
+      .flatMap((e) => (e.name === 'snapshot' ? e.payload.keys : []))
+      .filter((k) => k.serialNo === serial)
+      .at(-1);
+    expect(shown?.prompt).toMatchObject({ attemptsRemain: 4, lastResult: 'wrong' });
     key = await rig.until(
       serial,
       (k) => k.prompt?.kind === 'pin' && k.prompt.lastResult === 'wrong',
