@@ -42,7 +42,7 @@ interface Pending {
 
 export class JobQueue {
   readonly #waiting: Pending[] = [];
-  #running: { readonly controller: AbortController } | null = null;
+  #running: { readonly stop: (reason: DeviceError) => void } | null = null;
   #closed: DeviceError | null = null;
   readonly #graceMs: number;
   readonly #onStuck: (label: string) => void;
@@ -77,6 +77,8 @@ export class JobQueue {
     if (this.#closed) return Promise.reject(this.#closed);
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(cancelled(options));
+    // An idle queue starts the job now: it has no turn to wait for, so no waiting to cancel.
+    if (!this.#running && this.#waiting.length === 0) return this.#execute(job, options);
 
     return new Promise<T>((resolve, reject) => {
       let settled = false;
@@ -91,7 +93,7 @@ export class JobQueue {
           signal?.removeEventListener('abort', onAbortWhileWaiting);
           void this.#execute(job, options).then(
             (value) => settle(() => resolve(value)),
-            (error: unknown) => settle(() => reject(asError(error))),
+            (error: Error) => settle(() => reject(error)),
           );
         },
         fail: (error) => settle(() => reject(error)),
@@ -114,7 +116,7 @@ export class JobQueue {
   close(reason: DeviceError): void {
     this.#closed = reason;
     const waiting = this.#waiting.splice(0);
-    this.#running?.controller.abort(reason);
+    this.#running?.stop(reason);
     for (const pending of waiting) pending.fail(reason);
   }
 
@@ -126,10 +128,21 @@ export class JobQueue {
   async #execute<T>(job: Job<T>, options: JobOptions): Promise<T> {
     const controller = new AbortController();
     const label = options.label ?? 'job';
-    this.#running = { controller };
+    // Every stop comes through here (timeout, the caller's cancel, close), so the queue needs
+    // no listener on its own signal: the job is told through it, the caller through `aborted`.
+    let rejectAborted: (reason: DeviceError) => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      rejectAborted = reject;
+    });
+    const stop = (reason: DeviceError): void => {
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      rejectAborted(reason);
+    };
+    this.#running = { stop };
     const timer = setTimeout(
       () =>
-        controller.abort(
+        stop(
           new DeviceError(
             DeviceErrorKind.Timeout,
             `The key did not answer in ${options.timeoutMs} ms`,
@@ -141,7 +154,7 @@ export class JobQueue {
         ),
       options.timeoutMs,
     );
-    const onCallerAbort = (): void => controller.abort(cancelled(options));
+    const onCallerAbort = (): void => stop(cancelled(options));
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     const work = job(controller.signal);
@@ -151,18 +164,12 @@ export class JobQueue {
       () => undefined,
       () => undefined,
     );
-    void this.#releaseWhenDone(finished, controller.signal, label);
-
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener(
-        'abort',
-        () => reject(asDeviceError(controller.signal.reason, options)),
-        { once: true },
-      );
-    });
+    void this.#releaseWhenDone(finished, aborted, controller.signal, label);
     try {
       // The caller is answered at once on timeout or cancel, even while the job winds down.
       return await Promise.race([work, aborted]);
+    } catch (error) {
+      throw asError(error);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onCallerAbort);
@@ -171,10 +178,11 @@ export class JobQueue {
 
   async #releaseWhenDone(
     finished: Promise<void>,
+    aborted: Promise<never>,
     signal: AbortSignal,
     label: string,
   ): Promise<void> {
-    await Promise.race([finished, onceAborted(signal)]);
+    await Promise.race([finished, aborted.catch(() => undefined)]);
     let stuck = false;
     if (signal.aborted) {
       const grace = new Promise<'stuck'>((resolve) => {
@@ -195,13 +203,6 @@ export class JobQueue {
   }
 }
 
-function onceAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
-}
-
 function cancelled(options: JobOptions): DeviceError {
   return new DeviceError(DeviceErrorKind.Cancelled, 'The operation was cancelled', {
     job: options.label ?? 'job',
@@ -211,8 +212,4 @@ function cancelled(options: JobOptions): DeviceError {
 // A job may throw anything; callers always get an Error (a non-Error value is kept as the cause).
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error('The job failed', { cause: error });
-}
-
-function asDeviceError(reason: unknown, options: JobOptions): DeviceError {
-  return reason instanceof DeviceError ? reason : cancelled(options);
 }

@@ -375,6 +375,11 @@ export class ManagedKey {
   }
 
   #active(): AttachedLink | undefined {
+    // One link (the usual case): no order to work out, on every request.
+    if (this.#links.size === 1) {
+      const [only] = this.#links.values();
+      return only?.opened.isOpen ? only : undefined;
+    }
     return this.#ordered().find((l) => l.opened.isOpen);
   }
 

@@ -28,10 +28,15 @@ export class KeyClient {
   /**
    * Sends one request and decodes the key's answer. A request the codec refuses
    * (e.g. a PIN longer than 64 bytes) rejects with the codec's ProtocolError
-   * before anything is sent: that is the caller's input, not the key's.
+   * before anything is sent: that is the caller's input, not the key's. `encoded`: the
+   * request's bytes, when the caller has encoded it already (checking it).
    */
-  async request(request: Request, options: ExchangeOptions): Promise<Response> {
-    const message = encodeRequest(request);
+  async request(
+    request: Request,
+    options: ExchangeOptions,
+    encoded?: Uint8Array,
+  ): Promise<Response> {
+    const message = encoded ?? encodeRequest(request);
     const answer = await this.transport.exchange(message, options);
     try {
       return decodeResponse(request.command, answer);

@@ -24,6 +24,8 @@ import { serverChannelRequest, serverChannelWithoutExchange } from './server-cha
 
 export class OpenProtocolConnection implements KeyConnection {
   readonly family = 'open' as const;
+  /** The last operation checked and its bytes: performing it next sends them as they are. */
+  #checked: { readonly operation: KeyOperation; readonly message: Uint8Array } | undefined;
 
   constructor(
     readonly transport: Transport,
@@ -41,13 +43,15 @@ export class OpenProtocolConnection implements KeyConnection {
 
   check(operation: KeyOperation): void {
     const request = toRequest(operation);
-    if (request) encodeRequest(request);
+    this.#checked = request ? { operation, message: encodeRequest(request) } : undefined;
   }
 
   async perform(operation: KeyOperation, options: ExchangeOptions): Promise<KeyAnswer> {
+    const checked = this.#checked?.operation === operation ? this.#checked.message : undefined;
+    this.#checked = undefined;
     const request = toRequest(operation);
     if (!request) return withoutExchange(operation);
-    return toAnswer(operation, await this.client.request(request, options));
+    return toAnswer(operation, await this.client.request(request, options, checked));
   }
 
   onEvent(listener: (event: KeyEvent) => void): () => void {

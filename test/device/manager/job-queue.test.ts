@@ -142,6 +142,21 @@ describe('JobQueue: one exchange at a time per key', () => {
     ).rejects.toMatchObject({ code: DeviceErrorKind.Cancelled });
   });
 
+  it('a job that fails with a non-Error gives its caller an Error, whether it ran at once or waited', async () => {
+    const queue = new JobQueue();
+    // Not an Error on purpose: a job may reject with anything.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    const odd = (): Promise<never> => Promise.reject(Object.freeze({ odd: true }));
+    const first = queue.run(odd, { timeoutMs: 1000 });
+    const second = queue.run(odd, { timeoutMs: 1000 });
+    for (const result of [first, second]) {
+      const error: unknown = await result.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).cause).toEqual({ odd: true });
+    }
+    expect(queue.size).toBe(0);
+  });
+
   it('a disconnect fails the running and the waiting jobs with DeviceDisconnected, then works after reopen', async () => {
     const queue = new JobQueue();
     const gone = new DeviceError(DeviceErrorKind.Disconnected, 'The key was disconnected');
