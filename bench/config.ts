@@ -15,7 +15,7 @@ export interface BenchConfig {
 }
 
 export const FULL: BenchConfig = {
-  flowRuns: { 'usb-fs': 15, 'ble-185': 12, 'ble-23': 8, 'key3-ble-23': 8 },
+  flowRuns: { 'usb-fs': 25, 'ble-185': 12, 'ble-23': 8, 'key3-ble-23': 8 },
   calibrationMessages: 20_000,
   idleWindowMs: 60_000,
   idleKeys: 5,

@@ -141,6 +141,11 @@ export class CompanionProcess {
     return this.#submit({ c: 'submitNewPin', serialNo, pin });
   }
 
+  /** Forgets a key that is switched off and done with (forgetKey); rejects if it is still here. */
+  async forgetKey(serialNo: string): Promise<void> {
+    await this.call({ c: 'forgetKey', serialNo });
+  }
+
   async #submit(call: HostCall): Promise<number> {
     const answer = await this.call(call);
     const receivedAt =

@@ -217,6 +217,12 @@ async function answer(call: HostCall): Promise<unknown> {
       const result = await app.router.handle('submitNewPin', [call.serialNo, call.pin, call.pin]);
       return result.ok;
     }
+    case 'forgetKey': {
+      if (!app) throw new Error('not in app mode');
+      const result = await app.router.handle('forgetKey', [call.serialNo]);
+      if (!result.ok) throw new Error(`forgetKey: ${result.error.code}`);
+      return null;
+    }
     case 'emit':
       for (let i = 0; i < call.count; i++) send({ t: 'noise', report: new Uint8Array(64) });
       return readUsage();

@@ -91,6 +91,8 @@ export type HostCall =
   /** The PIN prompt answered; `newPin`: a first PIN (typed twice, the same). */
   | { readonly c: 'submitPin'; readonly serialNo: string; readonly pin: string }
   | { readonly c: 'submitNewPin'; readonly serialNo: string; readonly pin: string }
+  /** A key switched off for good: the companion forgets it (forgetKey), as a user would. */
+  | { readonly c: 'forgetKey'; readonly serialNo: string }
   | { readonly c: 'usage' }
   | { readonly c: 'gc' }
   /** process.getActiveResourcesInfo(), counted by kind (timers, sockets, …). */

@@ -72,6 +72,9 @@ async function activeAppears(
   });
   ctx.world.switchOff(key);
   await quiet(ctx);
+  // Done with: a workstation's companion knows its user's key or two, not every key a
+  // bench run goes through (each one would be in every later snapshot).
+  await ctx.companion.forgetKey(key.serialNo);
   return sample;
 }
 
@@ -228,6 +231,7 @@ export async function benchFlows(options: FlowBenchOptions): Promise<FlowBenchRe
             `PIN → Online ${fmt(online?.latencyMs)} ms`,
         );
       }
+      await companion.forgetKey(key.serialNo);
     }
     return { samples, bridge, serverRttMs: world.proxy.oneWayMs * 2 };
   } finally {

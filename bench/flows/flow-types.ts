@@ -58,6 +58,13 @@ export interface FlowFigures {
   readonly loops: number;
   readonly minimumMs: number;
   readonly hideezMs: number;
+  /**
+   * Ours / minimum: the median over the runs of each run's time over its own minimum (the
+   * protocol's steps priced with that run's key and server times, sampleCosts), and the same
+   * over the Hideez Client's sequence.
+   */
+  readonly ratio: number;
+  readonly hideezRatio: number;
   /** Key round trips until the state was shown: ours (the median over the runs, and its range). */
   readonly keyRoundTrips: number;
   readonly keyRoundTripsRange: string;

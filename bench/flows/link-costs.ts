@@ -173,3 +173,32 @@ export function linkCosts(
     profile,
   );
 }
+
+/**
+ * One run's costs: its own where it measured them (its exchanges per command, its link open,
+ * the server's time on its calls), else the link's over all runs. A run set beside a minimum
+ * priced with its own key and server times leaves only what was ours: the key's own time (a
+ * virtual key's scrypt varies by a millisecond or two with the machine's load) and the
+ * server's count on both sides, and no longer move the ratio from one run to the next.
+ */
+export function sampleCosts(
+  sample: FlowSample,
+  link: LinkCosts,
+  rttMs: number,
+  profile: Pick<LinkProfile, 'link' | 'family' | 'ble'>,
+): LinkCosts {
+  const own = linkCosts([sample], rttMs, profile);
+  const or = (value: number, fallback: number): number =>
+    Number.isFinite(value) ? value : fallback;
+  return {
+    ...link,
+    openMs: or(own.openMs, link.openMs),
+    serverMs: or(own.serverMs, link.serverMs),
+    keyMs: { ...link.keyMs, ...own.keyMs },
+    keyMsByFlow: {
+      ...link.keyMsByFlow,
+      [sample.flow]: { ...link.keyMsByFlow?.[sample.flow], ...own.keyMsByFlow?.[sample.flow] },
+    },
+    responseMs: { ...link.responseMs, ...own.responseMs },
+  };
+}

@@ -96,7 +96,7 @@ export function minimumTable(input: MinimumReportInput, number: string): Table {
     rows.push([
       '',
       '',
-      `measured (median): ${ms(figure.latency.median)} ms, ${fixed(figure.latency.median / figure.minimumMs, 2)}× the minimum`,
+      `measured (median): ${ms(figure.latency.median)} ms, ${fixed(figure.ratio, 2)}× its own minimum (each run against its own key and server times), ${fixed(figure.latency.median / figure.minimumMs, 2)}× this median minimum`,
       '',
       '',
       '',

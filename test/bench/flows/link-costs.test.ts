@@ -1,7 +1,7 @@
 // How the minimum is priced: discovery on the link model (never the companion's
 // measured reaction), key steps with the medians of the same flow first.
 import { describe, expect, it } from 'vitest';
-import { discoverModelMs, linkCosts } from '../../../bench/flows/link-costs';
+import { discoverModelMs, linkCosts, sampleCosts } from '../../../bench/flows/link-costs';
 import { minimumSteps } from '../../../bench/flows/protocol-minimum';
 import { flowCosts, sequenceMs, sequenceTimes, stepMs } from '../../../bench/flows/sequence-model';
 import { ADVERTISING_INTERVAL_MS, profile } from '../../../bench/link-profiles';
@@ -66,6 +66,30 @@ describe('key steps priced in the same flow', () => {
   it('without a flow, every step is priced over all flows', () => {
     expect(costs.keyMs['UnlockWithCode']).toBe(30); // the median of 50 and 10
     expect(sequenceMs(minimumSteps('wrongCode', 0), costs)).toBe(30);
+  });
+});
+
+describe("one run's own costs", () => {
+  const runs = [
+    sample('wrongCode', [exchange('UnlockWithCode', 0, 6)], 7),
+    sample('wrongCode', [exchange('UnlockWithCode', 0, 9)], 10),
+    sample('pinPrompt', [exchange('open', 0, 3), exchange('GetInfo', 3, 4)], 50),
+  ];
+  const link = linkCosts(runs, 40, profile('usb-fs'));
+
+  it('prices the steps the run measured with its own times', () => {
+    const slow = sampleCosts(runs[1]!, link, 40, profile('usb-fs'));
+    expect(sequenceMs(minimumSteps('wrongCode', 0), slow, 'wrongCode')).toBe(9);
+    const fast = sampleCosts(runs[0]!, link, 40, profile('usb-fs'));
+    expect(sequenceMs(minimumSteps('wrongCode', 0), fast, 'wrongCode')).toBe(6);
+  });
+
+  it("falls back to the link's medians for what the run did not measure", () => {
+    const own = sampleCosts(runs[0]!, link, 40, profile('usb-fs'));
+    // No open, no read and no server call in a wrong code's run: the link's.
+    expect(own.openMs).toBe(3);
+    expect(own.keyMs['GetInfo']).toBe(4);
+    expect(own.serverMs).toBe(link.serverMs);
   });
 });
 
