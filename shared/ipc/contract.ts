@@ -1,18 +1,19 @@
 // The one typed contract between the renderer and main: every command the renderer
-// may call (name → zod schema of its argument tuple → result value) and every event
-// it receives (events.ts). Main validates each call with these schemas before any
+// may call (name → the input rule of each argument → result value) and every event
+// it receives (events.ts). Main validates each call with these rules before any
 // service sees it; results cross as plain data, never as a thrown error. Activation
 // codes and PINs travel only renderer → main and are never echoed back.
-import { z } from 'zod';
 import type { AppSnapshot } from './snapshot';
 import {
   INPUT_ERROR_MESSAGES,
-  activationCodeSchema,
+  activationCodeRule,
   isInputErrorCode,
-  pinSchema,
-  serialNoSchema,
-  serverUrlSchema,
+  orNull,
+  pinRule,
+  serialNoRule,
+  serverUrlRule,
   type InputErrorCode,
+  type InputRule,
 } from './input-rules';
 
 /** An error as plain data: a stable code and a fixed message (no submitted values). */
@@ -43,28 +44,45 @@ export const IPC_ERROR_MESSAGES: Readonly<Record<IpcErrorCode, string>> = {
   IPC_DISCONNECTED: 'The connection to the companion was lost.',
 };
 
-const pin = pinSchema;
-/** name → schema of the argument tuple. Tuples are closed: extra arguments are refused. */
-export const COMMANDS = {
-  getSnapshot: z.tuple([]),
-  submitActivationCode: z.tuple([serialNoSchema, activationCodeSchema]),
-  submitNewPin: z.tuple([serialNoSchema, pin, pin]),
-  submitPin: z.tuple([serialNoSchema, pin]),
-  changePin: z.tuple([serialNoSchema, pin, pin, pin]),
-  setPin: z.tuple([serialNoSchema, pin, pin]),
-  cancelPrompt: z.tuple([serialNoSchema]),
-  retryKey: z.tuple([serialNoSchema]),
-  forgetKey: z.tuple([serialNoSchema]),
-  setServerUrl: z.tuple([serverUrlSchema.nullable()]),
-  checkServer: z.tuple([serverUrlSchema]),
-} as const;
+/** What each command takes, in order. */
+export interface CommandArgsMap {
+  getSnapshot: [];
+  submitActivationCode: [serialNo: string, code: string];
+  submitNewPin: [serialNo: string, pin: string, confirm: string];
+  submitPin: [serialNo: string, pin: string];
+  changePin: [serialNo: string, oldPin: string, newPin: string, confirm: string];
+  setPin: [serialNo: string, pin: string, confirm: string];
+  cancelPrompt: [serialNo: string];
+  retryKey: [serialNo: string];
+  forgetKey: [serialNo: string];
+  setServerUrl: [url: string | null];
+  checkServer: [url: string];
+}
+
+/** One rule per argument, as many as the command takes. */
+type Rules<Args extends readonly unknown[]> = { readonly [I in keyof Args]: InputRule };
+
+/** name → the rule of each argument. Tuples are closed: extra arguments are refused. */
+export const COMMANDS: { readonly [N in keyof CommandArgsMap]: Rules<CommandArgsMap[N]> } = {
+  getSnapshot: [],
+  submitActivationCode: [serialNoRule, activationCodeRule],
+  submitNewPin: [serialNoRule, pinRule, pinRule],
+  submitPin: [serialNoRule, pinRule],
+  changePin: [serialNoRule, pinRule, pinRule, pinRule],
+  setPin: [serialNoRule, pinRule, pinRule],
+  cancelPrompt: [serialNoRule],
+  retryKey: [serialNoRule],
+  forgetKey: [serialNoRule],
+  setServerUrl: [orNull(serverUrlRule)],
+  checkServer: [serverUrlRule],
+};
 
 export type CommandName = keyof typeof COMMANDS;
 export const COMMAND_NAMES: readonly CommandName[] = Object.keys(COMMANDS) as CommandName[];
 export const isCommandName = (value: unknown): value is CommandName =>
   typeof value === 'string' && Object.hasOwn(COMMANDS, value);
 
-export type CommandArgs<N extends CommandName> = z.infer<(typeof COMMANDS)[N]>;
+export type CommandArgs<N extends CommandName> = CommandArgsMap[N];
 
 /** What each command's `value` is on success. Actions answer null: nothing flows back. */
 export interface CommandValues {
@@ -118,16 +136,21 @@ export function parseCommand(
   args: unknown,
 ): { ok: true; command: ParsedCommand } | { ok: false; error: IpcError } {
   if (!isCommandName(name)) return failure(IpcErrorCode.BadRequest);
-  const result = COMMANDS[name].safeParse(args);
-  if (!result.success) {
-    const issues = result.error.issues;
-    // Only a rule on a well-formed call counts as an input error: a string in the
-    // right place that breaks a rule. Wrong shapes are a bad request.
-    const ruleCodes = issues.map((issue) => issue.message).filter(isInputErrorCode);
-    const code = ruleCodes.length === issues.length ? ruleCodes[0] : undefined;
-    return failure(code ?? IpcErrorCode.BadRequest);
+  const rules: readonly InputRule[] = COMMANDS[name];
+  if (!Array.isArray(args)) return failure(IpcErrorCode.BadRequest);
+  const list: readonly unknown[] = args;
+  if (list.length !== rules.length) return failure(IpcErrorCode.BadRequest);
+  // Only a rule on a well-formed call counts as an input error: a string in the right
+  // place that breaks a rule. A wrong shape anywhere makes the whole call a bad request.
+  let broken: InputErrorCode | undefined;
+  for (const [index, rule] of rules.entries()) {
+    const result = rule(list[index]);
+    if (result === 'shape') return failure(IpcErrorCode.BadRequest);
+    broken ??= result;
   }
-  return { ok: true, command: { name, args: result.data } as ParsedCommand };
+  if (broken !== undefined) return failure(broken);
+  // A fresh array: the service never holds the caller's.
+  return { ok: true, command: { name, args: [...list] } as ParsedCommand };
 }
 
 export * from './input-rules';

@@ -1,7 +1,10 @@
 // The rules for what the user types: activation codes, PINs, the server address,
 // and the key serials the renderer names. Pure checks with stable outcome codes;
-// never an echo of the submitted value (codes and PINs are secrets).
-import { z } from 'zod';
+// never an echo of the submitted value (codes and PINs are secrets). Plain functions,
+// not schemas: the renderer's dialogs, the IPC router and the workflow run them on
+// every code and PIN, on the path between the user's Enter and the key; a general
+// schema library's machinery cost about 0.1 ms there per call, on code run too
+// rarely to be compiled.
 
 export const ACTIVATION_CODE_MIN_LENGTH = 6;
 export const ACTIVATION_CODE_MAX_LENGTH = 8;
@@ -45,52 +48,70 @@ export const isInputErrorCode = (value: unknown): value is InputErrorCode =>
 const DIGITS = /^[0-9]*$/;
 const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
-// Each check carries its stable code as the zod message, so a failed parse maps
-// back to the code (see contract.ts) and zod's own text, which could describe the
-// value, is never used. Digits are checked before length: "abc" is "not digits".
-export const serialNoSchema = z
-  .string()
-  .max(SERIAL_MAX_LENGTH, { error: InputErrorCode.SerialInvalid })
-  .regex(SERIAL, { error: InputErrorCode.SerialInvalid });
+/**
+ * What one rule says of a value: nothing when the value keeps it, else the rule it breaks,
+ * or 'shape' when the value is not even a string (a malformed call, not an input error).
+ */
+export type RuleResult = InputErrorCode | 'shape' | undefined;
+export type InputRule = (value: unknown) => RuleResult;
 
-export const activationCodeSchema = z
-  .string()
-  .regex(DIGITS, { error: InputErrorCode.CodeNotDigits })
-  .min(ACTIVATION_CODE_MIN_LENGTH, { error: InputErrorCode.CodeTooShort })
-  .max(ACTIVATION_CODE_MAX_LENGTH, { error: InputErrorCode.CodeTooLong });
+// Digits are checked before length: "abc" is "not digits".
+export const serialNoRule: InputRule = (value) => {
+  if (typeof value !== 'string') return 'shape';
+  return value.length > SERIAL_MAX_LENGTH || !SERIAL.test(value)
+    ? InputErrorCode.SerialInvalid
+    : undefined;
+};
+
+export const activationCodeRule: InputRule = (value) => {
+  if (typeof value !== 'string') return 'shape';
+  if (!DIGITS.test(value)) return InputErrorCode.CodeNotDigits;
+  if (value.length < ACTIVATION_CODE_MIN_LENGTH) return InputErrorCode.CodeTooShort;
+  if (value.length > ACTIVATION_CODE_MAX_LENGTH) return InputErrorCode.CodeTooLong;
+  return undefined;
+};
 
 /** A PIN as it may cross IPC: 1–8 digits. The key's own minimum is the workflow's check. */
-export const pinSchema = z
-  .string()
-  .regex(DIGITS, { error: InputErrorCode.PinNotDigits })
-  .min(1, { error: InputErrorCode.PinEmpty })
-  .max(PIN_MAX_LENGTH, { error: InputErrorCode.PinTooLong });
+export const pinRule: InputRule = (value) => {
+  if (typeof value !== 'string') return 'shape';
+  if (!DIGITS.test(value)) return InputErrorCode.PinNotDigits;
+  if (value.length < 1) return InputErrorCode.PinEmpty;
+  if (value.length > PIN_MAX_LENGTH) return InputErrorCode.PinTooLong;
+  return undefined;
+};
 
 const HTTP_URL = /^https?:\/\/[^\s/?#@]+(?:[/?#][^\s]*)?$/i;
 /** An http(s) address with a host, no credentials, no whitespace. */
-export const serverUrlSchema = z
-  .string()
-  .max(SERVER_URL_MAX_LENGTH, { error: InputErrorCode.UrlInvalid })
-  .regex(HTTP_URL, { error: InputErrorCode.UrlInvalid });
+export const serverUrlRule: InputRule = (value) => {
+  if (typeof value !== 'string') return 'shape';
+  return value.length > SERVER_URL_MAX_LENGTH || !HTTP_URL.test(value)
+    ? InputErrorCode.UrlInvalid
+    : undefined;
+};
+
+/** The same rule, or no value at all (null). */
+export const orNull =
+  (rule: InputRule): InputRule =>
+  (value) =>
+    value === null ? undefined : rule(value);
 
 /** The outcome of one rule: plain data, without the value. */
 export type InputCheck = { ok: true } | { ok: false; code: InputErrorCode };
 
-function check(schema: z.ZodType, value: unknown, fallback: InputErrorCode): InputCheck {
-  const result = schema.safeParse(value);
-  if (result.success) return { ok: true };
-  const first = result.error.issues[0]?.message;
-  return { ok: false, code: isInputErrorCode(first) ? first : fallback };
+function check(rule: InputRule, value: unknown, notAString: InputErrorCode): InputCheck {
+  const broken = rule(value);
+  if (broken === undefined) return { ok: true };
+  return { ok: false, code: broken === 'shape' ? notAString : broken };
 }
 
 export const checkActivationCode = (code: unknown): InputCheck =>
-  check(activationCodeSchema, code, InputErrorCode.CodeNotDigits);
+  check(activationCodeRule, code, InputErrorCode.CodeNotDigits);
 export const checkPin = (pin: unknown): InputCheck =>
-  check(pinSchema, pin, InputErrorCode.PinNotDigits);
+  check(pinRule, pin, InputErrorCode.PinNotDigits);
 export const checkServerUrl = (url: unknown): InputCheck =>
-  check(serverUrlSchema, url, InputErrorCode.UrlInvalid);
+  check(serverUrlRule, url, InputErrorCode.UrlInvalid);
 export const checkSerialNo = (serialNo: unknown): InputCheck =>
-  check(serialNoSchema, serialNo, InputErrorCode.SerialInvalid);
+  check(serialNoRule, serialNo, InputErrorCode.SerialInvalid);
 
 /** A PIN against a key's own bounds (the prompt's minLength/maxLength). */
 export function pinLengthResult(

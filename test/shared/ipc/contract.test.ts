@@ -13,8 +13,8 @@ import {
   IPC_ERROR_MESSAGES,
   SECRET_ARGS,
   parseCommand,
-  activationCodeSchema,
-  pinSchema,
+  activationCodeRule,
+  pinRule,
 } from '../../../shared/ipc/contract';
 
 const digitString = fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 12 });
@@ -92,9 +92,9 @@ describe('parseCommand', () => {
 
   it('every command marks its secret arguments inside its tuple', () => {
     for (const name of COMMAND_NAMES) {
-      const items = (COMMANDS[name] as unknown as { def: { items: unknown[] } }).def.items;
+      const items: readonly unknown[] = COMMANDS[name];
       const secretItems = items
-        .map((item, index) => (item === pinSchema || item === activationCodeSchema ? index : -1))
+        .map((item, index) => (item === pinRule || item === activationCodeRule ? index : -1))
         .filter((index) => index >= 0);
       expect([name, SECRET_ARGS[name]]).toEqual([name, secretItems]);
     }
