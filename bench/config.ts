@@ -1,4 +1,4 @@
-// How much each section does: the full run takes about 10 minutes on 2 cores (the two 60 s
+// How much each section does: the full run takes about 11 minutes on 2 cores (the two 60 s
 // idle windows are fixed); --quick is a smoke run of about a minute and a half.
 import type { ProfileId } from './link-profiles';
 
