@@ -43,12 +43,12 @@ export class OpenProtocolConnection implements KeyConnection {
 
   check(operation: KeyOperation): void {
     const request = toRequest(operation);
+    this.#takeChecked(undefined);
     this.#checked = request ? { operation, message: encodeRequest(request) } : undefined;
   }
 
   async perform(operation: KeyOperation, options: ExchangeOptions): Promise<KeyAnswer> {
-    const checked = this.#checked?.operation === operation ? this.#checked.message : undefined;
-    this.#checked = undefined;
+    const checked = this.#takeChecked(operation);
     const request = toRequest(operation);
     if (!request) return withoutExchange(operation);
     return toAnswer(operation, await this.client.request(request, options, checked));
@@ -63,7 +63,22 @@ export class OpenProtocolConnection implements KeyConnection {
   }
 
   close(): Promise<void> {
+    this.#takeChecked(undefined);
     return this.transport.close();
+  }
+
+  /**
+   * The checked bytes if they are `operation`'s. Bytes checked for another operation (one
+   * checked since, cancelled while it waited, or sent over another link) are wiped: they may
+   * hold a PIN or a code, and that operation is encoded again if it ever runs here.
+   */
+  #takeChecked(operation: KeyOperation | undefined): Uint8Array | undefined {
+    const checked = this.#checked;
+    this.#checked = undefined;
+    if (!checked) return undefined;
+    if (checked.operation === operation) return checked.message;
+    checked.message.fill(0);
+    return undefined;
   }
 }
 
