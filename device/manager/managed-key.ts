@@ -374,13 +374,16 @@ export class ManagedKey {
     );
   }
 
+  /** The open link of the best rank: one pass, no sorted copy (it is asked on every request). */
   #active(): AttachedLink | undefined {
-    // One link (the usual case): no order to work out, on every request.
-    if (this.#links.size === 1) {
-      const [only] = this.#links.values();
-      return only?.opened.isOpen ? only : undefined;
+    let best: AttachedLink | undefined;
+    for (const link of this.#links.values()) {
+      if (!link.opened.isOpen) continue;
+      if (!best || rank(link.opened.descriptor.link) < rank(best.opened.descriptor.link)) {
+        best = link;
+      }
     }
-    return this.#ordered().find((l) => l.opened.isOpen);
+    return best;
   }
 
   disconnectedError(): DeviceError {

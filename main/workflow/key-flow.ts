@@ -168,7 +168,6 @@ async function checkKey(
   return { step: 'online' };
 }
 
-/** What a report got: the server's answer (none offline), and whether the server changed the key. */
 /**
  * The attempts a wrong code or PIN left, when its answer says so and some are left: all the
  * step changed on the key. Undefined for anything else (read the key to know).
@@ -181,6 +180,7 @@ function attemptsLeftAfterWrong(response: KeyAnswer): number | undefined {
   return left !== undefined && left > 0 ? left : undefined;
 }
 
+/** What a report got: the server's answer (none offline), and whether the server changed the key. */
 interface Reported {
   readonly answer: HwVaultInfoFromHesDto | undefined;
   /** The status update ran: the server's commands may have changed the key (read it again). */

@@ -11,7 +11,7 @@ import { CtapHidCommand } from '../../../device/protocol/ctaphid';
 import { Command } from '../../../device/protocol/messages';
 import type { VirtualKey } from '../../../emulator/key/virtual-key';
 import { DeviceErrorCode } from '../../../shared/errors/device-error-code';
-import { TappedUsbBus, virtualKeys } from '../manager/virtual-usb';
+import { initCommand, TappedUsbBus, virtualKeys } from '../manager/virtual-usb';
 
 const OPTS = { timeoutMs: 2_000 };
 const READ: KeyOperation = { op: KeyOp.ReadInfo };
@@ -33,8 +33,8 @@ describe('open-protocol driver: checked requests', () => {
     sent = [];
     bus.cable(key).taps = {
       write: (report) => {
-        // cid (4) | cmd with the init bit (1) | length (2) | the message: its command first.
-        if (report[4] === (0x80 | CtapHidCommand.HideezMessage)) sent.push(report[7] ?? -1);
+        // An init packet: cid (4) | cmd (1) | length (2) | the message, its command first.
+        if (initCommand(report) === CtapHidCommand.HideezMessage) sent.push(report[7] ?? -1);
       },
     };
   });
